@@ -1,0 +1,47 @@
+package io.weft.internal.loop;
+
+import io.weft.loop.Handle;
+
+/**
+ * A callback queued on a loop: the implementation behind {@link Handle}.
+ *
+ * <p>{@link #next} links tasks in the cross-thread {@link Inbox} without a node allocation.
+ */
+public class Task implements Handle {
+    final Runnable callback;
+    /** Where the task was scheduled from; recorded in debug mode only. */
+    final String callSite;
+    private volatile boolean cancelled;
+    volatile Task next;
+
+    Task(Runnable callback, String callSite) {
+        this.callback = callback;
+        this.callSite = callSite;
+    }
+
+    @Override
+    public void cancel() {
+        cancelled = true;
+    }
+
+    /** Sets the flag only, without whatever else a subclass does on {@link #cancel()}. */
+    final void markCancelled() {
+        cancelled = true;
+    }
+
+    @Override
+    public boolean isCancelled() {
+        return cancelled;
+    }
+
+    /** What to call this task in a log line or an exception handler's context. */
+    String describe() {
+        String what = "callback " + callback;
+        return callSite == null ? what : what + " scheduled at " + callSite;
+    }
+
+    @Override
+    public String toString() {
+        return (cancelled ? "cancelled " : "") + describe();
+    }
+}

@@ -1,0 +1,37 @@
+package io.weft.internal.poll;
+
+import io.weft.internal.poll.nio.NioPoller;
+import io.weft.loop.PollerKind;
+import java.io.IOException;
+import java.nio.channels.spi.SelectorProvider;
+
+/** The one place that maps a {@link PollerKind} to a {@link Poller} implementation. */
+public final class Pollers {
+    private Pollers() {
+    }
+
+    public static Poller open(PollerKind kind) throws IOException {
+        return switch (kind) {
+            case NIO -> new NioPoller(SelectorProvider.provider(), "nio");
+            case POLL -> new NioPoller(pollSelectorProvider(), "poll");
+        };
+    }
+
+    /**
+     * The JDK ships a poll(2) selector beside its epoll one but only exposes it through a
+     * JVM-wide system property, which would switch every selector in the process. We create
+     * that provider directly instead; its class is public but in a package java.base does not
+     * export, hence the flag.
+     */
+    private static SelectorProvider pollSelectorProvider() throws IOException {
+        try {
+            Class<?> c = Class.forName("sun.nio.ch.PollSelectorProvider");
+            return (SelectorProvider) c.getConstructor().newInstance();
+        } catch (IllegalAccessException e) {
+            throw new IOException("poller=poll needs the JVM flag --add-exports java.base/sun.nio.ch=ALL-UNNAMED"
+                    + " (the weft launcher passes it); or use poller=nio", e);
+        } catch (ReflectiveOperationException | ClassCastException e) {
+            throw new IOException("this JDK has no poll(2) selector (sun.nio.ch.PollSelectorProvider); use poller=nio", e);
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package io.weft.loop;
+
+import io.weft.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything an {@link EventLoop} is configured with. Build one with {@link #builder()}; the
+ * defaults suit production.
+ *
+ * @param poller                which kernel interface to wait on
+ * @param clock                 the loop's time source
+ * @param debug                 debug mode: slow-callback warnings, dropped-failure warnings,
+ *                              and the call site of each callback in error messages
+ * @param slowCallbackThreshold in debug mode, a callback running longer than this is reported
+ * @param exceptionHandler      where exceptions escaping callbacks go
+ * @param threadName            the name of the thread that runs the loop
+ */
+public record LoopConfig(
+        PollerKind poller,
+        Clock clock,
+        boolean debug,
+        Duration slowCallbackThreshold,
+        ExceptionHandler exceptionHandler,
+        String threadName) {
+
+    public LoopConfig {
+        Objects.requireNonNull(poller, "poller");
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(slowCallbackThreshold, "slowCallbackThreshold");
+        Objects.requireNonNull(exceptionHandler, "exceptionHandler");
+        Objects.requireNonNull(threadName, "threadName");
+        if (slowCallbackThreshold.isNegative()) {
+            throw new IllegalArgumentException("slowCallbackThreshold must not be negative: " + slowCallbackThreshold);
+        }
+    }
+
+    /** The defaults: NIO poller, system clock, debug off unless {@code WEFT_DEBUG=1}. */
+    public static LoopConfig defaults() {
+        return builder().build();
+    }
+
+    /**
+     * A builder with the defaults. Debug mode starts on when the environment variable
+     * {@code WEFT_DEBUG} is {@code 1} or {@code true}.
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from this configuration. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.poller = poller;
+        b.clock = clock;
+        b.debug = debug;
+        b.slowCallbackThreshold = slowCallbackThreshold;
+        b.exceptionHandler = exceptionHandler;
+        b.threadName = threadName;
+        return b;
+    }
+
+    /** Builds a {@link LoopConfig}. Not thread-safe. */
+    public static final class Builder {
+        private PollerKind poller = PollerKind.NIO;
+        private Clock clock = Clock.system();
+        private boolean debug = debugFromEnvironment();
+        private Duration slowCallbackThreshold = Duration.ofMillis(100);
+        private ExceptionHandler exceptionHandler = ExceptionHandler.logging();
+        private String threadName = "weft-loop";
+
+        private Builder() {
+        }
+
+        private static boolean debugFromEnvironment() {
+            String v = System.getenv("WEFT_DEBUG");
+            return v != null && (v.equals("1") || v.equalsIgnoreCase("true"));
+        }
+
+        public Builder poller(PollerKind poller) {
+            this.poller = poller;
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        public Builder debug(boolean debug) {
+            this.debug = debug;
+            return this;
+        }
+
+        public Builder slowCallbackThreshold(Duration threshold) {
+            this.slowCallbackThreshold = threshold;
+            return this;
+        }
+
+        public Builder exceptionHandler(ExceptionHandler handler) {
+            this.exceptionHandler = handler;
+            return this;
+        }
+
+        public Builder threadName(String name) {
+            this.threadName = name;
+            return this;
+        }
+
+        public LoopConfig build() {
+            return new LoopConfig(poller, clock, debug, slowCallbackThreshold, exceptionHandler, threadName);
+        }
+    }
+}
