@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.channels.SelectableChannel;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -53,6 +54,7 @@ public final class Loop implements EventLoop {
     private final IdentityHashMap<SelectableChannel, Watch> watches = new IdentityHashMap<>();
     private final List<Runnable> closeHooks = new ArrayList<>();
     private final Poller.ReadySink onReady = this::onReady;
+    private ByteBuffer readBuffer;
     private long timerSeq;
     private long turns;
     private long callbacksRun;
@@ -219,9 +221,9 @@ public final class Loop implements EventLoop {
             Watch w = watches.get(channel);
             boolean fresh = w == null;
             if (fresh) {
-                w = new Watch(channel);
+                w = new Watch(this, channel);
             }
-            Watch.IoTask task = new Watch.IoTask(this, w, reader, callback, callSite());
+            Watch.IoTask task = new Watch.IoTask(w, reader, callback, callSite());
             Watch.IoTask old = reader ? w.reader : w.writer;
             if (old != null) {
                 old.markCancelled();
@@ -240,6 +242,54 @@ public final class Loop implements EventLoop {
             return task;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot watch " + channel, e);
+        }
+    }
+
+    /**
+     * Registers {@code channel} for Weft's own transports: both callbacks stay for the
+     * channel's life and start disarmed; see {@link Watch#arm}. The channel must not also be
+     * used with {@link #addReader}/{@link #addWriter}.
+     */
+    public Watch watch(SelectableChannel channel, Runnable onReadable, Runnable onWritable) {
+        checkThread("watch");
+        checkOpen();
+        if (watches.containsKey(channel)) {
+            throw new IllegalStateException(channel + " is already watched by this loop");
+        }
+        try {
+            if (channel.isBlocking()) {
+                channel.configureBlocking(false);
+            }
+            Watch w = new Watch(this, channel);
+            w.reader = new Watch.IoTask(w, true, onReadable, null);
+            w.writer = new Watch.IoTask(w, false, onWritable, null);
+            w.arm(0);
+            w.key = poller.register(channel, 0, w);
+            watches.put(channel, w);
+            return w;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot watch " + channel, e);
+        }
+    }
+
+    void unwatchAll(Watch w) {
+        if (!inLoop()) {
+            if (!closed) {
+                execute(() -> unwatchAll(w));
+            }
+            return;
+        }
+        if (w.reader != null) {
+            w.reader.markCancelled();
+            w.reader = null;
+        }
+        if (w.writer != null) {
+            w.writer.markCancelled();
+            w.writer = null;
+        }
+        if (watches.get(w.channel) == w) {
+            watches.remove(w.channel);
+            w.key.deregister();
         }
     }
 
@@ -575,6 +625,18 @@ public final class Loop implements EventLoop {
     @Override
     public LoopStats stats() {
         return new LoopStats(turns, callbacksRun, (long) WAKEUPS.getVolatile(this), timers.size(), watches.size());
+    }
+
+    /**
+     * The loop's read buffer, shared by every connection on it: a read fills it and hands it
+     * to a protocol, which must be done with it before the next read. One 64 KiB direct buffer
+     * per loop instead of one per connection is what keeps ten thousand idle connections cheap.
+     */
+    public ByteBuffer readBuffer() {
+        if (readBuffer == null) {
+            readBuffer = ByteBuffer.allocateDirect(64 * 1024);
+        }
+        return readBuffer;
     }
 
     public Clock clock() {

@@ -1,0 +1,273 @@
+package io.weft.internal.net;
+
+import io.weft.future.Promise;
+import io.weft.internal.loop.Loop;
+import io.weft.internal.loop.Watch;
+import io.weft.internal.net.nio.NioSocketIo;
+import io.weft.internal.net.tls.TlsLayer;
+import io.weft.internal.poll.Poller;
+import io.weft.loop.TimerHandle;
+import io.weft.net.ConnectOptions;
+import io.weft.net.Protocol;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/**
+ * Makes one client connection, racing the addresses of a name as RFC 8305 (Happy Eyeballs v2)
+ * describes: attempts start one {@link ConnectOptions#attemptDelay()} apart, or at once when
+ * the previous one fails; the first to connect wins and the others are closed. Loop thread.
+ */
+public final class Connector<P extends Protocol> {
+    private final Loop loop;
+    private final Supplier<P> factory;
+    private final ConnectOptions options;
+    private final String host;
+    private final int port;
+    private final Promise<P> result;
+    private final List<Attempt> live = new ArrayList<>();
+    private final List<IOException> failures = new ArrayList<>();
+    private List<? extends SocketAddress> targets = List.of();
+    private int next;
+    private TimerHandle attemptTimer;
+    private TimerHandle deadline;
+
+    private Connector(Loop loop, Supplier<P> factory, ConnectOptions options, String host, int port) {
+        this.loop = loop;
+        this.factory = factory;
+        this.options = options;
+        this.host = host;
+        this.port = port;
+        this.result = loop.newPromise();
+        result.onCancel(() -> onLoop(this::giveUp));
+    }
+
+    /** Connects to {@code host}:{@code port}, resolving the name off the loop first. */
+    public static <P extends Protocol> Promise<P> connect(Loop loop, Supplier<P> factory, String host, int port,
+            ConnectOptions options) {
+        Connector<P> c = new Connector<>(loop, factory, options, host, port);
+        c.startDeadline();
+        Resolver.resolve(loop, host).whenComplete((addresses, e) -> {
+            if (c.result.isDone()) {
+                return;
+            }
+            if (e != null) {
+                c.fail(e);
+            } else {
+                c.targets = Resolver.interleave(addresses, port);
+                c.startNext();
+            }
+        });
+        return c.result;
+    }
+
+    /** Connects to one address: TCP or Unix domain. */
+    public static <P extends Protocol> Promise<P> connect(Loop loop, Supplier<P> factory, SocketAddress address,
+            ConnectOptions options) {
+        String host = address instanceof InetSocketAddress i ? i.getHostString() : address.toString();
+        int port = address instanceof InetSocketAddress i ? i.getPort() : 0;
+        Connector<P> c = new Connector<>(loop, factory, options, host, port);
+        c.startDeadline();
+        c.targets = List.of(address);
+        c.startNext();
+        return c.result;
+    }
+
+    private void startDeadline() {
+        if (options.connectTimeout() != null) {
+            deadline = loop.callLater(options.connectTimeout(), () -> {
+                if (result.fail(new TimeoutException("connect to " + host + ":" + port + " timed out after "
+                        + options.connectTimeout().toMillis() + " ms"))) {
+                    giveUp();
+                }
+            });
+        }
+    }
+
+    private void startNext() {
+        attemptTimer = null;
+        if (result.isDone()) {
+            return;
+        }
+        if (next >= targets.size()) {
+            if (live.isEmpty()) {
+                failAll();
+            }
+            return;
+        }
+        Attempt a = new Attempt(targets.get(next++));
+        live.add(a);
+        a.begin();
+        if (!result.isDone() && live.contains(a) && next < targets.size()) {
+            attemptTimer = loop.callLater(options.attemptDelay(), this::startNext);
+        }
+    }
+
+    private final class Attempt {
+        final SocketAddress address;
+        SocketChannel channel;
+        Watch watch;
+
+        Attempt(SocketAddress address) {
+            this.address = address;
+        }
+
+        void begin() {
+            try {
+                channel = address instanceof UnixDomainSocketAddress
+                        ? SocketChannel.open(StandardProtocolFamily.UNIX)
+                        : SocketChannel.open(((InetSocketAddress) address).getAddress() instanceof java.net.Inet6Address
+                                ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+                channel.configureBlocking(false);
+                if (address instanceof InetSocketAddress) {
+                    channel.setOption(StandardSocketOptions.TCP_NODELAY, options.noDelay());
+                    if (options.localAddress() != null) {
+                        channel.bind(options.localAddress());
+                    }
+                }
+                if (channel.connect(address)) {
+                    won(this);
+                    return;
+                }
+                watch = loop.watch(channel, () -> { }, this::onConnectable);
+                watch.arm(Poller.WRITE);
+            } catch (IOException e) {
+                failed(this, e);
+            }
+        }
+
+        void onConnectable() {
+            try {
+                if (channel.finishConnect()) {
+                    won(this);
+                }
+            } catch (IOException e) {
+                failed(this, e);
+            }
+        }
+
+        void close() {
+            if (watch != null) {
+                watch.close();
+                watch = null;
+            }
+            if (channel != null) {
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // releasing a losing attempt
+                }
+            }
+        }
+    }
+
+    private void failed(Attempt a, IOException e) {
+        live.remove(a);
+        a.close();
+        ConnectException typed = new ConnectException("connect to " + a.address + ": " + e.getMessage());
+        typed.initCause(e);
+        failures.add(typed);
+        if (attemptTimer != null) {
+            attemptTimer.cancel(); // RFC 8305: a failure starts the next attempt at once
+        }
+        startNext();
+    }
+
+    private void won(Attempt a) {
+        live.remove(a);
+        if (a.watch != null) {
+            a.watch.close();
+            a.watch = null;
+        }
+        if (result.isDone()) {
+            a.close();
+            return;
+        }
+        giveUpOthers();
+        P app;
+        try {
+            app = factory.get();
+        } catch (Throwable e) {
+            a.close();
+            result.fail(e);
+            return;
+        }
+        Protocol p = app;
+        Promise<Void> handshake = null;
+        if (options.tls() != null) {
+            handshake = loop.newPromise();
+            p = TlsLayer.client(loop, app, options.tls(), host, port, handshake);
+        }
+        StreamTransport t = new StreamTransport(loop, new NioSocketIo(loop, a.channel), p, options.writeBufferHigh(),
+                options.writeBufferLow(), TransportObserver.NONE);
+        t.start();
+        if (handshake == null) {
+            result.complete(app);
+        } else {
+            handshake.whenComplete((v, e) -> {
+                if (e == null) {
+                    result.complete(app);
+                } else {
+                    result.fail(e);
+                    t.abort(e);
+                }
+            });
+        }
+        // Once connected, the connect timeout no longer applies (TLS has its own).
+        if (deadline != null) {
+            deadline.cancel();
+        }
+    }
+
+    private void failAll() {
+        if (failures.size() == 1) {
+            fail(failures.get(0));
+            return;
+        }
+        ConnectException e = new ConnectException("connect to " + host + ":" + port + " failed on all "
+                + failures.size() + " addresses");
+        failures.forEach(e::addSuppressed);
+        fail(e);
+    }
+
+    private void fail(Throwable e) {
+        result.fail(e);
+        giveUp();
+    }
+
+    private void giveUpOthers() {
+        if (attemptTimer != null) {
+            attemptTimer.cancel();
+            attemptTimer = null;
+        }
+        for (Attempt a : live) {
+            a.close();
+        }
+        live.clear();
+    }
+
+    private void giveUp() {
+        giveUpOthers();
+        if (deadline != null) {
+            deadline.cancel();
+        }
+        next = targets.size();
+    }
+
+    private void onLoop(Runnable r) {
+        if (loop.inLoop()) {
+            r.run();
+        } else {
+            loop.execute(r);
+        }
+    }
+}

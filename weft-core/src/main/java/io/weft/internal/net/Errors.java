@@ -1,0 +1,35 @@
+package io.weft.internal.net;
+
+import io.weft.net.ConnectionResetException;
+import java.io.IOException;
+import java.net.SocketException;
+
+/**
+ * The one place that turns the JDK's socket exceptions into Weft's typed ones. The JDK reports
+ * errno only as message text ("Connection reset", "Broken pipe"), so that is what we match.
+ */
+public final class Errors {
+    private Errors() {
+    }
+
+    /**
+     * @param op the operation that failed, as the user would name it: {@code "read"},
+     *           {@code "write"}, {@code "connect to 10.0.0.1:80"}
+     */
+    public static IOException translate(String op, IOException e) {
+        if (e instanceof ConnectionResetException) {
+            return e;
+        }
+        String msg = e.getMessage() == null ? "" : e.getMessage();
+        if (e instanceof SocketException && (msg.contains("Connection reset") || msg.contains("Broken pipe"))) {
+            return new ConnectionResetException(op + ": connection reset by peer", e);
+        }
+        return e;
+    }
+
+    /** Whether an accept failed for want of file descriptors (EMFILE, ENFILE). */
+    public static boolean isOutOfFiles(IOException e) {
+        String msg = e.getMessage();
+        return msg != null && (msg.contains("Too many open files") || msg.contains("file table overflow"));
+    }
+}

@@ -1,0 +1,347 @@
+package io.weft.internal.net;
+
+import io.weft.future.Promise;
+import io.weft.internal.loop.Loop;
+import io.weft.internal.loop.Watch;
+import io.weft.internal.net.nio.NioSocketIo;
+import io.weft.internal.net.tls.TlsLayer;
+import io.weft.internal.poll.Poller;
+import io.weft.loop.TimerHandle;
+import io.weft.net.OutboundLimitException;
+import io.weft.net.OverflowPolicy;
+import io.weft.net.Protocol;
+import io.weft.net.Server;
+import io.weft.net.ServerOptions;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * A listening server over one or more {@link ServerSocketChannel}s (TCP or Unix domain).
+ *
+ * <p>Accepting: up to {@link #ACCEPT_BATCH} connections per readiness event, so a flood of
+ * connects cannot starve established connections. When accept fails for want of file
+ * descriptors (EMFILE/ENFILE), the listening sockets are disarmed and re-armed after a backoff
+ * that doubles up to one second: level-triggered readiness would otherwise report the pending
+ * connection again at once and spin a core. The first failure of a streak is reported; the
+ * rest are counted. Loop thread only.
+ */
+public final class SocketServer implements Server, TransportObserver {
+    static final int ACCEPT_BATCH = 128;
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(50);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
+
+    private final Loop loop;
+    private final Supplier<? extends Protocol> factory;
+    private final ServerOptions options;
+    private final List<Listener> listeners = new ArrayList<>();
+    private final Set<StreamTransport> connections = new LinkedHashSet<>();
+    private final AtomicInteger connectionCount = new AtomicInteger();
+    private final Promise<Void> closed;
+    private long buffered;
+    private boolean closing;
+    private boolean armed;
+    private Duration backoff = FIRST_BACKOFF;
+    private TimerHandle retry;
+    private long failedAccepts;
+
+    private SocketServer(Loop loop, Supplier<? extends Protocol> factory, ServerOptions options) {
+        this.loop = loop;
+        this.factory = factory;
+        this.options = options;
+        this.closed = loop.newPromise();
+    }
+
+    /** Binds every address; on failure closes what was bound and throws. */
+    public static SocketServer listen(Loop loop, Supplier<? extends Protocol> factory, List<SocketAddress> addresses,
+            ServerOptions options) throws IOException {
+        SocketServer server = new SocketServer(loop, factory, options);
+        try {
+            for (SocketAddress a : addresses) {
+                server.bind(a);
+            }
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        server.arm(true);
+        return server;
+    }
+
+    private void bind(SocketAddress address) throws IOException {
+        ServerSocketChannel ch;
+        if (address instanceof UnixDomainSocketAddress unix) {
+            ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            Path path = unix.getPath();
+            if (Files.exists(path) && Files.isDirectory(path)) {
+                ch.close();
+                throw new IOException("cannot listen on " + path + ": it is a directory");
+            }
+        } else {
+            ch = ServerSocketChannel.open();
+            ch.setOption(StandardSocketOptions.SO_REUSEADDR, options.reuseAddress());
+            if (options.reusePort()) {
+                if (!ch.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)) {
+                    ch.close();
+                    throw new IOException("SO_REUSEPORT is not supported on this platform");
+                }
+                ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            }
+        }
+        try {
+            ch.bind(address, options.backlog());
+            Listener l = new Listener(ch);
+            l.watch = loop.watch(ch, l::onAcceptable, () -> { });
+            listeners.add(l);
+        } catch (IOException e) {
+            ch.close();
+            throw new IOException("cannot listen on " + address + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    private void arm(boolean on) {
+        armed = on;
+        for (Listener l : listeners) {
+            l.watch.arm(on ? Poller.READ : 0);
+        }
+    }
+
+    private final class Listener {
+        final ServerSocketChannel channel;
+        Watch watch;
+
+        Listener(ServerSocketChannel channel) {
+            this.channel = channel;
+        }
+
+        void onAcceptable() {
+            for (int i = 0; i < ACCEPT_BATCH && armed && !closing; i++) {
+                if (options.maxConnections() > 0 && connectionCount.get() >= options.maxConnections()) {
+                    arm(false); // re-armed when a connection closes; peers wait in the backlog
+                    return;
+                }
+                SocketChannel c;
+                try {
+                    c = channel.accept();
+                } catch (IOException e) {
+                    acceptFailed(e);
+                    return;
+                }
+                if (c == null) {
+                    return;
+                }
+                backoff = FIRST_BACKOFF;
+                failedAccepts = 0;
+                accepted(c);
+            }
+        }
+    }
+
+    private void acceptFailed(IOException e) {
+        if (closing) {
+            return;
+        }
+        if (failedAccepts++ == 0) {
+            String why = Errors.isOutOfFiles(e) ? "out of file descriptors" : "accept failed";
+            loop.reportException("server " + addresses() + ": " + why + "; pausing accepts for "
+                    + backoff.toMillis() + " ms and retrying with backoff (further failures are not logged)", e);
+        }
+        arm(false);
+        Duration wait = backoff;
+        backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+        retry = loop.callLater(wait, () -> {
+            retry = null;
+            if (!closing) {
+                arm(true);
+            }
+        });
+    }
+
+    private void accepted(SocketChannel c) {
+        Protocol app;
+        try {
+            c.configureBlocking(false);
+            if (!(c.getLocalAddress() instanceof UnixDomainSocketAddress)) {
+                c.setOption(StandardSocketOptions.TCP_NODELAY, options.noDelay());
+            }
+            app = factory.get();
+        } catch (Throwable e) {
+            closeQuietly(c);
+            loop.reportException("setting up a connection accepted by server " + addresses(), e);
+            return;
+        }
+        Protocol p = options.tls() == null ? app : TlsLayer.server(loop, app, options.tls());
+        StreamTransport t = new StreamTransport(loop, new NioSocketIo(loop, c), p, options.writeBufferHigh(),
+                options.writeBufferLow(), this);
+        t.setTimeouts(options.idleTimeout(), options.readTimeout(), options.writeTimeout());
+        connections.add(t);
+        connectionCount.incrementAndGet();
+        t.start();
+    }
+
+    // ---- connections reporting in ----
+
+    @Override
+    public void bufferChanged(StreamTransport t, long delta) {
+        buffered += delta;
+        long max = options.maxBufferedBytes();
+        if (max == 0 || delta <= 0 || buffered <= max) {
+            return;
+        }
+        if (options.overflowPolicy() == OverflowPolicy.DROP_WRITER) {
+            drop(t, max);
+            return;
+        }
+        while (buffered > max) {
+            StreamTransport largest = null;
+            for (StreamTransport c : connections) {
+                if (largest == null || c.writeBufferSize() > largest.writeBufferSize()) {
+                    largest = c;
+                }
+            }
+            if (largest == null || largest.writeBufferSize() == 0) {
+                return;
+            }
+            drop(largest, max);
+        }
+    }
+
+    private void drop(StreamTransport t, long max) {
+        t.abort(new OutboundLimitException("dropped: the server's connections buffer " + buffered
+                + " bytes of output, over its limit of " + max + "; this connection held " + t.writeBufferSize()));
+    }
+
+    @Override
+    public void closed(StreamTransport t) {
+        if (!connections.remove(t)) {
+            return;
+        }
+        int left = connectionCount.decrementAndGet();
+        if (!closing && !armed && retry == null && options.maxConnections() > 0 && left < options.maxConnections()) {
+            arm(true);
+        }
+        if (closing && left == 0) {
+            closed.complete(null);
+        }
+    }
+
+    // ---- Server ----
+
+    @Override
+    public List<SocketAddress> addresses() {
+        List<SocketAddress> out = new ArrayList<>();
+        for (Listener l : listeners) {
+            try {
+                out.add(l.channel.getLocalAddress());
+            } catch (IOException e) {
+                // closed: no longer an address we listen on
+            }
+        }
+        return out;
+    }
+
+    /** The first listening address as a TCP address (for tests and examples). */
+    public InetSocketAddress inetAddress() {
+        for (SocketAddress a : addresses()) {
+            if (a instanceof InetSocketAddress i) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("server has no TCP address: " + addresses());
+    }
+
+    @Override
+    public int connectionCount() {
+        return connectionCount.get();
+    }
+
+    @Override
+    public long bufferedBytes() {
+        return buffered;
+    }
+
+    @Override
+    public void close() {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        if (retry != null) {
+            retry.cancel();
+        }
+        for (Listener l : listeners) {
+            if (l.watch != null) {
+                l.watch.close();
+            }
+            SocketAddress a = null;
+            try {
+                a = l.channel.getLocalAddress();
+            } catch (IOException ignored) {
+                // already closed
+            }
+            closeQuietly(l.channel);
+            if (a instanceof UnixDomainSocketAddress unix) {
+                try {
+                    Files.deleteIfExists(unix.getPath()); // the socket file outlives the socket
+                } catch (IOException e) {
+                    loop.reportException("removing Unix socket file " + unix.getPath(), e);
+                }
+            }
+        }
+        if (connectionCount.get() == 0) {
+            closed.complete(null);
+        }
+    }
+
+    @Override
+    public Promise<Void> shutdown(Duration deadline) {
+        close();
+        for (StreamTransport t : List.copyOf(connections)) {
+            t.close();
+        }
+        if (!connections.isEmpty()) {
+            TimerHandle timer = loop.callLater(deadline, () -> {
+                for (StreamTransport t : List.copyOf(connections)) {
+                    t.abort();
+                }
+            });
+            closed.whenComplete((v, e) -> timer.cancel());
+        }
+        return closed;
+    }
+
+    @Override
+    public Promise<Void> closed() {
+        return closed;
+    }
+
+    private static void closeQuietly(java.io.Closeable c) {
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // closing to release the descriptor; nothing else to do
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Server" + addresses();
+    }
+}

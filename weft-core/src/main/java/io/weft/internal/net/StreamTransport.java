@@ -1,0 +1,409 @@
+package io.weft.internal.net;
+
+import io.weft.internal.loop.Loop;
+import io.weft.loop.EventLoop;
+import io.weft.loop.TimerHandle;
+import io.weft.net.ConnectionTimeoutException;
+import io.weft.net.Protocol;
+import io.weft.net.TimeoutKind;
+import io.weft.net.Transport;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * The transport of a stream socket: write buffering, flow control, half-close, close and
+ * abort, timeouts. It knows nothing of how bytes move; that is its {@link SocketIo}'s job.
+ *
+ * <h2>States</h2>
+ * <pre>
+ *   OPEN --close()--&gt; CLOSING (reading stopped, flushing) --buffer empty--&gt; LOST
+ *   OPEN/CLOSING --abort(), I/O error, timeout--&gt; LOST
+ * </pre>
+ * Entering LOST closes the socket and schedules {@link Protocol#connectionLost} for the next
+ * callback slot, so it never runs inside a protocol method that caused it. Loop thread only.
+ */
+public final class StreamTransport implements Transport, IoSink {
+    private final Loop loop;
+    private final SocketIo io;
+    private final TransportObserver observer;
+    private final WriteQueue queue = new WriteQueue();
+    private final SocketAddress local;
+    private final SocketAddress remote;
+    private Protocol protocol;
+    private int high;
+    private int low;
+
+    private boolean readingWanted = true;
+    private boolean readEof;
+    private boolean writingPaused;
+    private boolean eofPending;
+    private boolean outputShut;
+    private boolean closing;
+    private boolean lost;
+
+    /** The buffer size the observer last heard of. */
+    private long reported;
+    private Timeouts timeouts;
+    private TimerHandle timeoutTimer;
+
+    public StreamTransport(Loop loop, SocketIo io, Protocol protocol, int high, int low, TransportObserver observer) {
+        this.loop = loop;
+        this.io = io;
+        this.protocol = Objects.requireNonNull(protocol, "protocol");
+        this.observer = observer;
+        this.high = high;
+        this.low = low;
+        this.local = io.localAddress();
+        this.remote = io.remoteAddress();
+    }
+
+    /** Arms the per-connection timeouts; call before {@link #start()}. Null durations are off. */
+    public void setTimeouts(Duration idle, Duration read, Duration write) {
+        if (Timeouts.any(idle, read, write)) {
+            timeouts = new Timeouts(idle, read, write, loop.time());
+        }
+    }
+
+    /** Tells the protocol the connection is made and starts reading (unless it paused). */
+    public void start() {
+        io.start(this);
+        try {
+            protocol.connectionMade(this);
+        } catch (Throwable e) {
+            loop.reportException("connectionMade of " + protocol, e);
+            abort();
+            return;
+        }
+        if (lost) {
+            return;
+        }
+        if (timeouts != null) {
+            scheduleTimeoutCheck();
+        }
+        if (readingWanted && !closing) {
+            io.setReading(true);
+        }
+    }
+
+    // ---- writing ----
+
+    @Override
+    public void write(ByteBuffer data) {
+        if (closing && !lost || eofPending || outputShut) {
+            throw new IllegalStateException("write after " + (closing ? "close()" : "writeEof()") + " on " + this);
+        }
+        if (lost || !data.hasRemaining()) {
+            // Lost already: connectionLost is on its way to the protocol; the bytes go nowhere.
+            data.position(data.limit());
+            return;
+        }
+        if (queue.isEmpty()) {
+            try {
+                io.writeNow(data);
+            } catch (IOException e) {
+                connectionFailed(e);
+                return;
+            }
+            if (!data.hasRemaining()) {
+                stampWrite();
+                return;
+            }
+            if (timeouts != null) {
+                timeouts.writeStalledSince = loop.time();
+            }
+        }
+        queue.add(data);
+        reportBuffer();
+        if (lost) {
+            return; // the observer dropped us (server-wide output cap)
+        }
+        io.flush(queue);
+        if (!writingPaused && queue.size() > high) {
+            writingPaused = true;
+            callProtocol(Protocol::pauseWriting, "pauseWriting");
+        }
+    }
+
+    @Override
+    public void onFlushed() {
+        stampWrite();
+        reportBuffer();
+        if (lost) {
+            return;
+        }
+        maybeResumeWriting();
+        if (queue.isEmpty()) {
+            if (closing) {
+                finish(null);
+            } else if (eofPending) {
+                eofPending = false;
+                shutdownOutput();
+            }
+        }
+    }
+
+    /** Tells the observer how the buffer changed since it last heard. */
+    private void reportBuffer() {
+        long delta = queue.size() - reported;
+        if (delta != 0) {
+            reported = queue.size();
+            observer.bufferChanged(this, delta);
+        }
+    }
+
+    private void stampWrite() {
+        if (timeouts != null) {
+            long now = loop.time();
+            timeouts.lastWrite = now;
+            timeouts.writeStalledSince = now;
+        }
+    }
+
+    private void maybeResumeWriting() {
+        if (writingPaused && queue.size() <= low) {
+            writingPaused = false;
+            callProtocol(Protocol::resumeWriting, "resumeWriting");
+        }
+    }
+
+    @Override
+    public void writeEof() {
+        if (eofPending || outputShut || closing) {
+            return;
+        }
+        if (queue.isEmpty()) {
+            shutdownOutput();
+        } else {
+            eofPending = true;
+        }
+    }
+
+    private void shutdownOutput() {
+        outputShut = true;
+        try {
+            io.shutdownOutput();
+        } catch (IOException e) {
+            connectionFailed(e);
+            return;
+        }
+        if (readEof) {
+            finish(null); // both directions done
+        }
+    }
+
+    @Override
+    public boolean canWriteEof() {
+        return true;
+    }
+
+    @Override
+    public long writeBufferSize() {
+        return queue.size();
+    }
+
+    @Override
+    public void setWriteBufferLimits(int high, int low) {
+        if (low < 0 || low > high) {
+            throw new IllegalArgumentException("need 0 <= low <= high, got low " + low + ", high " + high);
+        }
+        this.high = high;
+        this.low = low;
+        if (!writingPaused && queue.size() > high) {
+            writingPaused = true;
+            callProtocol(Protocol::pauseWriting, "pauseWriting");
+        } else {
+            maybeResumeWriting();
+        }
+    }
+
+    /** Current (high, low) water marks. */
+    public int writeBufferHigh() {
+        return high;
+    }
+
+    public int writeBufferLow() {
+        return low;
+    }
+
+    // ---- reading ----
+
+    @Override
+    public void onRead(ByteBuffer data) {
+        if (timeouts != null) {
+            timeouts.lastRead = loop.time();
+        }
+        try {
+            protocol.dataReceived(data);
+        } catch (Throwable e) {
+            loop.reportException("dataReceived of " + protocol, e);
+            abort();
+        }
+    }
+
+    @Override
+    public void onReadEof() {
+        readEof = true;
+        boolean keepOpen;
+        try {
+            keepOpen = protocol.eofReceived();
+        } catch (Throwable e) {
+            loop.reportException("eofReceived of " + protocol, e);
+            abort();
+            return;
+        }
+        if (lost) {
+            return;
+        }
+        if (outputShut) {
+            finish(null);
+        } else if (!keepOpen) {
+            close();
+        }
+    }
+
+    @Override
+    public void pauseReading() {
+        readingWanted = false;
+        io.setReading(false);
+    }
+
+    @Override
+    public void resumeReading() {
+        readingWanted = true;
+        if (!closing && !readEof) {
+            if (timeouts != null) {
+                timeouts.lastRead = loop.time();
+            }
+            io.setReading(true);
+        }
+    }
+
+    @Override
+    public boolean isReading() {
+        return readingWanted && !closing && !readEof;
+    }
+
+    // ---- closing ----
+
+    @Override
+    public void close() {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        io.setReading(false);
+        if (queue.isEmpty()) {
+            finish(null);
+        }
+    }
+
+    @Override
+    public void abort() {
+        finish(null);
+    }
+
+    /** Closes with {@code cause} reported to the protocol: used for errors and policy drops. */
+    public void abort(Throwable cause) {
+        finish(cause);
+    }
+
+    @Override
+    public void onIoError(IOException error) {
+        connectionFailed(error);
+    }
+
+    private void connectionFailed(IOException e) {
+        finish(e);
+    }
+
+    private void finish(Throwable cause) {
+        if (lost) {
+            return;
+        }
+        lost = true;
+        closing = true;
+        io.close();
+        if (timeoutTimer != null) {
+            timeoutTimer.cancel();
+        }
+        queue.clear();
+        reportBuffer();
+        observer.closed(this);
+        Protocol p = protocol;
+        loop.callSoon(() -> p.connectionLost(cause));
+    }
+
+    @Override
+    public boolean isClosing() {
+        return closing;
+    }
+
+    /** Whether the connection is gone (socket closed). */
+    public boolean isLost() {
+        return lost;
+    }
+
+    // ---- timeouts ----
+
+    private void scheduleTimeoutCheck() {
+        long now = loop.time();
+        timeoutTimer = loop.callAt(timeouts.nextCheck(now, isReading(), !queue.isEmpty()), this::checkTimeouts);
+    }
+
+    private void checkTimeouts() {
+        if (lost) {
+            return;
+        }
+        long now = loop.time();
+        TimeoutKind kind = timeouts.expired(now, isReading(), !queue.isEmpty());
+        if (kind != null) {
+            finish(new ConnectionTimeoutException(kind, timeouts.duration(kind)));
+        } else {
+            scheduleTimeoutCheck();
+        }
+    }
+
+    // ---- the rest ----
+
+    private void callProtocol(Consumer<Protocol> call, String what) {
+        try {
+            call.accept(protocol);
+        } catch (Throwable e) {
+            loop.reportException(what + " of " + protocol, e);
+        }
+    }
+
+    @Override
+    public EventLoop loop() {
+        return loop;
+    }
+
+    @Override
+    public SocketAddress localAddress() {
+        return local;
+    }
+
+    @Override
+    public SocketAddress remoteAddress() {
+        return remote;
+    }
+
+    @Override
+    public Protocol protocol() {
+        return protocol;
+    }
+
+    @Override
+    public void setProtocol(Protocol protocol) {
+        this.protocol = Objects.requireNonNull(protocol, "protocol");
+    }
+
+    @Override
+    public String toString() {
+        return "StreamTransport[" + local + " <-> " + remote + (lost ? ", lost" : closing ? ", closing" : "") + "]";
+    }
+}

@@ -1,0 +1,84 @@
+package io.weft.net;
+
+import io.weft.loop.EventLoop;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.util.Optional;
+import javax.net.ssl.SSLSession;
+
+/**
+ * A stream connection, as its {@link Protocol} sees it. Loop thread only.
+ *
+ * <h2>Writing and flow control</h2>
+ * {@link #write} never blocks: it sends straight to the socket what the kernel takes and keeps
+ * the rest in the transport's write buffer, sending it as the socket drains. The bytes passed
+ * in are taken at the call: the caller may reuse its buffer as soon as {@code write} returns.
+ * When the buffered byte count rises above the high-water mark the protocol's
+ * {@link Protocol#pauseWriting()} is called; when it falls to the low-water mark or below,
+ * {@link Protocol#resumeWriting()}. Defaults: high 64 KiB, low 16 KiB.
+ *
+ * <h2>Closing</h2>
+ * {@link #close()} stops reading, sends what is buffered, then closes; {@link #abort()} closes at
+ * once and drops the buffer. Either way {@link Protocol#connectionLost} follows, once.
+ */
+public interface Transport {
+
+    /** The loop this connection lives on. */
+    EventLoop loop();
+
+    /** Sends the buffer's remaining bytes (position advances to the limit). */
+    void write(ByteBuffer data);
+
+    default void write(byte[] data) {
+        write(ByteBuffer.wrap(data));
+    }
+
+    /** Shuts the write side (sends FIN) once the buffer is flushed; reading goes on. */
+    void writeEof();
+
+    /** Whether {@link #writeEof()} is supported (not on TLS before 1.3-style half-close). */
+    boolean canWriteEof();
+
+    /** Flushes, then closes. Idempotent. */
+    void close();
+
+    /** Closes now, dropping buffered data. Idempotent. */
+    void abort();
+
+    /** Whether {@link #close()} or {@link #abort()} was called or the connection was lost. */
+    boolean isClosing();
+
+    /** Stops {@link Protocol#dataReceived} calls until {@link #resumeReading()}. */
+    void pauseReading();
+
+    void resumeReading();
+
+    boolean isReading();
+
+    /**
+     * Sets the water marks of the write buffer. {@code low} must not exceed {@code high}.
+     * Applying them may call {@code pauseWriting} or {@code resumeWriting} at once.
+     */
+    void setWriteBufferLimits(int high, int low);
+
+    /** Bytes written but not yet taken by the kernel. */
+    long writeBufferSize();
+
+    SocketAddress localAddress();
+
+    SocketAddress remoteAddress();
+
+    /** The protocol receiving this connection's events. */
+    Protocol protocol();
+
+    /**
+     * Hands the connection's events to another protocol from now on (for switching protocols,
+     * e.g. STARTTLS). The new protocol gets no {@code connectionMade}.
+     */
+    void setProtocol(Protocol protocol);
+
+    /** The TLS session, on a TLS connection once its handshake is done. */
+    default Optional<SSLSession> tlsSession() {
+        return Optional.empty();
+    }
+}

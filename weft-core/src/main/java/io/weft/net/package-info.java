@@ -1,0 +1,6 @@
+/**
+ * Networking on the event loop: {@link io.weft.net.Net} makes servers and connections;
+ * a {@link io.weft.net.Transport} carries bytes for a {@link io.weft.net.Protocol}, which
+ * receives them. TCP, Unix domain sockets and TLS share these types.
+ */
+package io.weft.net;
