@@ -94,6 +94,19 @@ public interface EventLoop extends Executor, AutoCloseable {
     /** Stops writer callbacks for {@code channel}; returns whether one was registered. */
     boolean removeWriter(SelectableChannel channel);
 
+    // ---- green threads (loop thread) ----
+
+    /**
+     * Runs {@code task} in a new green thread: a virtual thread whose scheduler is this loop, so
+     * it runs only on the loop's thread, between callbacks, and may block in the calls of
+     * {@link io.weft.green.Green} without blocking the loop. Cancelling the returned promise
+     * makes the thread's current or next blocking call throw
+     * {@link java.util.concurrent.CancellationException}. Needs the JVM flag
+     * {@code --add-opens java.base/java.lang=ALL-UNNAMED}; without it this throws
+     * {@link IllegalStateException} saying so.
+     */
+    <T> Promise<T> spawn(java.util.concurrent.Callable<T> task);
+
     // ---- running ----
 
     /** Runs turns until {@link #stop()}. The calling thread becomes the loop's owner. */
