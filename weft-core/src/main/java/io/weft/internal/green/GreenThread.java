@@ -41,6 +41,11 @@ public final class GreenThread {
         return g;
     }
 
+    @SuppressWarnings("unchecked")
+    public <T> Promise<T> promise() {
+        return (Promise<T>) promise;
+    }
+
     public Greens greens() {
         return greens;
     }
@@ -70,6 +75,15 @@ public final class GreenThread {
         LockSupport.park(this);
         greens.mounted(this);
         checkCancelled();
+    }
+
+    /**
+     * Parks without the cancellation check: for waiting on children to unwind after this
+     * thread itself was cancelled (a task scope must not return before its children end).
+     */
+    public void parkShielded() {
+        LockSupport.park(this);
+        greens.mounted(this);
     }
 
     /** Makes this thread runnable; any thread. */

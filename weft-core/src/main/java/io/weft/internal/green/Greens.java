@@ -32,13 +32,29 @@ public final class Greens implements Executor {
     }
 
     public <T> Promise<T> spawn(Callable<T> task) {
+        return spawnThread(task, null).promise();
+    }
+
+    /**
+     * Starts a green thread; {@code onExit}, if given, runs on the loop when the thread has
+     * ended (after its {@code finally} blocks, unlike the promise, which a cancel settles at once).
+     */
+    public <T> GreenThread spawnThread(Callable<T> task, Runnable onExit) {
         Promise<T> result = loop.newPromise();
         GreenThread g = new GreenThread(this, result);
-        g.thread = builder.unstarted(() -> run(g, task, result));
+        g.thread = builder.unstarted(() -> {
+            try {
+                run(g, task, result);
+            } finally {
+                if (onExit != null) {
+                    onExit.run();
+                }
+            }
+        });
         result.onCancel(g::cancel);
         live.add(g);
         g.thread.start();
-        return result;
+        return g;
     }
 
     private <T> void run(GreenThread g, Callable<T> task, Promise<T> result) {

@@ -619,12 +619,17 @@ public final class Loop implements EventLoop {
 
     @Override
     public <T> Promise<T> spawn(Callable<T> task) {
+        return greens().spawn(task);
+    }
+
+    /** This loop's green threads (made on first use). */
+    public Greens greens() {
         checkThread("spawn");
         checkOpen();
         if (greens == null) {
             greens = new Greens(this);
         }
-        return greens.spawn(task);
+        return greens;
     }
 
     /** For closing: one more round of queued work, without waiting for I/O. */
