@@ -7,7 +7,8 @@ import picocli.CommandLine;
 /**
  * The registry of {@code weft}'s subcommands: the one list to add a command to. Each entry is a
  * class annotated with picocli's {@code @Command}; the order here is the order of
- * {@code weft --help}.
+ * {@code weft --help}. A command that takes {@code mixinStandardHelpOptions} should also name
+ * {@code versionProvider = WeftVersion.class}, or its {@code --version} prints nothing.
  */
 final class Commands {
 

@@ -18,6 +18,7 @@ class MainTest {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cli = Main.commandLine();
+        cli.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF)); // plain text, even on a terminal
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         int exit = cli.execute(args);
@@ -47,6 +48,19 @@ class MainTest {
         // Filled in by Maven's resource filtering; "unknown" would mean the build lost it.
         assertThat(r.out()).containsPattern("^weft \\d+\\.\\d+\\.\\d+");
         assertThat(r.out()).contains("JDK " + Runtime.version());
+    }
+
+    @Test
+    void everyCommandWithAVersionOptionPrintsWeftsVersion() {
+        CommandLine cli = Main.commandLine();
+        for (var sub : cli.getSubcommands().entrySet()) {
+            if (sub.getValue().getCommandSpec().mixinStandardHelpOptions()) {
+                Run r = run(sub.getKey(), "--version");
+
+                assertThat(r.exit()).as(sub.getKey()).isZero();
+                assertThat(r.out()).as(sub.getKey()).startsWith("weft " + WeftVersion.version());
+            }
+        }
     }
 
     @Test

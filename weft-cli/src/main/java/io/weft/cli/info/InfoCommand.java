@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
  * core is the plan), the file-descriptor limit (one per connection) and which pollers open here.
  * The first thing to look at, and to paste into a bug report.
  */
-@Command(name = "info", mixinStandardHelpOptions = true,
+@Command(name = "info", mixinStandardHelpOptions = true, versionProvider = WeftVersion.class,
         description = "Show the JDK, OS, cores, file-descriptor limit and available pollers.")
 public final class InfoCommand implements Callable<Integer> {
 
