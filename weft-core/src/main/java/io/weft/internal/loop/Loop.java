@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -619,7 +620,29 @@ public final class Loop implements EventLoop {
 
     @Override
     public <T> Promise<T> spawn(Callable<T> task) {
-        return greens().spawn(task);
+        if (inLoop()) {
+            return greens().spawn(task);
+        }
+        // From another thread: hop onto the loop first; the returned promise stands in for the
+        // green thread's own and forwards cancellation to it.
+        Promise<T> result = newPromise();
+        execute(() -> {
+            if (result.isDone()) {
+                return;
+            }
+            Promise<T> inner = greens().spawn(task);
+            result.onCancel(inner::cancel);
+            inner.whenComplete((v, e) -> {
+                if (e == null) {
+                    result.complete(v);
+                } else if (e instanceof CancellationException) {
+                    result.cancel();
+                } else {
+                    result.fail(e);
+                }
+            });
+        });
+        return result;
     }
 
     /** This loop's green threads (made on first use). */
