@@ -60,7 +60,7 @@ public final class Promise<T> {
     private final EventLoop loop;
     /** null while pending; then {@link #NIL}, the value, or a {@link Failure}. */
     private volatile Object result;
-    /** Callbacks waiting for completion, newest first; {@link #DONE} once they were handed off. */
+    /** Callbacks waiting to run, newest first; {@link #DONE} once the loop took them (see {@link #runWaiting}). */
     private volatile Node callbacks;
     /** What cancelling this promise also cancels (the promise it was derived from). */
     private volatile Runnable canceller;
@@ -207,11 +207,20 @@ public final class Promise<T> {
                 notifyAll();
             }
         }
-        Node waiting = (Node) CALLBACKS.getAndSet(this, DONE);
-        if (waiting != null) {
-            dispatch(reverse(waiting));
+        if (!CALLBACKS.compareAndSet(this, null, DONE)) {
+            schedule(this::runWaiting);
         }
         return true;
+    }
+
+    /**
+     * Runs the callbacks registered before completion and any added since. They are taken off
+     * the list here, on the loop, not when the promise completes: completed by another thread,
+     * this task waits in the loop's inbox, and a callback the loop thread registers meanwhile
+     * must queue up behind the earlier ones rather than be dispatched alone and overtake them.
+     */
+    private void runWaiting() {
+        runCallbacks(reverse((Node) CALLBACKS.getAndSet(this, DONE)));
     }
 
     private void settle(Object value, Throwable failure) {
@@ -460,7 +469,10 @@ public final class Promise<T> {
 
     /** Hands callbacks (a list in call order) to the loop to run in one task. */
     private void dispatch(Node first) {
-        Runnable run = () -> runCallbacks(first);
+        schedule(() -> runCallbacks(first));
+    }
+
+    private void schedule(Runnable run) {
         try {
             if (loop.inLoop()) {
                 loop.callSoon(run);
