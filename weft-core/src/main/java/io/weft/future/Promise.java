@@ -372,10 +372,8 @@ public final class Promise<T> {
                 out.fail(t);
                 return;
             }
-            out.canceller = inner::cancel;
-            if (out.isCancelled()) {
-                inner.cancel();
-            }
+            // Added to, not replacing, what cancelling out already does: its onCancel actions.
+            out.onCancel(inner::cancel);
             inner.whenComplete(out::settle);
         });
         return out;
