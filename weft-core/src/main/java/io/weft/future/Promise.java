@@ -367,7 +367,7 @@ public final class Promise<T> {
             }
             Promise<U> inner;
             try {
-                inner = fn.apply(v);
+                inner = Objects.requireNonNull(fn.apply(v), "flatMap's function returned null, not a promise");
             } catch (Throwable t) {
                 out.fail(t);
                 return;
