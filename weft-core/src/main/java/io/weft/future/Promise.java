@@ -281,7 +281,8 @@ public final class Promise<T> {
     public T join() {
         Object r = result;
         if (r == null) {
-            if (loop.inLoop() && !Thread.currentThread().isVirtual()) {
+            // Virtual or not, the owner waiting here is the loop that would complete the promise.
+            if (loop.inLoop()) {
                 throw new WrongThreadException("join() on the loop thread would block the loop that must complete"
                         + " this promise; use whenComplete/map/flatMap, or join inside a green thread");
             }
