@@ -60,7 +60,7 @@ public final class Promise<T> {
     private final EventLoop loop;
     /** null while pending; then {@link #NIL}, the value, or a {@link Failure}. */
     private volatile Object result;
-    /** Callbacks waiting for completion, newest first; {@link #DONE} once they were handed off. */
+    /** Callbacks waiting to run, newest first; {@link #DONE} once the loop took them (see {@link #runWaiting}). */
     private volatile Node callbacks;
     /** What cancelling this promise also cancels (the promise it was derived from). */
     private volatile Runnable canceller;
@@ -207,11 +207,20 @@ public final class Promise<T> {
                 notifyAll();
             }
         }
-        Node waiting = (Node) CALLBACKS.getAndSet(this, DONE);
-        if (waiting != null) {
-            dispatch(reverse(waiting));
+        if (!CALLBACKS.compareAndSet(this, null, DONE)) {
+            schedule(this::runWaiting);
         }
         return true;
+    }
+
+    /**
+     * Runs the callbacks registered before completion and any added since. They are taken off
+     * the list here, on the loop, not when the promise completes: completed by another thread,
+     * this task waits in the loop's inbox, and a callback the loop thread registers meanwhile
+     * must queue up behind the earlier ones rather than be dispatched alone and overtake them.
+     */
+    private void runWaiting() {
+        runCallbacks(reverse((Node) CALLBACKS.getAndSet(this, DONE)));
     }
 
     private void settle(Object value, Throwable failure) {
@@ -272,7 +281,8 @@ public final class Promise<T> {
     public T join() {
         Object r = result;
         if (r == null) {
-            if (loop.inLoop() && !Thread.currentThread().isVirtual()) {
+            // Virtual or not, the owner waiting here is the loop that would complete the promise.
+            if (loop.inLoop()) {
                 throw new WrongThreadException("join() on the loop thread would block the loop that must complete"
                         + " this promise; use whenComplete/map/flatMap, or join inside a green thread");
             }
@@ -358,15 +368,13 @@ public final class Promise<T> {
             }
             Promise<U> inner;
             try {
-                inner = fn.apply(v);
+                inner = Objects.requireNonNull(fn.apply(v), "flatMap's function returned null, not a promise");
             } catch (Throwable t) {
                 out.fail(t);
                 return;
             }
-            out.canceller = inner::cancel;
-            if (out.isCancelled()) {
-                inner.cancel();
-            }
+            // Added to, not replacing, what cancelling out already does: its onCancel actions.
+            out.onCancel(inner::cancel);
             inner.whenComplete(out::settle);
         });
         return out;
@@ -460,7 +468,10 @@ public final class Promise<T> {
 
     /** Hands callbacks (a list in call order) to the loop to run in one task. */
     private void dispatch(Node first) {
-        Runnable run = () -> runCallbacks(first);
+        schedule(() -> runCallbacks(first));
+    }
+
+    private void schedule(Runnable run) {
         try {
             if (loop.inLoop()) {
                 loop.callSoon(run);
