@@ -1,5 +1,6 @@
 package io.weft.future;
 
+import io.weft.internal.green.GreenThread;
 import io.weft.loop.EventLoop;
 import io.weft.loop.LoopClosedException;
 import io.weft.loop.LoopWarning;
@@ -276,13 +277,15 @@ public final class Promise<T> {
      * Waits for the outcome and returns the value. Throws {@link CancellationException} if
      * cancelled and {@link CompletionException} wrapping the failure if failed, as
      * {@link CompletableFuture#join()} does. On the loop thread it throws
-     * {@link WrongThreadException} rather than wait: the loop would wait for itself.
+     * {@link WrongThreadException} rather than wait: the loop would wait for itself. In a green
+     * thread it parks the green thread, like {@link io.weft.green.Green#await}.
      */
     public T join() {
         Object r = result;
         if (r == null) {
-            // Virtual or not, the owner waiting here is the loop that would complete the promise.
-            if (loop.inLoop()) {
+            // The loop's own thread waiting here would wait for itself. A green thread of the loop
+            // counts as in the loop but may wait: it parks, and the loop goes on.
+            if (loop.inLoop() && GreenThread.current() == null) {
                 throw new WrongThreadException("join() on the loop thread would block the loop that must complete"
                         + " this promise; use whenComplete/map/flatMap, or join inside a green thread");
             }
