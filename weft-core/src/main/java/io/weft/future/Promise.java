@@ -19,6 +19,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 
@@ -115,7 +116,8 @@ public final class Promise<T> {
             out.complete(List.of());
             return out;
         }
-        List<T> values = new ArrayList<>(Collections.nCopies(n, null));
+        // Inputs may belong to other loops, whose callbacks run on other threads.
+        AtomicReferenceArray<T> values = new AtomicReferenceArray<>(n);
         AtomicInteger left = new AtomicInteger(n);
         for (int i = 0; i < n; i++) {
             int index = i;
@@ -123,9 +125,13 @@ public final class Promise<T> {
                 if (e != null) {
                     out.failOrCancel(e);
                 } else {
-                    values.set(index, v); // loop thread only: no race on the list
+                    values.set(index, v);
                     if (left.decrementAndGet() == 0) {
-                        out.complete(Collections.unmodifiableList(values));
+                        List<T> list = new ArrayList<>(n);
+                        for (int k = 0; k < n; k++) {
+                            list.add(values.get(k));
+                        }
+                        out.complete(Collections.unmodifiableList(list));
                     }
                 }
             });
