@@ -131,7 +131,8 @@ public class CallSoonBenchmark {
 
     @Benchmark
     @OperationsPerInvocation(BATCH)
-    public void weft(WeftOwnThread s) {
+    public void weft(WeftOwnThread s, CpuMeter cpu) {
+        cpu.add(BATCH);
         s.expected += BATCH;
         s.done.reset();
         s.loop.execute(s.batch);
@@ -140,7 +141,8 @@ public class CallSoonBenchmark {
 
     @Benchmark
     @OperationsPerInvocation(BATCH)
-    public void weftOnCallerThread(WeftCallerThread s) {
+    public void weftOnCallerThread(WeftCallerThread s, CpuMeter cpu) {
+        cpu.add(BATCH);
         s.expected += BATCH;
         // execute() rather than callSoon(): it does not care which thread owned the loop last,
         // and runForever() makes this thread the owner. It costs one atomic swap per batch.
@@ -150,7 +152,8 @@ public class CallSoonBenchmark {
 
     @Benchmark
     @OperationsPerInvocation(BATCH)
-    public void nettyExecuteInLoop(NettyLoop s) {
+    public void nettyExecuteInLoop(NettyLoop s, CpuMeter cpu) {
+        cpu.add(BATCH);
         s.expected += BATCH;
         s.done.reset();
         s.loop.execute(s.batch);

@@ -230,7 +230,8 @@ public class TimerChurnBenchmark {
 
     @Benchmark
     @OperationsPerInvocation(PAIRS)
-    public void weft(WeftTimers s) {
+    public void weft(WeftTimers s, CpuMeter cpu) {
+        cpu.add(PAIRS);
         s.done.reset();
         s.loop.execute(s.batch);
         s.done.await();
@@ -238,7 +239,8 @@ public class TimerChurnBenchmark {
 
     @Benchmark
     @OperationsPerInvocation(PAIRS)
-    public void nettyEventLoop(NettyTimers s) {
+    public void nettyEventLoop(NettyTimers s, CpuMeter cpu) {
+        cpu.add(PAIRS);
         s.done.reset();
         s.loop.execute(s.batch);
         s.done.await();
@@ -246,7 +248,8 @@ public class TimerChurnBenchmark {
 
     @Benchmark
     @OperationsPerInvocation(PAIRS)
-    public void hashedWheelTimer(WheelTimers s) {
+    public void hashedWheelTimer(WheelTimers s, CpuMeter cpu) {
+        cpu.add(PAIRS);
         Timeout[] pending = s.pending;
         for (int k = 0; k < PAIRS; k++) {
             int i = s.slots.next();
