@@ -24,8 +24,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Each invocation is a batch of {@value #BATCH}: one callback on the loop queues
  * {@value #BATCH} callbacks and a last one that signals the benchmark thread. The hand-off
- * into the loop and back (a wake-up and an unpark, tens of microseconds on a busy machine) is
- * spread over the batch; {@link #weftOnCallerThread} shows the same work without any hand-off.
+ * into the loop and back (a wake-up and an unpark, 5-15 microseconds) is spread over the batch,
+ * where it is still a few percent; {@link #weftOnCallerThread} shows the same work without
+ * any hand-off. Both loops pay the same hand-off.
  *
  * <p>Peer: Netty has no separate "call soon" for code already on the loop; its
  * {@code execute} from the loop thread is what a handler uses, and goes through the same

@@ -2,6 +2,7 @@ package io.weft.bench;
 
 import io.netty.channel.IoEventLoopGroup;
 import io.weft.loop.EventLoop;
+import io.weft.loop.LoopStats;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -69,6 +70,12 @@ public class ExecuteLatencyBenchmark {
 
         @TearDown(Level.Trial)
         public void tearDown() {
+            // Wake-ups per callback say whether each round trip cost one wake-up system call
+            // (the loop was asleep every time) or fewer (it was still awake when the next came).
+            LoopStats stats = loop.stats();
+            System.out.printf("weft loop: %d callbacks, %d turns, %d wake-ups (%.2f per callback)%n",
+                    stats.callbacksRun(), stats.turns(), stats.wakeups(),
+                    (double) stats.wakeups() / Math.max(1, stats.callbacksRun()));
             loop.close();
         }
     }

@@ -56,7 +56,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *       sustained rate at one million new timeouts per second by itself.</li>
  * </ul>
  * For the two loops an invocation is one callback running {@value #PAIRS} operations; the
- * hand-off into the loop and back is spread over them (and is well under 1% of the time).
+ * hand-off into the loop and back is spread over them (and is under 0.2% of the time).
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
