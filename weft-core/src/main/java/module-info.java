@@ -8,6 +8,7 @@ module io.weft.core {
     exports io.weft.future;
     exports io.weft.net;
     exports io.weft.stream;
+    exports io.weft.green;
     // The poller SPI is internal; the test kit runs the same contract tests on every backend.
     exports io.weft.internal.poll to io.weft.testkit;
 }
