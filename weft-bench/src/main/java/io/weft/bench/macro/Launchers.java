@@ -46,7 +46,6 @@ final class Launchers {
 
     Launch of(Peer peer) {
         return switch (peer.name()) {
-            case "weft-green" -> greenThreads();
             case "go" -> natives.goEcho() == null ? Launch.skipped(natives.goSkip())
                     : new Launch(List.of(natives.goEcho().toString()), null);
             case "node" -> natives.nodeEcho() == null ? Launch.skipped(natives.nodeSkip())
@@ -65,15 +64,5 @@ final class Launchers {
         c.addAll(List.of("-cp", classPath, "io.weft.bench.macro.server.ServerMain", peer, "--loops",
                 Integer.toString(loops)));
         return c;
-    }
-
-    private static Launch greenThreads() {
-        try {
-            Class.forName("io.weft.green.GreenServerSocket");
-        } catch (ClassNotFoundException e) {
-            return Launch.skipped("not built yet: Weft's green-thread sockets (io.weft.green.GreenSocket,"
-                    + " GreenServerSocket) are not on main; the peer joins once they are");
-        }
-        return Launch.skipped("green-thread sockets exist but this suite has no green echo for them yet");
     }
 }

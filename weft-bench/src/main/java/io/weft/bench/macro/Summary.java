@@ -288,7 +288,9 @@ final class Summary {
         md.append("## Method\n\n");
         md.append("- Every peer serves the same echo on 127.0.0.1 in a process of its own, started fresh for each run;"
                 + " the load generator is another process. Servers: Weft (one loop, a `Protocol` that pauses"
-                + " reading while its write buffer is above the high-water mark), Netty 4.2 (one event loop"
+                + " reading while its write buffer is above the high-water mark), Weft green threads (one loop,"
+                + " a green thread per connection doing blocking-style `GreenSocket` read and write), Netty 4.2"
+                + " (one event loop"
                 + " group thread for accept and I/O, write on read, flush on read-complete, autoRead off while"
                 + " unwritable), JDK thread per connection (blocking `java.net.Socket`, 16 KiB buffer;"
                 + " platform threads, or virtual threads on the default scheduler), Go (goroutine per"

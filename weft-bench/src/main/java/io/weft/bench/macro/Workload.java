@@ -23,9 +23,9 @@ record Workload(String name, Kind kind, int conns, int active, int size, String 
                 echo(1024, 1), echo(1024, 100), echo(1024, 1000),
                 echo(16384, 1), echo(16384, 100), echo(16384, 1000),
                 new Workload("c10k", Kind.C10K, c10kConns, active, 1024,
-                        String.format("c10k: %,d connections, %,d (5%%) ping-ponging 1 KiB, the rest idle", c10kConns,
+                        String.format("%,d connections, %,d (5%%) ping-ponging 1 KiB, the rest idle", c10kConns,
                                 active)),
-                new Workload("bulk", Kind.BULK, 1, 1, 64 * 1024, "Bulk: one connection echoing a stream in 64 KiB writes"));
+                new Workload("bulk", Kind.BULK, 1, 1, 64 * 1024, "one connection echoing a stream in 64 KiB writes"));
     }
 
     private static Workload echo(int size, int conns) {

@@ -8,7 +8,7 @@ import java.util.Locale;
 
 /**
  * Starts one Java peer of the macro benchmarks in this process:
- * {@code ServerMain PEER [--loops N]}, PEER one of {@code weft}, {@code netty-nio},
+ * {@code ServerMain PEER [--loops N]}, PEER one of {@code weft}, {@code weft-green}, {@code netty-nio},
  * {@code netty-epoll}, {@code netty-iouring}, {@code jdk-threads}, {@code jdk-virtual}.
  *
  * <h2>The peer protocol (every peer of the suite speaks it, whatever its language)</h2>
@@ -38,6 +38,7 @@ public final class ServerMain {
         }
         EchoServer server = switch (args[0].toLowerCase(Locale.ROOT)) {
             case "weft" -> new WeftEcho(loops);
+            case "weft-green" -> new WeftGreenEcho();
             case "netty-nio" -> new NettyEcho(NettyEcho.Kind.NIO, loops);
             case "netty-epoll" -> new NettyEcho(NettyEcho.Kind.EPOLL, loops);
             case "netty-iouring" -> new NettyEcho(NettyEcho.Kind.IO_URING, loops);
