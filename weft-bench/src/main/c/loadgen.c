@@ -17,7 +17,8 @@
  * on every connection that was idle and count those that answer; print "RESULT k=v ...".
  *
  * The server's CPU time over the measured window is read from /proc/PID/stat (utime + stime) at
- * the window's two ends, as is this process's own, so the report can show which side was busy.
+ * the window's two ends, as is this process's own, so the report can show which side was busy;
+ * so is the time each side spent waiting for a CPU that other processes held (schedstat).
  * Connections are closed with SO_LINGER 0 (a reset): thousands of TIME_WAIT sockets per run
  * would otherwise exhaust the ephemeral ports over a suite of runs.
  *
@@ -25,6 +26,7 @@
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -120,6 +122,32 @@ static long long proc_cpu_ticks(int pid) {
     long long utime, stime;
     if (sscanf(p, "%lld %lld", &utime, &stime) != 2) return -1;
     return utime + stime;
+}
+
+/*
+ * Seconds a process's threads spent runnable but waiting for a CPU (the second field of
+ * /proc/PID/task/TID/schedstat, summed): time other processes took from it. The report's
+ * measure of how noisy the machine was during a window. -1 when unreadable.
+ */
+static double proc_wait_s(int pid) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/task", pid);
+    DIR *d = opendir(path);
+    if (!d) return -1;
+    unsigned long long total = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.') continue;
+        char file[320];
+        snprintf(file, sizeof file, "/proc/%d/task/%s/schedstat", pid, e->d_name);
+        FILE *f = fopen(file, "r");
+        if (!f) continue; /* the thread ended meanwhile */
+        unsigned long long run, wait;
+        if (fscanf(f, "%llu %llu", &run, &wait) == 2) total += wait;
+        fclose(f);
+    }
+    closedir(d);
+    return total / 1e9;
 }
 
 static double self_cpu_s(void) {
@@ -314,6 +342,7 @@ static void run_pingpong(void) {
     while ((t = now_ns()) < warm_end) poll_once((int)((warm_end - t) / 1000000) + 1);
 
     phase = P_MEASURE;
+    double srvw0 = opt.server_pid ? proc_wait_s(opt.server_pid) : -1, genw0 = proc_wait_s(getpid());
     long long srv0 = opt.server_pid ? proc_cpu_ticks(opt.server_pid) : -1;
     double gen0 = self_cpu_s();
     uint64_t m0 = now_ns(), m_end = m0 + (uint64_t)(opt.duration_s * 1e9);
@@ -321,6 +350,7 @@ static void run_pingpong(void) {
     uint64_t m1 = now_ns();
     long long srv1 = opt.server_pid ? proc_cpu_ticks(opt.server_pid) : -1;
     double gen1 = self_cpu_s();
+    double srvw1 = opt.server_pid ? proc_wait_s(opt.server_pid) : -1, genw1 = proc_wait_s(getpid());
 
     phase = P_DRAIN;
     uint64_t drain_end = now_ns() + 10ull * 1000000000ull;
@@ -348,11 +378,14 @@ static void run_pingpong(void) {
     printf("RESULT mode=pingpong conns=%d active=%d size=%u window_s=%.3f round_trips=%llu rtt_per_s=%.1f"
            " p50_us=%.2f p99_us=%.2f p999_us=%.2f max_us=%.2f mean_us=%.2f"
            " connect_ms=%.1f connect_p50_us=%.1f connect_p99_us=%.1f"
-           " srv_cpu_s=%.3f gen_cpu_s=%.3f idle_total=%llu idle_ok=%llu check_ms=%.1f\n",
+           " srv_cpu_s=%.3f gen_cpu_s=%.3f srv_wait_s=%.3f gen_wait_s=%.3f idle_total=%llu idle_ok=%llu"
+           " check_ms=%.1f\n",
            opt.conns, opt.active, opt.size, secs, (unsigned long long)round_trips, round_trips / secs,
            hist_percentile(&lat, 50) / 1e3, hist_percentile(&lat, 99) / 1e3, hist_percentile(&lat, 99.9) / 1e3,
            hist_max(&lat) / 1e3, hist_mean(&lat) / 1e3, connect_ms, hist_percentile(&conn_lat, 50) / 1e3,
-           hist_percentile(&conn_lat, 99) / 1e3, srv_cpu, gen1 - gen0, (unsigned long long)idle_total,
+           hist_percentile(&conn_lat, 99) / 1e3, srv_cpu, gen1 - gen0,
+           srvw0 >= 0 && srvw1 >= 0 ? srvw1 - srvw0 : -1, genw0 >= 0 && genw1 >= 0 ? genw1 - genw0 : -1,
+           (unsigned long long)idle_total,
            (unsigned long long)idle_answered, check_ms);
     fflush(stdout);
     close_all();
@@ -431,6 +464,7 @@ static void run_bulk(void) {
     }
     double connect_ms = (now_ns() - t_connect) / 1e6;
     stream(opt.warm_bytes);
+    double srvw0 = opt.server_pid ? proc_wait_s(opt.server_pid) : -1, genw0 = proc_wait_s(getpid());
     long long srv0 = opt.server_pid ? proc_cpu_ticks(opt.server_pid) : -1;
     double gen0 = self_cpu_s();
     uint64_t t0 = now_ns();
@@ -438,11 +472,13 @@ static void run_bulk(void) {
     uint64_t t1 = now_ns();
     long long srv1 = opt.server_pid ? proc_cpu_ticks(opt.server_pid) : -1;
     double gen1 = self_cpu_s();
+    double srvw1 = opt.server_pid ? proc_wait_s(opt.server_pid) : -1, genw1 = proc_wait_s(getpid());
     double secs = (t1 - t0) / 1e9, tick = (double)sysconf(_SC_CLK_TCK);
     printf("RESULT mode=bulk conns=1 size=%u window_s=%.3f bytes=%llu gb_per_s=%.4f connect_ms=%.1f"
-           " srv_cpu_s=%.3f gen_cpu_s=%.3f\n",
+           " srv_cpu_s=%.3f gen_cpu_s=%.3f srv_wait_s=%.3f gen_wait_s=%.3f\n",
            opt.size, secs, (unsigned long long)opt.bulk_bytes, opt.bulk_bytes / secs / 1e9, connect_ms,
-           srv0 >= 0 && srv1 >= 0 ? (srv1 - srv0) / tick : -1, gen1 - gen0);
+           srv0 >= 0 && srv1 >= 0 ? (srv1 - srv0) / tick : -1, gen1 - gen0,
+           srvw0 >= 0 && srvw1 >= 0 ? srvw1 - srvw0 : -1, genw0 >= 0 && genw1 >= 0 ? genw1 - genw0 : -1);
     fflush(stdout);
     close_all();
 }

@@ -44,10 +44,10 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--loops", paramLabel = "N", defaultValue = "1", description = "Event loop threads for Weft and Netty (default 1).")
     int loops;
 
-    @Option(names = "--warmup", paramLabel = "SEC", description = "Warm-up before each measured window (default 2.5, quick 0.5).")
+    @Option(names = "--warmup", paramLabel = "SEC", description = "Warm-up before each measured window (default 2, quick 0.4).")
     Double warmup;
 
-    @Option(names = "--duration", paramLabel = "SEC", description = "Measured window of a ping-pong run (default 4, quick 1).")
+    @Option(names = "--duration", paramLabel = "SEC", description = "Measured window of a ping-pong run (default 3.5, quick 0.8).")
     Double duration;
 
     @Option(names = "--bulk-mib", paramLabel = "MIB", description = "Bytes of the measured bulk transfer (default 1024, quick 256).")
@@ -106,7 +106,7 @@ public final class BenchMain implements Callable<Integer> {
         Natives natives = Natives.prepare(base.resolve(".build"));
         String[] cpus = pinning();
         SuiteConfig config = new SuiteConfig(quick, workloads, chosen, rounds != null ? rounds : quick ? 1 : 3, loops,
-                warmup != null ? warmup : quick ? 0.5 : 2.5, duration != null ? duration : quick ? 1.0 : 4.0,
+                warmup != null ? warmup : quick ? 0.4 : 2.0, duration != null ? duration : quick ? 0.8 : 3.5,
                 (bulkMib != null ? bulkMib : quick ? 256L : 1024L) << 20,
                 (bulkMib != null ? Math.max(16, bulkMib / 4) : quick ? 64L : 256L) << 20, cpus[0], cpus[1], dir,
                 "weft bench" + (args.length == 0 ? "" : " " + String.join(" ", args)));

@@ -124,6 +124,10 @@ final class Measurement {
         }
         m.put(Metric.SERVER_UTIL.key, srvCpu / window);
         m.put(Metric.GENERATOR_UTIL.key, m.getOrDefault("gen_cpu_s", Double.NaN) / window);
+        double srvWait = m.getOrDefault("srv_wait_s", Double.NaN);
+        double genWait = m.getOrDefault("gen_wait_s", Double.NaN);
+        m.put(Metric.SERVER_WAIT.key, srvWait < 0 ? Double.NaN : srvWait / window);
+        m.put(Metric.GENERATOR_WAIT.key, genWait < 0 ? Double.NaN : genWait / window);
         if (w.kind() == Workload.Kind.BULK) {
             m.put(Metric.CPU_PER_GB.key, srvCpu / (m.getOrDefault("bytes", Double.NaN) / 1e9));
         } else {

@@ -186,9 +186,9 @@ final class Summary {
             Metric primary = cols.getFirst();
             md.append("| peer | ").append(primary.label).append(" median (min–max) | spread |");
             cols.subList(1, cols.size()).forEach(m -> md.append(' ').append(m.label).append(" |"));
-            md.append(" Weft ÷ peer |\n|---|---:|---:|");
+            md.append(" waited for CPU, server / loadgen | Weft ÷ peer |\n|---|---:|---:|");
             cols.subList(1, cols.size()).forEach(m -> md.append("---:|"));
-            md.append("---:|\n");
+            md.append("---:|---:|\n");
             for (Peer p : peers) {
                 Stats s = tally.stats(w, p.name(), primary);
                 md.append("| ").append(p.weft() ? "**" + p.title() + "**" : p.title()).append(" | ")
@@ -201,6 +201,10 @@ final class Summary {
                 for (Metric m : cols.subList(1, cols.size())) {
                     md.append(' ').append(m.format(tally.stats(w, p.name(), m).median())).append(" |");
                 }
+                md.append(' ').append(Metric.SERVER_WAIT.format(tally.stats(w, p.name(), Metric.SERVER_WAIT).median()))
+                        .append(" / ")
+                        .append(Metric.GENERATOR_WAIT.format(tally.stats(w, p.name(), Metric.GENERATOR_WAIT).median()))
+                        .append(" |");
                 md.append(' ').append(p.weft() ? "" : times(tally.ratio(w, p.name(), primary))).append(" |\n");
             }
             md.append('\n');
@@ -256,6 +260,15 @@ final class Summary {
                 .append(fmt(load.min())).append(", max ").append(fmt(load.max())).append(") on ")
                 .append(results.machine().facts().get("cores (online)"))
                 .append(" cores. Above the core count, other processes were competing for the CPUs.\n");
+        Stats srvWait = Stats.of(results.runs().stream().map(r -> r.get(Metric.SERVER_WAIT)).toList());
+        Stats genWait = Stats.of(results.runs().stream().map(r -> r.get(Metric.GENERATOR_WAIT)).toList());
+        md.append("- Time the server spent runnable but waiting for a CPU that another process held (schedstat,"
+                + " summed over its threads, as a share of the measured window): median ")
+                .append(Metric.SERVER_WAIT.format(srvWait.median())).append(", worst ")
+                .append(Metric.SERVER_WAIT.format(srvWait.max())).append("; the load generator's: median ")
+                .append(Metric.GENERATOR_WAIT.format(genWait.median())).append(", worst ")
+                .append(Metric.GENERATOR_WAIT.format(genWait.max()))
+                .append(". On a quiet machine both are near 0%; each workload table shows them per peer.\n");
         if (config.rounds() > 1) {
             md.append("- Spread of rounds, (max − min) ÷ median of the headline number, over every workload and"
                     + " peer: median ").append(percent(spread.median())).append(", worst ")
