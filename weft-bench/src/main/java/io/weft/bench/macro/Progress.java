@@ -36,9 +36,10 @@ final class Progress {
         out.flush();
     }
 
-    void note(String line) {
-        out.println(line);
-        out.flush();
+    /** A planned run that will not happen (its peer was skipped after the plan was made). */
+    void dropped(double planned) {
+        done++;
+        plannedLeft -= planned;
     }
 
     private double left() {

@@ -64,7 +64,7 @@ final class Suite {
                 for (Peer p : running) {
                     double plan = plannedSeconds(w, p);
                     if (skipped.containsKey(p.name())) {
-                        progress.finished(plan, 0, "skipped");
+                        progress.dropped(plan);
                         continue;
                     }
                     progress.starting(w, p, round, config.rounds());
