@@ -65,6 +65,10 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--list", description = "List workloads and peers, then exit.")
     boolean list;
 
+    @Option(names = "--report", paramLabel = "DIR",
+            description = "Draw the summary and charts of a finished run again from its results.json; run nothing.")
+    Path redraw;
+
     private String[] args = new String[0];
     private PrintStream progress = System.err;
     /** What the last {@link #call()} measured and where its summary went (for the smoke test). */
@@ -80,6 +84,12 @@ public final class BenchMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (redraw != null) {
+            lastResults = ResultsFile.read(redraw);
+            lastReport = Report.write(lastResults);
+            progress.println("report: " + lastReport);
+            return 0;
+        }
         List<Workload> workloads = selectWorkloads();
         if (list) {
             workloads.forEach(w -> System.out.printf("%-15s %s%n", w.name(), w.title()));

@@ -40,10 +40,13 @@ final class Charts {
         for (Metric m : Metric.charted(w.kind())) {
             panels.add(BitmapEncoder.getBufferedImage(panel(tally, w, peers, m)));
         }
-        BufferedImage all = new BufferedImage(PANEL_WIDTH * panels.size(), PANEL_HEIGHT, BufferedImage.TYPE_INT_RGB);
+        // One row of up to three panels; four go in two rows of two, so the picture stays readable.
+        int columns = panels.size() == 4 ? 2 : panels.size();
+        int rows = (panels.size() + columns - 1) / columns;
+        BufferedImage all = new BufferedImage(PANEL_WIDTH * columns, PANEL_HEIGHT * rows, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = all.createGraphics();
         for (int i = 0; i < panels.size(); i++) {
-            g.drawImage(panels.get(i), i * PANEL_WIDTH, 0, null);
+            g.drawImage(panels.get(i), (i % columns) * PANEL_WIDTH, (i / columns) * PANEL_HEIGHT, null);
         }
         g.dispose();
         String name = w.name() + ".png";

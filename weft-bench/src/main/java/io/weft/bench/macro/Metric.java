@@ -71,8 +71,8 @@ enum Metric {
     /** What the chart of a workload kind shows, one panel each. */
     static List<Metric> charted(Workload.Kind kind) {
         return switch (kind) {
-            case ECHO -> List.of(ROUND_TRIPS, P99);
-            case C10K -> List.of(ROUND_TRIPS, P99, RSS_PER_CONN);
+            case ECHO -> List.of(ROUND_TRIPS, P99, CPU_PER_ROUND_TRIP);
+            case C10K -> List.of(ROUND_TRIPS, P99, CPU_PER_ROUND_TRIP, RSS_PER_CONN);
             case BULK -> List.of(GB_PER_S, CPU_PER_GB);
         };
     }

@@ -47,6 +47,7 @@ final class Report {
         config.put("command", c.commandLine());
         config.put("quick", c.quick());
         config.put("rounds", c.rounds());
+        config.put("peers", c.peers().stream().map(Peer::name).toList());
         config.put("loops", c.loops());
         config.put("warmup_s", c.warmupSec());
         config.put("measure_s", c.measureSec());

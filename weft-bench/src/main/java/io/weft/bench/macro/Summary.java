@@ -68,14 +68,18 @@ final class Summary {
 
     /** Weft over each competitor, same suite: throughput (>1: Weft ahead) and p99 (<1: Weft lower). */
     private void ratios() {
-        List<Peer> competitors = config.peers().stream().filter(Peer::competitor)
+        // Weft's green-thread style is no competitor, but how the two styles of Weft compare is worth a column.
+        List<Peer> competitors = config.peers().stream().filter(p -> p.competitor() || p.name().equals("weft-green"))
                 .filter(p -> !results.skipped().containsKey(p.name())).toList();
         if (competitors.isEmpty() || config.workloads().stream().noneMatch(tally::hasWeft)) {
             return;
         }
         md.append("## Weft ÷ each peer\n\n");
-        md.append("Medians of the same suite. Throughput (round trips/s; GB/s for bulk): above 1× Weft is ahead."
-                + " p99 latency: below 1× Weft is lower (better).\n\n");
+        md.append("Weft is Weft with callbacks. Medians of the same suite. Throughput (round trips/s; GB/s for"
+                + " bulk): above 1× Weft is ahead. p99 latency: below 1× Weft is lower (better). Server CPU per"
+                + " unit (CPU time per round trip; per GB for bulk): below 1× Weft does the same work with less"
+                + " CPU. On a busy machine the last is the steadiest of the three: a server starved of CPU by"
+                + " other processes serves fewer round trips, but each still costs about the same.\n\n");
         md.append("| workload | metric |");
         competitors.forEach(p -> md.append(' ').append(p.name()).append(" |"));
         md.append("\n|---|---|");
@@ -85,10 +89,15 @@ final class Summary {
             if (!tally.hasWeft(w)) {
                 continue;
             }
-            List<Metric> ms = w.kind() == Workload.Kind.BULK ? List.of(Metric.GB_PER_S)
-                    : List.of(Metric.ROUND_TRIPS, Metric.P99);
+            List<Metric> ms = w.kind() == Workload.Kind.BULK ? List.of(Metric.GB_PER_S, Metric.CPU_PER_GB)
+                    : List.of(Metric.ROUND_TRIPS, Metric.P99, Metric.CPU_PER_ROUND_TRIP);
             for (Metric m : ms) {
-                md.append("| ").append(w.name()).append(" | ").append(m == Metric.P99 ? "p99" : "throughput").append(" |");
+                String what = switch (m) {
+                    case P99 -> "p99";
+                    case CPU_PER_ROUND_TRIP, CPU_PER_GB -> "server CPU per unit";
+                    default -> "throughput";
+                };
+                md.append("| ").append(w.name()).append(" | ").append(what).append(" |");
                 for (Peer p : competitors) {
                     md.append(' ').append(times(tally.ratio(w, p.name(), m))).append(" |");
                 }
@@ -205,7 +214,8 @@ final class Summary {
                         .append(" / ")
                         .append(Metric.GENERATOR_WAIT.format(tally.stats(w, p.name(), Metric.GENERATOR_WAIT).median()))
                         .append(" |");
-                md.append(' ').append(p.weft() ? "" : times(tally.ratio(w, p.name(), primary))).append(" |\n");
+                md.append(' ').append(p.name().equals(Tally.WEFT) ? "" : times(tally.ratio(w, p.name(), primary)))
+                        .append(" |\n");
             }
             md.append('\n');
         }

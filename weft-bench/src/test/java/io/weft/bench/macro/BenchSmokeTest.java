@@ -70,6 +70,13 @@ class BenchSmokeTest {
             assertThat(image).as(chart).isNotNull();
             assertThat(image.getWidth()).isGreaterThan(image.getHeight());
         }
+        // The report can be drawn again from results.json alone, to the same summary.
+        Files.delete(dir.resolve("c10k.png"));
+        BenchMain redrawn = BenchMain.run(new PrintStream(progress, true, StandardCharsets.UTF_8),
+                "--report", dir.toString());
+        assertThat(Files.readString(redrawn.lastReport)).isEqualTo(summary);
+        assertThat(dir.resolve("c10k.png")).isNotEmptyFile();
+
         // No server or load generator outlives the suite.
         assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive).toList()).isEmpty();
     }

@@ -41,4 +41,19 @@ class StatsAndParsingTest {
         Measurement.derive(bulk, m);
         assertThat(m.get(Metric.CPU_PER_GB.key)).isEqualTo(0.25);
     }
+
+    @Test
+    void jsonReadsBackWhatItWrites() {
+        Map<String, Object> value = new java.util.LinkedHashMap<>();
+        value.put("text", "a \"quoted\"\tline\n");
+        value.put("n", 1.5);
+        value.put("whole", 3.0);
+        value.put("missing", Double.NaN);
+        value.put("list", List.of(true, false, "x"));
+        value.put("empty", Map.of());
+        Object back = Json.parse(Json.write(value));
+        Map<String, Object> expected = new java.util.LinkedHashMap<>(value);
+        expected.put("missing", null); // NaN has no JSON form: it is written as null
+        assertThat(back).isEqualTo(expected);
+    }
 }
