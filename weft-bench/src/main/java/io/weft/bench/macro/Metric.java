@@ -11,8 +11,9 @@ enum Metric {
     CPU_PER_ROUND_TRIP("cpu_us_per_rt", "server CPU µs/rt", Better.LOWER, "%,.2f"),
     SERVER_UTIL("srv_util", "server CPU", Better.NEITHER, "%.0f%%", 100),
     GENERATOR_UTIL("gen_util", "loadgen CPU", Better.NEITHER, "%.0f%%", 100),
-    /** Time runnable but waiting for a CPU other processes held, over the window: the noise. */
+    /** Time runnable but waiting for a CPU, summed over the server's threads, over the window. */
     SERVER_WAIT("srv_wait", "server waited for CPU", Better.NEITHER, "%.0f%%", 100),
+    /** The same for the single-threaded generator alone on its core: other processes, the noise. */
     GENERATOR_WAIT("gen_wait", "loadgen waited for CPU", Better.NEITHER, "%.0f%%", 100),
     CONNECT("connect_ms", "connect + first echo, all (ms)", Better.LOWER, "%,.0f"),
     RSS_PER_CONN("rss_per_conn_kib", "RSS/conn KiB", Better.LOWER, "%,.1f"),

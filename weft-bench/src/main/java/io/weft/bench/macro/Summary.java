@@ -195,7 +195,7 @@ final class Summary {
             Metric primary = cols.getFirst();
             md.append("| peer | ").append(primary.label).append(" median (min–max) | spread |");
             cols.subList(1, cols.size()).forEach(m -> md.append(' ').append(m.label).append(" |"));
-            md.append(" waited for CPU, server / loadgen | Weft ÷ peer |\n|---|---:|---:|");
+            md.append(" loadgen waited for CPU | Weft ÷ peer |\n|---|---:|---:|");
             cols.subList(1, cols.size()).forEach(m -> md.append("---:|"));
             md.append("---:|---:|\n");
             for (Peer p : peers) {
@@ -210,10 +210,8 @@ final class Summary {
                 for (Metric m : cols.subList(1, cols.size())) {
                     md.append(' ').append(m.format(tally.stats(w, p.name(), m).median())).append(" |");
                 }
-                md.append(' ').append(Metric.SERVER_WAIT.format(tally.stats(w, p.name(), Metric.SERVER_WAIT).median()))
-                        .append(" / ")
-                        .append(Metric.GENERATOR_WAIT.format(tally.stats(w, p.name(), Metric.GENERATOR_WAIT).median()))
-                        .append(" |");
+                md.append(' ').append(Metric.GENERATOR_WAIT.format(tally.stats(w, p.name(), Metric.GENERATOR_WAIT)
+                        .median())).append(" |");
                 md.append(' ').append(p.name().equals(Tally.WEFT) ? "" : times(tally.ratio(w, p.name(), primary)))
                         .append(" |\n");
             }
@@ -270,30 +268,37 @@ final class Summary {
                 .append(fmt(load.min())).append(", max ").append(fmt(load.max())).append(") on ")
                 .append(results.machine().facts().get("cores (online)"))
                 .append(" cores. Above the core count, other processes were competing for the CPUs.\n");
-        Stats srvWait = Stats.of(results.runs().stream().map(r -> r.get(Metric.SERVER_WAIT)).toList());
         Stats genWait = Stats.of(results.runs().stream().map(r -> r.get(Metric.GENERATOR_WAIT)).toList());
-        md.append("- Time the server spent runnable but waiting for a CPU that another process held (schedstat,"
-                + " summed over its threads, as a share of the measured window): median ")
-                .append(Metric.SERVER_WAIT.format(srvWait.median())).append(", worst ")
-                .append(Metric.SERVER_WAIT.format(srvWait.max())).append("; the load generator's: median ")
-                .append(Metric.GENERATOR_WAIT.format(genWait.median())).append(", worst ")
-                .append(Metric.GENERATOR_WAIT.format(genWait.max()))
-                .append(". On a quiet machine both are near 0%; each workload table shows them per peer.\n");
+        md.append("- Time the load generator spent runnable but waiting for its CPU (schedstat), as a share of the"
+                + " measured window: median ").append(Metric.GENERATOR_WAIT.format(genWait.median()))
+                .append(", worst ").append(Metric.GENERATOR_WAIT.format(genWait.max()))
+                .append(". It is one thread on a core the server never runs on, so any waiting is another process holding"
+                        + " that core: the cleanest probe of how busy the machine was. Near 0% on a quiet machine; each"
+                        + " workload table shows it per peer. (The servers' own wait, summed over their threads, is"
+                        + " in results.json as srv_wait_s; with a thread per connection it mostly counts the"
+                        + " server's threads waiting for each other.)\n");
         if (config.rounds() > 1) {
             md.append("- Spread of rounds, (max − min) ÷ median of the headline number, over every workload and"
                     + " peer: median ").append(percent(spread.median())).append(", worst ")
                     .append(percent(spread.max())).append(". Ratios smaller than the spread are not a difference.\n");
-            List<String> noisy = new ArrayList<>();
+            record Cell(String name, double spread) {
+            }
+            List<Cell> cells = new ArrayList<>();
             for (Workload w : config.workloads()) {
                 for (Peer p : tally.measured(w)) {
                     double s = tally.stats(w, p.name(), Metric.primary(w.kind())).spread();
                     if (s > 0.25) {
-                        noisy.add(w.name() + "/" + p.name() + " " + percent(s));
+                        cells.add(new Cell(w.name() + "/" + p.name(), s));
                     }
                 }
             }
-            if (!noisy.isEmpty()) {
-                md.append("- Noisiest cells (spread above 25%): ").append(String.join(", ", noisy)).append(".\n");
+            cells.sort((a, b) -> Double.compare(b.spread, a.spread));
+            if (!cells.isEmpty()) {
+                md.append("- ").append(cells.size()).append(" of ").append(spread.n())
+                        .append(" cells spread above 25%; the worst: ")
+                        .append(String.join(", ", cells.stream().limit(8)
+                                .map(c -> c.name + " " + percent(c.spread)).toList()))
+                        .append(".\n");
             }
         } else {
             md.append("- One round only: no spread to show.\n");
