@@ -31,7 +31,8 @@ public final class BenchMain implements Callable<Integer> {
     boolean quick;
 
     @Option(names = "--only", split = ",", paramLabel = "WORKLOAD",
-            description = "Workloads to run, by name or prefix (echo, echo-1k, echo-16k-c100, c10k, bulk). Default: all.")
+            description = "Workloads to run, by name or prefix (echo, echo-1k, echo-16k-c100, c10k, bulk)."
+                    + " Default: all.")
     List<String> only = new ArrayList<>();
 
     @Option(names = "--peers", split = ",", paramLabel = "PEER",
@@ -41,19 +42,24 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--rounds", paramLabel = "N", description = "Rounds per workload (default 3, or 1 with --quick).")
     Integer rounds;
 
-    @Option(names = "--loops", paramLabel = "N", defaultValue = "1", description = "Event loop threads for Weft and Netty (default 1).")
+    @Option(names = "--loops", paramLabel = "N", defaultValue = "1",
+            description = "Event loop threads for Weft and Netty (default 1).")
     int loops;
 
-    @Option(names = "--warmup", paramLabel = "SEC", description = "Warm-up before each measured window (default 2, quick 0.4).")
+    @Option(names = "--warmup", paramLabel = "SEC",
+            description = "Warm-up before each measured window (default 2, quick 0.4).")
     Double warmup;
 
-    @Option(names = "--duration", paramLabel = "SEC", description = "Measured window of a ping-pong run (default 3.5, quick 0.8).")
+    @Option(names = "--duration", paramLabel = "SEC",
+            description = "Measured window of a ping-pong run (default 3.5, quick 0.8).")
     Double duration;
 
-    @Option(names = "--bulk-mib", paramLabel = "MIB", description = "Bytes of the measured bulk transfer (default 1024, quick 256).")
+    @Option(names = "--bulk-mib", paramLabel = "MIB",
+            description = "MiB of the measured bulk transfer (default 1024, quick 256).")
     Integer bulkMib;
 
-    @Option(names = "--c10k-conns", paramLabel = "N", defaultValue = "10000", description = "Connections of c10k (default 10000).")
+    @Option(names = "--c10k-conns", paramLabel = "N", defaultValue = "10000",
+            description = "Connections of c10k (default 10000).")
     int c10kConns;
 
     @Option(names = "--no-pin", description = "Do not pin servers and the load generator to separate CPUs.")
@@ -98,7 +104,8 @@ public final class BenchMain implements Callable<Integer> {
             return 0;
         }
         if (only.stream().anyMatch(o -> o.startsWith("timer"))) {
-            System.out.println("Timers are measured by the JMH suite (TimerChurnBenchmark): weft-bench/run-jmh.sh TimerChurn");
+            System.out.println("Timers are measured by the JMH suite (TimerChurnBenchmark):"
+                    + " weft-bench/run-jmh.sh TimerChurn");
             if (workloads.isEmpty()) {
                 return 0;
             }
@@ -114,20 +121,31 @@ public final class BenchMain implements Callable<Integer> {
 
         progress.println("building the load generator and native peers...");
         Natives natives = Natives.prepare(base.resolve(".build"));
-        String[] cpus = pinning();
-        SuiteConfig config = new SuiteConfig(quick, workloads, chosen, rounds != null ? rounds : quick ? 1 : 3, loops,
-                warmup != null ? warmup : quick ? 0.4 : 2.0, duration != null ? duration : quick ? 0.8 : 3.5,
-                (bulkMib != null ? bulkMib : quick ? 256L : 1024L) << 20,
-                (bulkMib != null ? Math.max(16, bulkMib / 4) : quick ? 64L : 256L) << 20, cpus[0], cpus[1], dir,
-                "weft bench" + (args.length == 0 ? "" : " " + String.join(" ", args)));
+        SuiteConfig config = settle(workloads, chosen, dir);
         Launchers launchers = new Launchers(natives, javaCommand(), System.getProperty("java.class.path"), loops);
         progress.printf("%d workload(s) x %d peer(s) x %d round(s); report in %s%n", workloads.size(), chosen.size(),
                 config.rounds(), dir);
-        Suite.Results results = new Suite(config, launchers, natives.loadgen(), progress).run(Machine.describe(natives));
+        Suite suite = new Suite(config, launchers, natives.loadgen(), progress);
+        Suite.Results results = suite.run(Machine.describe(natives));
         lastResults = results;
         lastReport = Report.write(results);
         progress.println("report: " + lastReport);
         return 0;
+    }
+
+    /** The options, with the defaults of a full or a quick run filled in. */
+    private SuiteConfig settle(List<Workload> workloads, List<Peer> chosen, Path dir) {
+        long mib = bulkMib != null ? bulkMib : quick ? 256 : 1024;
+        String[] cpus = pinning();
+        return new SuiteConfig(quick, workloads, chosen,
+                rounds != null ? rounds : quick ? 1 : 3,
+                loops,
+                warmup != null ? warmup : quick ? 0.4 : 2.0,
+                duration != null ? duration : quick ? 0.8 : 3.5,
+                mib << 20,
+                Math.max(16, mib / 4) << 20,
+                cpus[0], cpus[1], dir,
+                "weft bench" + (args.length == 0 ? "" : " " + String.join(" ", args)));
     }
 
     private List<Workload> selectWorkloads() {
@@ -146,7 +164,9 @@ public final class BenchMain implements Callable<Integer> {
             return new String[] {null, null};
         }
         int half = n / 2;
-        return new String[] {half == 1 ? "0" : "0-" + (half - 1), half == n - 1 ? Integer.toString(half) : half + "-" + (n - 1)};
+        String servers = half == 1 ? "0" : "0-" + (half - 1);
+        String generator = half == n - 1 ? Integer.toString(half) : half + "-" + (n - 1);
+        return new String[] {servers, generator};
     }
 
     private static String javaCommand() {

@@ -41,7 +41,8 @@ final class Child implements AutoCloseable {
     }
 
     static Child start(List<String> command, String cpus, Path log) throws IOException {
-        List<String> full = new ArrayList<>(List.of("bash", "-c", "ulimit -n \"$(ulimit -Hn)\" && exec \"$@\"", "bash"));
+        List<String> full = new ArrayList<>(
+                List.of("bash", "-c", "ulimit -n \"$(ulimit -Hn)\" && exec \"$@\"", "bash"));
         if (cpus != null) {
             full.addAll(List.of("taskset", "-c", cpus));
         }

@@ -39,7 +39,7 @@ final class ResultsFile {
         List<RunResult> runs = new ArrayList<>();
         for (Map<String, Object> r : runsJson) {
             Map<String, Double> metrics = new LinkedHashMap<>();
-            ((Map<String, Object>) r.get("metrics")).forEach((k, v) -> metrics.put(k, v == null ? Double.NaN : (Double) v));
+            ((Map<String, Object>) r.get("metrics")).forEach((k, v) -> metrics.put(k, number(v)));
             runs.add(new RunResult((String) r.get("workload"), (String) r.get("peer"),
                     ((Double) r.get("round")).intValue(), metrics, (String) r.get("error"), number(r.get("load1")),
                     number(r.get("seconds"))));

@@ -57,7 +57,8 @@ final class Summary {
         line("Loops", config.loops() + " event loop thread(s) for Weft and Netty");
         if (!results.skipped().isEmpty()) {
             md.append("\n**Skipped:**\n\n");
-            results.skipped().forEach((peer, why) -> md.append("- ").append(peer).append(": ").append(why).append('\n'));
+            results.skipped().forEach((peer, why) -> md.append("- ").append(peer).append(": ").append(why)
+                    .append('\n'));
         }
         md.append('\n');
     }
@@ -272,11 +273,11 @@ final class Summary {
         md.append("- Time the load generator spent runnable but waiting for its CPU (schedstat), as a share of the"
                 + " measured window: median ").append(Metric.GENERATOR_WAIT.format(genWait.median()))
                 .append(", worst ").append(Metric.GENERATOR_WAIT.format(genWait.max()))
-                .append(". It is one thread on a core the server never runs on, so any waiting is another process holding"
-                        + " that core: the cleanest probe of how busy the machine was. Near 0% on a quiet machine; each"
-                        + " workload table shows it per peer. (The servers' own wait, summed over their threads, is"
-                        + " in results.json as srv_wait_s; with a thread per connection it mostly counts the"
-                        + " server's threads waiting for each other.)\n");
+                .append(". It is one thread on a core the server never runs on, so any waiting is another"
+                        + " process holding that core: the cleanest probe of how busy the machine was. Near 0% on a"
+                        + " quiet machine; each workload table shows it per peer. (The servers' own wait, summed over"
+                        + " their threads, is in results.json as srv_wait_s; with a thread per connection it mostly"
+                        + " counts the server's threads waiting for each other.)\n");
         if (config.rounds() > 1) {
             md.append("- Spread of rounds, (max − min) ÷ median of the headline number, over every workload and"
                     + " peer: median ").append(percent(spread.median())).append(", worst ")

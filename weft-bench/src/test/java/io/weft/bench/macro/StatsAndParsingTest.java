@@ -25,8 +25,8 @@ class StatsAndParsingTest {
 
     @Test
     void parsesTheGeneratorsResultLineAndDerivesPerRoundTripCost() {
-        Map<String, Double> m = Measurement.parse(
-                "RESULT mode=pingpong conns=1 window_s=2.000 round_trips=40000 rtt_per_s=20000.0 srv_cpu_s=0.800 gen_cpu_s=1.000");
+        Map<String, Double> m = Measurement.parse("RESULT mode=pingpong conns=1 window_s=2.000 round_trips=40000"
+                + " rtt_per_s=20000.0 srv_cpu_s=0.800 gen_cpu_s=1.000");
         assertThat(m).containsEntry("round_trips", 40000.0).doesNotContainKey("mode");
         Measurement.derive(Workload.all(10_000).getFirst(), m);
         assertThat(m.get(Metric.CPU_PER_ROUND_TRIP.key)).isEqualTo(20.0);
@@ -36,7 +36,8 @@ class StatsAndParsingTest {
 
     @Test
     void bulkCostIsCpuSecondsPerGigabyte() {
-        Map<String, Double> m = Measurement.parse("RESULT mode=bulk window_s=1.0 bytes=2000000000 srv_cpu_s=0.5 gen_cpu_s=0.5");
+        Map<String, Double> m = Measurement.parse(
+                "RESULT mode=bulk window_s=1.0 bytes=2000000000 srv_cpu_s=0.5 gen_cpu_s=0.5");
         Workload bulk = Workload.all(10_000).getLast();
         Measurement.derive(bulk, m);
         assertThat(m.get(Metric.CPU_PER_GB.key)).isEqualTo(0.25);
