@@ -77,6 +77,15 @@ final class Charts {
 
         double top = peers.stream().mapToDouble(p -> tally.stats(w, p.name(), m).max()).filter(d -> !Double.isNaN(d))
                 .max().orElse(0);
+        double topMedian = peers.stream().mapToDouble(p -> tally.stats(w, p.name(), m).median())
+                .filter(d -> !Double.isNaN(d)).max().orElse(0);
+        // One wild round must not flatten every bar: past three times the largest median the axis
+        // stops, the whiskers that go further run off the top, and the title says so.
+        if (topMedian > 0 && top > 3 * topMedian) {
+            styler.setYAxisMax(3 * topMedian);
+            chart.setTitle(chart.getTitle() + ", axis cut at 3× top median");
+            top = 3 * topMedian;
+        }
         styler.setYAxisDecimalPattern(top >= 100 ? "#,##0" : top >= 1 ? "#,##0.0#" : "0.0##");
 
         List<String> names = peers.stream().map(Peer::name).toList();

@@ -63,8 +63,8 @@ enum Metric {
     static List<Metric> columns(Workload.Kind kind) {
         return switch (kind) {
             case ECHO -> List.of(ROUND_TRIPS, P50, P99, P999, CPU_PER_ROUND_TRIP, SERVER_UTIL, GENERATOR_UTIL);
-            case C10K -> List.of(ROUND_TRIPS, P99, CONNECT, RSS_PER_CONN, HEAP_PER_CONN, SERVER_THREADS, IDLE_FAILED,
-                    SERVER_UTIL);
+            case C10K -> List.of(ROUND_TRIPS, P99, CPU_PER_ROUND_TRIP, CONNECT, RSS_PER_CONN, HEAP_PER_CONN,
+                    SERVER_THREADS, IDLE_FAILED, SERVER_UTIL);
             case BULK -> List.of(GB_PER_S, CPU_PER_GB, SERVER_UTIL, GENERATOR_UTIL);
         };
     }

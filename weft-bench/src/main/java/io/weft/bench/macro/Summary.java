@@ -259,6 +259,20 @@ final class Summary {
         }
         md.append("\nOn one connection neither side is CPU-bound: each waits for the other's reply through the"
                 + " kernel, so the round-trip time is mostly wake-up latency.\n\n");
+        List<RunResult> busy = results.runs().stream()
+                .filter(r -> r.ok() && r.get(Metric.GENERATOR_UTIL) > 0.9).toList();
+        long measured = results.runs().stream().filter(RunResult::ok).count();
+        md.append("Runs in which the generator itself used more than 90% of its core, so that it may have been"
+                + " the limit rather than the server: ").append(busy.size()).append(" of ").append(measured);
+        if (!busy.isEmpty()) {
+            md.append(" (").append(String.join(", ", busy.stream()
+                    .map(r -> r.workload() + "/" + r.peer() + " r" + r.round()).toList())).append(')');
+        }
+        md.append(". Per round trip the generator makes about the same system calls as a lean server, and on"
+                + " loopback the sender of each message pays for the receiver's TCP processing, so a server as"
+                + " cheap as the C floor and the generator saturate together: between such servers the suite"
+                + " cannot tell differences of a few percent apart, and their CPU per round trip says more than"
+                + " their throughput.\n\n");
     }
 
     private void noise() {
