@@ -29,6 +29,7 @@ final class Summary {
     String markdown() {
         header();
         ratios();
+        quiet();
         goals();
         for (Workload w : config.workloads()) {
             workload(w);
@@ -118,6 +119,50 @@ final class Summary {
                 tally.leader(w, Metric.P99).ifPresent(p -> md.append(", ").append(p.name()).append(" on p99"));
             }
             md.append('\n');
+        }
+        md.append('\n');
+    }
+
+    /**
+     * The rounds no other process disturbed, on their own: on a shared machine the fairer
+     * comparison, since a noisy minute can land on one peer's rounds and not another's.
+     */
+    private void quiet() {
+        List<Peer> peers = config.peers().stream().filter(p -> !results.skipped().containsKey(p.name())).toList();
+        long quietRuns = results.runs().stream()
+                .filter(r -> r.ok() && r.get(Metric.GENERATOR_WAIT) <= Tally.QUIET).count();
+        long all = results.runs().stream().filter(RunResult::ok).count();
+        if (quietRuns == all || quietRuns == 0) {
+            md.append(quietRuns == 0 ? "No round was quiet (the load generator waited for its CPU more than "
+                    + percent(Tally.QUIET) + " of every window): every number here carries the machine's noise.\n\n"
+                    : "");
+            return;
+        }
+        md.append("## Quiet rounds only\n\n");
+        md.append(quietRuns).append(" of ").append(all).append(" rounds were quiet: the load generator, on a core"
+                + " no server runs on, waited for it at most ").append(percent(Tally.QUIET))
+                .append(" of the window. Their medians, with the number of quiet rounds in brackets; a dash"
+                        + " where a peer had none (workloads without any are left out). Throughput (round trips/s;"
+                        + " GB/s for bulk), then p99 in µs:\n\n");
+        md.append("| workload |");
+        peers.forEach(p -> md.append(' ').append(p.name()).append(" |"));
+        md.append("\n|---|");
+        peers.forEach(p -> md.append("---:|"));
+        md.append('\n');
+        for (Workload w : config.workloads()) {
+            List<Metric> ms = w.kind() == Workload.Kind.BULK ? List.of(Metric.GB_PER_S)
+                    : List.of(Metric.ROUND_TRIPS, Metric.P99);
+            for (Metric m : ms) {
+                if (peers.stream().allMatch(p -> tally.quietStats(w, p.name(), m).n() == 0)) {
+                    continue;
+                }
+                md.append("| ").append(w.name()).append(m == Metric.P99 ? " p99" : "").append(" |");
+                for (Peer p : peers) {
+                    Stats q = tally.quietStats(w, p.name(), m);
+                    md.append(' ').append(q.n() == 0 ? "–" : m.format(q.median()) + " (" + q.n() + ")").append(" |");
+                }
+                md.append('\n');
+            }
         }
         md.append('\n');
     }

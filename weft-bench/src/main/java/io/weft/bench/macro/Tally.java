@@ -22,10 +22,26 @@ final class Tally {
         return results;
     }
 
+    /**
+     * A round is quiet when the load generator, alone on its core, waited for that core at most
+     * this share of the window: no other process got in the way to speak of.
+     */
+    static final double QUIET = 0.10;
+
     Stats stats(Workload w, String peer, Metric m) {
+        return stats(w, peer, m, false);
+    }
+
+    /** Over the quiet rounds only (see {@link #QUIET}). */
+    Stats quietStats(Workload w, String peer, Metric m) {
+        return stats(w, peer, m, true);
+    }
+
+    private Stats stats(Workload w, String peer, Metric m, boolean quietOnly) {
         List<Double> values = new ArrayList<>();
         for (RunResult r : results.runs()) {
-            if (r.ok() && r.workload().equals(w.name()) && r.peer().equals(peer)) {
+            if (r.ok() && r.workload().equals(w.name()) && r.peer().equals(peer)
+                    && (!quietOnly || r.get(Metric.GENERATOR_WAIT) <= QUIET)) {
                 values.add(r.get(m));
             }
         }
