@@ -68,31 +68,39 @@ final class Suite {
                         continue;
                     }
                     progress.starting(w, p, round, config.rounds());
-                    double load = Machine.loadAverage();
-                    long t0 = System.nanoTime();
-                    String error = null;
-                    Map<String, Double> metrics = Map.of();
-                    try {
-                        metrics = measurement.run(w, p, round, commands.get(p.name()));
-                    } catch (Measurement.StartFailure e) {
-                        boolean startedBefore = runs.stream().anyMatch(r -> r.peer().equals(p.name()) && r.ok());
-                        error = "did not start: " + e.getMessage();
-                        if (!startedBefore) {
-                            skipped.put(p.name(), "could not start here: " + e.getMessage());
-                        }
-                    } catch (Child.ChildFailure | IOException | RuntimeException e) {
-                        error = e.getMessage() == null ? e.toString() : e.getMessage();
-                    }
-                    double took = (System.nanoTime() - t0) / 1e9;
+                    RunResult r = measureOnce(w, p, round, commands.get(p.name()), runs, skipped);
                     if (!skipped.containsKey(p.name())) {
-                        runs.add(new RunResult(w.name(), p.name(), round, metrics, error, load, took));
+                        runs.add(r);
                     }
-                    progress.finished(plan, took, error == null ? Measurement.headline(w, metrics)
-                            : (skipped.containsKey(p.name()) ? "SKIPPED " : "FAILED ") + error);
+                    progress.finished(plan, r.seconds(), r.ok() ? Measurement.headline(w, r.metrics())
+                            : (skipped.containsKey(p.name()) ? "SKIPPED " : "FAILED ") + r.error());
                 }
             }
         }
         return new Results(config, machine, runs, skipped, start, System.currentTimeMillis());
+    }
+
+    /**
+     * One run, failed or not. A peer that cannot start before it ever ran is put in
+     * {@code skipped} with the reason; a failure after that counts as a failed run only.
+     */
+    private RunResult measureOnce(Workload w, Peer p, int round, List<String> command, List<RunResult> runs,
+            Map<String, String> skipped) {
+        double load = Machine.loadAverage();
+        long t0 = System.nanoTime();
+        String error = null;
+        Map<String, Double> metrics = Map.of();
+        try {
+            metrics = measurement.run(w, p, round, command);
+        } catch (Measurement.StartFailure e) {
+            error = "did not start: " + e.getMessage();
+            if (runs.stream().noneMatch(r -> r.peer().equals(p.name()) && r.ok())) {
+                skipped.put(p.name(), "could not start here: " + e.getMessage());
+            }
+        } catch (Child.ChildFailure | IOException | RuntimeException e) {
+            error = e.getMessage() == null ? e.toString() : e.getMessage();
+        }
+        return new RunResult(w.name(), p.name(), round, metrics, error, load, (System.nanoTime() - t0) / 1e9);
     }
 
     /** A run's planned length, for the time-left estimate; corrected as runs finish. */
