@@ -1,0 +1,90 @@
+package io.weft.cli.echo;
+
+import io.weft.cli.serve.LoopServer;
+import io.weft.cli.serve.ServeOptions;
+import io.weft.cli.serve.StartException;
+import java.net.InetSocketAddress;
+
+/**
+ * An echo server on a loop of its own: {@link #start} returns once it listens, {@link #stop}
+ * once it has shut down gracefully (stopped accepting, flushed and closed every connection,
+ * cutting those still open at the shutdown deadline). What {@code weft echo} runs, and what the
+ * tests start and stop without signals.
+ *
+ * <p>Threads: any thread but the server's loop thread; {@link #stop} may be called more than
+ * once and from several threads.
+ */
+public final class EchoServer implements AutoCloseable {
+    private final LoopServer server;
+    private final EchoStats stats = new EchoStats(); // loop thread only
+    private Summary summary; // guarded by this
+
+    /**
+     * What a stopped server did.
+     *
+     * @param connections connections served
+     * @param bytes       bytes echoed
+     * @param readPauses  how often reading was paused for a slow reader
+     * @param cut         connections still open at the shutdown deadline, closed without flushing
+     */
+    public record Summary(long connections, long bytes, long readPauses, int cut) {
+
+        /** One line for the terminal. */
+        public String describe() {
+            return "weft echo stopped: " + connections + (connections == 1 ? " connection" : " connections") + " served, "
+                    + bytes + " bytes echoed, reading paused " + readPauses + (readPauses == 1 ? " time" : " times")
+                    + " for slow readers" + (cut == 0 ? "" : ", " + cut + " cut at the shutdown deadline");
+        }
+    }
+
+    private EchoServer(ServeOptions options) throws StartException {
+        this.server = LoopServer.start(options, loop -> () -> new EchoProtocol(stats));
+    }
+
+    /** Starts listening as {@code options} say; returns once listening. */
+    public static EchoServer start(ServeOptions options) throws StartException {
+        return new EchoServer(options);
+    }
+
+    /** Where a client on this machine should connect. */
+    public InetSocketAddress address() {
+        return server.address();
+    }
+
+    /** Every address listened on, for people: {@code 127.0.0.1:7007}. */
+    public String describeAddresses() {
+        return server.describeAddresses();
+    }
+
+    /** Connections open now. */
+    public int connectionCount() {
+        return server.connectionCount();
+    }
+
+    /** The counters so far, read on the loop. */
+    public EchoStats.Snapshot stats() {
+        return server.onLoop(stats::snapshot);
+    }
+
+    /** Bytes buffered for output across all connections now, read on the loop. */
+    public long bufferedBytes() {
+        return server.bufferedBytes();
+    }
+
+    /** Shuts down gracefully, ends the loop, and says what the server did. Idempotent. */
+    public synchronized Summary stop() {
+        if (summary == null) {
+            LoopServer.Shutdown s = server.shutdown(() -> { });
+            EchoStats.Snapshot last = server.onLoop(stats::snapshot);
+            server.close();
+            summary = new Summary(last.connections(), last.bytes(), last.readPauses(), s.cut());
+        }
+        return summary;
+    }
+
+    /** Same as {@link #stop()}. */
+    @Override
+    public void close() {
+        stop();
+    }
+}

@@ -1,0 +1,230 @@
+package io.weft.cli.serve;
+
+import io.weft.loop.EventLoop;
+import io.weft.loop.TimerHandle;
+import io.weft.net.Net;
+import io.weft.net.Protocol;
+import io.weft.net.Server;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/**
+ * A {@link Server} on an event loop with a thread of its own, behind a blocking start/stop API
+ * for commands and tests: {@link #start} returns once the server listens, {@link #shutdown}
+ * once its connections are gone, {@link #close} once the loop thread has ended.
+ *
+ * <p>Threads: every method may be called from any thread except the loop's own, because they
+ * wait for the loop. The example's state stays on the loop thread; {@link #onLoop} is how
+ * another thread looks at it.
+ */
+public final class LoopServer implements AutoCloseable {
+    /** Resolving the host happens off the loop and may be slow, but not this slow. */
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    /** How long past the shutdown deadline a stop waits for the loop before giving up. */
+    private static final Duration STOP_SLACK = Duration.ofSeconds(5);
+
+    private final EventLoop loop;
+    private final Server server;
+    private final ServeOptions options;
+    private Shutdown shutdown; // guarded by this
+
+    /** What a graceful shutdown found: connections open when it began, and how many of them it cut. */
+    public record Shutdown(int open, int cut) {
+    }
+
+    /** Runs on the loop thread before the server listens, and makes the protocol factory. */
+    @FunctionalInterface
+    public interface SetUp {
+        Supplier<? extends Protocol> onLoop(EventLoop loop) throws StartException;
+    }
+
+    private LoopServer(EventLoop loop, Server server, ServeOptions options) {
+        this.loop = loop;
+        this.server = server;
+        this.options = options;
+    }
+
+    /**
+     * Starts a loop on its own thread, runs {@code setUp} there, and listens with the protocols it
+     * makes. Returns once listening; on failure nothing is left running.
+     *
+     * @throws StartException the poller does not open, the host does not resolve, the address is
+     *                        taken, or {@code setUp} refused
+     */
+    public static LoopServer start(ServeOptions options, SetUp setUp) throws StartException {
+        EventLoop loop;
+        try {
+            loop = EventLoop.start(options.loop());
+        } catch (RuntimeException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new StartException("cannot start an event loop with the " + options.loop().poller().name().toLowerCase()
+                    + " poller: " + cause.getMessage(), e);
+        }
+        CompletableFuture<Server> listening = new CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                Supplier<? extends Protocol> factory = setUp.onLoop(loop);
+                Net.createServer(loop, factory, options.host(), options.port(), options.server())
+                        .whenComplete((s, e) -> {
+                            if (e == null) {
+                                listening.complete(s);
+                            } else {
+                                listening.completeExceptionally(e);
+                            }
+                        });
+            } catch (Throwable e) {
+                listening.completeExceptionally(e);
+            }
+        });
+        try {
+            return new LoopServer(loop, listening.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS), options);
+        } catch (ExecutionException e) {
+            loop.close();
+            throw asStartException(options, e.getCause());
+        } catch (TimeoutException e) {
+            loop.close();
+            throw new StartException("not listening on " + options.host() + " after " + Durations.format(START_TIMEOUT)
+                    + ": is resolving '" + options.host() + "' hanging?");
+        } catch (InterruptedException e) {
+            loop.close();
+            Thread.currentThread().interrupt();
+            throw new StartException("interrupted while starting", e);
+        }
+    }
+
+    private static StartException asStartException(ServeOptions options, Throwable cause) {
+        if (cause instanceof StartException s) {
+            return s;
+        }
+        if (cause instanceof UnknownHostException) {
+            return new StartException("cannot listen on '" + options.host() + "': no such host", cause);
+        }
+        if (cause instanceof IOException) {
+            return new StartException(cause.getMessage(), cause);
+        }
+        return new StartException("cannot listen on " + options.host() + ":" + options.port() + ": " + cause, cause);
+    }
+
+    /** The loop the server runs on. */
+    public EventLoop loop() {
+        return loop;
+    }
+
+    /** Every address listened on, with the real port when port 0 was asked for. */
+    public List<InetSocketAddress> addresses() {
+        List<InetSocketAddress> out = new ArrayList<>();
+        for (SocketAddress a : server.addresses()) {
+            if (a instanceof InetSocketAddress i) {
+                out.add(i);
+            }
+        }
+        return out;
+    }
+
+    /** The first address listened on: where a client on this machine should connect. */
+    public InetSocketAddress address() {
+        return addresses().getFirst();
+    }
+
+    /** The addresses for people: {@code 127.0.0.1:7007}, {@code [::1]:7007}, comma-separated. */
+    public String describeAddresses() {
+        List<String> parts = new ArrayList<>();
+        for (InetSocketAddress a : addresses()) {
+            String host = a.getAddress().getHostAddress();
+            parts.add((host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort());
+        }
+        return String.join(", ", parts);
+    }
+
+    /** Connections open now. */
+    public int connectionCount() {
+        return server.connectionCount();
+    }
+
+    /** Bytes buffered for output across all connections now (read on the loop). */
+    public long bufferedBytes() {
+        return onLoop(server::bufferedBytes);
+    }
+
+    /** Runs {@code task} on the loop thread and returns its result, waiting for it. */
+    public <T> T onLoop(Callable<T> task) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                result.complete(task.call());
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        });
+        try {
+            return result.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("task on " + loop + " failed", e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException(loop + " did not run a task within " + Durations.format(START_TIMEOUT));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for " + loop, e);
+        }
+    }
+
+    /**
+     * Graceful shutdown: runs {@code lastWords} on the loop (a goodbye to clients, say), stops
+     * accepting, closes every connection after flushing it, and cuts those still open at the
+     * shutdown deadline. Returns when no connection is left, or a few seconds past the deadline
+     * if the loop is stuck. The loop keeps running; {@link #close()} ends it. Later calls return
+     * the first call's result.
+     */
+    public synchronized Shutdown shutdown(Runnable lastWords) {
+        if (shutdown != null) {
+            return shutdown;
+        }
+        Duration deadline = options.shutdownDeadline();
+        CompletableFuture<Shutdown> done = new CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                lastWords.run();
+            } catch (RuntimeException e) {
+                loop.reportException("last words before shutting down " + server, e);
+            }
+            int open = server.connectionCount();
+            int[] cut = {0};
+            // Scheduled before Server.shutdown schedules its own deadline timer: timers due at
+            // the same time run in scheduling order, so this one still sees who is about to be cut.
+            TimerHandle count = loop.callLater(deadline, () -> cut[0] = server.connectionCount());
+            server.shutdown(deadline).whenComplete((v, e) -> {
+                count.cancel();
+                done.complete(new Shutdown(open, cut[0]));
+            });
+        });
+        try {
+            shutdown = done.get(deadline.plus(STOP_SLACK).toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            int left = server.connectionCount();
+            shutdown = new Shutdown(left, left);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            int left = server.connectionCount();
+            shutdown = new Shutdown(left, left);
+        }
+        return shutdown;
+    }
+
+    /** {@link #shutdown} if that has not happened, then stops the loop and waits for its thread. */
+    @Override
+    public void close() {
+        shutdown(() -> { });
+        loop.close();
+    }
+}
