@@ -1,5 +1,6 @@
 package io.weft.cli;
 
+import io.weft.cli.chat.ChatCommand;
 import io.weft.cli.echo.EchoCommand;
 import io.weft.cli.info.InfoCommand;
 import java.util.List;
@@ -17,6 +18,7 @@ final class Commands {
     static final List<Class<?>> ALL = List.of(
             InfoCommand.class,
             EchoCommand.class,
+            ChatCommand.class,
             CommandLine.HelpCommand.class);
 
     private Commands() {

@@ -1,0 +1,104 @@
+package io.weft.cli.chat;
+
+import io.weft.cli.serve.LoopServer;
+import io.weft.cli.serve.ServeOptions;
+import io.weft.cli.serve.StartException;
+import io.weft.net.ServerOptions;
+import java.net.InetSocketAddress;
+import java.util.List;
+
+/**
+ * A chat server on a loop of its own: {@link #start} returns once it listens, {@link #stop}
+ * once it has told everyone it is shutting down and closed every connection gracefully. What
+ * {@code weft chat} runs, and what the tests start and stop without signals.
+ *
+ * <p>Idle clients are dropped by the room with a goodbye line ({@link ChatOptions#idleTimeout()});
+ * the transport's own idle timeout ({@link ServerOptions#idleTimeout()}) is set a little later,
+ * as a backstop that needs no cooperation from the client or the room.
+ *
+ * <p>Threads: any thread but the server's loop thread.
+ */
+public final class ChatServer implements AutoCloseable {
+    private final LoopServer server;
+    private final ChatRoom room;
+    private Summary summary; // guarded by this
+
+    /**
+     * What a stopped server did.
+     *
+     * @param stats the room's counters at the end
+     * @param cut   connections still open at the shutdown deadline, closed without flushing
+     */
+    public record Summary(ChatStats stats, int cut) {
+
+        /** One line for the terminal. */
+        public String describe() {
+            return "weft chat stopped: " + stats.connections() + (stats.connections() == 1 ? " connection" : " connections")
+                    + " served, " + stats.lines() + (stats.lines() == 1 ? " line" : " lines") + " relayed, "
+                    + stats.slowDropped() + " dropped for not reading, " + stats.idleDropped() + " dropped when idle"
+                    + (cut == 0 ? "" : ", " + cut + " cut at the shutdown deadline");
+        }
+    }
+
+    private ChatServer(ServeOptions serve, ChatOptions chat) throws StartException {
+        this.room = new ChatRoom(chat);
+        this.server = LoopServer.start(withBackstop(serve, chat), loop -> room::newMember);
+    }
+
+    /** Starts listening as the options say; returns once listening. */
+    public static ChatServer start(ServeOptions serve, ChatOptions chat) throws StartException {
+        return new ChatServer(serve, chat);
+    }
+
+    private static ServeOptions withBackstop(ServeOptions serve, ChatOptions chat) {
+        if (chat.idleTimeout() == null || serve.server().idleTimeout() != null) {
+            return serve;
+        }
+        // Two graces: past the room's own drop at the timeout and its abort one grace later.
+        ServerOptions server = serve.server().toBuilder()
+                .idleTimeout(chat.idleTimeout().plus(ChatRoom.CLOSE_GRACE).plus(ChatRoom.CLOSE_GRACE))
+                .build();
+        return serve.toBuilder().server(server).build();
+    }
+
+    /** Where a client on this machine should connect. */
+    public InetSocketAddress address() {
+        return server.address();
+    }
+
+    /** Every address listened on, for people: {@code 127.0.0.1:7008}. */
+    public String describeAddresses() {
+        return server.describeAddresses();
+    }
+
+    /**
+     * The room's counters now, read on the loop. Since the loop runs due timers before other
+     * threads' tasks in a turn, this also lets a test with a manual clock see the effect of
+     * moving time forward.
+     */
+    public ChatStats stats() {
+        return server.onLoop(room::stats);
+    }
+
+    /** The names in the room now, sorted. */
+    public List<String> names() {
+        return server.onLoop(room::names);
+    }
+
+    /** Says goodbye, shuts down gracefully, ends the loop, and says what the server did. Idempotent. */
+    public synchronized Summary stop() {
+        if (summary == null) {
+            LoopServer.Shutdown s = server.shutdown(room::shutdown);
+            ChatStats last = server.onLoop(room::stats);
+            server.close();
+            summary = new Summary(last, s.cut());
+        }
+        return summary;
+    }
+
+    /** Same as {@link #stop()}. */
+    @Override
+    public void close() {
+        stop();
+    }
+}

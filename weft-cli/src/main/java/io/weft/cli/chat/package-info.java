@@ -1,0 +1,10 @@
+/**
+ * {@code weft chat}: a line-based chat server that {@code nc}, {@code telnet} and {@code socat}
+ * can talk to, written in callback style. It shows what a server must do about clients that
+ * misbehave: one that stops reading is dropped once its pending output passes a limit, without
+ * slowing anyone else; an endless line is refused without being buffered; an idle client is
+ * dropped. {@link io.weft.cli.chat.ChatServer} is the server with a start/stop API;
+ * {@link io.weft.cli.chat.ChatRoom} holds the room's state on the loop thread;
+ * {@link io.weft.cli.chat.ChatCommand} only parses flags.
+ */
+package io.weft.cli.chat;
