@@ -5,6 +5,7 @@ import io.weft.cli.serve.ByteSize;
 import io.weft.cli.serve.Durations;
 import io.weft.cli.serve.Foreground;
 import io.weft.cli.serve.ServeFlags;
+import io.weft.cli.serve.ServerCommand;
 import io.weft.cli.serve.StartException;
 import io.weft.net.OverflowPolicy;
 import io.weft.net.ServerOptions;
@@ -28,7 +29,7 @@ import picocli.CommandLine.Spec;
         description = {"Run a line-based chat server: each line a client sends goes to every other client.",
                 "Commands: /nick NAME, /who, /quit. Ctrl-C or SIGTERM stops it gracefully.",
                 "Try it: nc 127.0.0.1 7008 (or telnet, or socat - TCP:127.0.0.1:7008,crlf)"})
-public final class ChatCommand implements Callable<Integer> {
+public final class ChatCommand implements Callable<Integer>, ServerCommand {
 
     @Mixin
     ServeFlags serve;
@@ -94,7 +95,7 @@ public final class ChatCommand implements Callable<Integer> {
         return ChatOptions.builder().maxPending(maxPending).maxLine((int) maxLine).idleTimeout(idleTimeout).build();
     }
 
-    /** Stops the server as SIGTERM would; any thread. For tests and embedding. */
+    @Override
     public void requestStop() {
         foreground.requestStop();
     }

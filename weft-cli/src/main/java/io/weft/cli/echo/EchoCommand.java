@@ -4,6 +4,7 @@ import io.weft.cli.WeftVersion;
 import io.weft.cli.serve.Durations;
 import io.weft.cli.serve.Foreground;
 import io.weft.cli.serve.ServeFlags;
+import io.weft.cli.serve.ServerCommand;
 import io.weft.cli.serve.ServeOptions;
 import io.weft.cli.serve.StartException;
 import io.weft.cli.serve.TlsSupport;
@@ -30,7 +31,7 @@ import picocli.CommandLine.Spec;
         description = {"Run a TCP echo server: every byte a client sends comes back.",
                 "Prints where it listens; Ctrl-C or SIGTERM stops it gracefully.",
                 "Try it: nc 127.0.0.1 7007"})
-public final class EchoCommand implements Callable<Integer> {
+public final class EchoCommand implements Callable<Integer>, ServerCommand {
 
     @Mixin
     ServeFlags serve;
@@ -100,7 +101,7 @@ public final class EchoCommand implements Callable<Integer> {
         }
     }
 
-    /** Stops the server as SIGTERM would; any thread. For tests and embedding. */
+    @Override
     public void requestStop() {
         foreground.requestStop();
     }

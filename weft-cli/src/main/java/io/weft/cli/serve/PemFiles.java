@@ -10,7 +10,6 @@ import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
-import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -37,13 +36,18 @@ final class PemFiles {
     }
 
     static List<X509Certificate> certificates(Path file) throws StartException {
-        byte[] bytes = read(file, "certificate");
+        String text = new String(read(file, "certificate"), StandardCharsets.US_ASCII);
         List<X509Certificate> out = new ArrayList<>();
+        Matcher m = BLOCK.matcher(text);
         try {
-            for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(bytes))) {
-                out.add((X509Certificate) c);
+            CertificateFactory factory = CertificateFactory.getInstance("X.509");
+            while (m.find()) {
+                if (m.group(1).equals("CERTIFICATE")) {
+                    byte[] der = Base64.getMimeDecoder().decode(m.group(2));
+                    out.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der)));
+                }
             }
-        } catch (CertificateException e) {
+        } catch (CertificateException | IllegalArgumentException e) {
             throw new StartException("cannot read the certificate in " + file + ": " + e.getMessage(), e);
         }
         if (out.isEmpty()) {
