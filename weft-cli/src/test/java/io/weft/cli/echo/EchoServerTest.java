@@ -128,7 +128,7 @@ class EchoServerTest {
         new Random(42).nextBytes(sent);
         try (Socket s = new Socket()) {
             s.connect(server.address());
-            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> writeAll(s, sent, 100_000));
+            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> writeAll(s, sent, 100_000), EchoServerTest::thread);
 
             byte[] received = s.getInputStream().readNBytes(sent.length);
 
@@ -148,7 +148,7 @@ class EchoServerTest {
         new Random(7).nextBytes(sent);
         try (Socket s = new Socket()) {
             s.connect(server.address());
-            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> writeAll(s, sent, 64 * 1024));
+            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> writeAll(s, sent, 64 * 1024), EchoServerTest::thread);
 
             // Not reading: the server's socket fills, its buffer passes the high-water mark, it
             // stops reading, and the writer above blocks. Without flow control it never pauses
@@ -180,7 +180,7 @@ class EchoServerTest {
                 } catch (RuntimeException e) {
                     // expected: the server cuts this connection while it writes
                 }
-            });
+            }, EchoServerTest::thread);
             while (server.bufferedBytes() <= HIGH_WATER) {
                 Thread.sleep(5); // polling a condition: output is owed to 'stuck'
             }
@@ -199,15 +199,18 @@ class EchoServerTest {
         start(PollerKind.NIO);
         int port = server.address().getPort();
 
-        assertThatThrownBy(() -> EchoServer.start(ServeOptions.builder(port).build()))
+        LoopConfig named = LoopConfig.builder().threadName("weft-echo-second").build();
+        assertThatThrownBy(() -> EchoServer.start(ServeOptions.builder(port).loop(named).build()))
                 .isInstanceOf(StartException.class)
                 .hasMessageContaining("cannot listen on")
                 .hasMessageContaining(String.valueOf(port))
                 .hasMessageContaining("in use");
-        assertThat(Thread.getAllStackTraces().keySet())
-                .as("loop threads left running")
-                .filteredOn(t -> t.getName().equals("weft-loop") && t.isAlive())
-                .isEmpty();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals("weft-echo-second")) {
+                t.join(10_000); // closed already; its thread may still be returning
+                assertThat(t.isAlive()).as("the failed server's loop thread").isFalse();
+            }
+        }
     }
 
     @Test
@@ -228,6 +231,11 @@ class EchoServerTest {
         while (server.stats().readPauses() == 0) {
             Thread.sleep(5); // polling a condition, not waiting for a timer
         }
+    }
+
+    /** A thread per writer: the common pool may have a single worker on a small machine. */
+    private static void thread(Runnable r) {
+        Thread.ofPlatform().daemon().start(r);
     }
 
     private static byte[] pattern(int id, int size) {
