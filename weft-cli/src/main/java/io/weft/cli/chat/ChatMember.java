@@ -46,11 +46,13 @@ final class ChatMember implements Protocol, LineSplitter.Sink {
         this.transport = transport;
         this.loop = transport.loop();
         this.lastHeard = loop.time();
-        room.join(this);
         Duration idle = room.idleTimeout();
-        if (idle != null && inRoom) {
-            idleTimer = loop.callLater(idle, this::checkIdle);
+        if (idle != null) {
+            // From the same reading of the clock as lastHeard: the timer must not start later
+            // than the silence it measures.
+            idleTimer = loop.callAt(lastHeard + idle.toNanos(), this::checkIdle);
         }
+        room.join(this);
     }
 
     @Override
