@@ -2,6 +2,7 @@ package io.weft.cli.chat;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.function.BooleanSupplier;
 
 /**
  * Cuts a byte stream into lines ending in LF or CRLF, holding at most one line of at most
@@ -42,7 +43,7 @@ final class LineSplitter {
      * Consumes all of {@code data}, calling {@code sink} for each line it completes. Stops early,
      * leaving the rest unread, if {@code stop} is true after a call to the sink.
      */
-    void feed(ByteBuffer data, Sink sink, java.util.function.BooleanSupplier stop) {
+    void feed(ByteBuffer data, Sink sink, BooleanSupplier stop) {
         while (data.hasRemaining() && !stop.getAsBoolean()) {
             if (skipping) {
                 skipToLineEnd(data);

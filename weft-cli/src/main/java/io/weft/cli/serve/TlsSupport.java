@@ -6,6 +6,7 @@ import io.weft.loop.EventLoop;
 import io.weft.net.Protocol;
 import io.weft.net.TlsOptions;
 import io.weft.net.Transport;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -25,6 +26,9 @@ import javax.net.ssl.SSLContext;
  * {@link UnsupportedOperationException}, and {@code --tls} must fail at start with a clear
  * message instead of on the first connection); and {@link #selfSigned} should call Weft's
  * self-signed certificate helper instead of {@link SelfSigned}.
+ *
+ * <p>Threads: any thread that is not an event loop's; the methods block (the probe opens and
+ * closes a loop, a self-signed certificate takes a {@code keytool} run).
  */
 public final class TlsSupport {
     private TlsSupport() {
@@ -74,7 +78,7 @@ public final class TlsSupport {
             ks.load(null, null);
             ks.setKeyEntry("weft", key, password, chain.toArray(new X509Certificate[0]));
             return new Made(options(ks, password), "certificate " + certFile);
-        } catch (GeneralSecurityException | java.io.IOException e) {
+        } catch (GeneralSecurityException | IOException e) {
             throw new StartException("cannot use " + certFile + " and " + keyFile + ": " + e, e);
         }
     }
