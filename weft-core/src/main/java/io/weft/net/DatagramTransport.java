@@ -42,7 +42,7 @@ public interface DatagramTransport {
      * @throws IllegalArgumentException if the datagram is longer than
      *         {@link DatagramOptions#maxDatagramSize()}, {@code to} is missing, unresolved or not an
      *         {@link java.net.InetSocketAddress}, or differs from a connected endpoint's remote
-     * @throws IllegalStateException after {@link #close()}
+     * @throws IllegalStateException after {@link #close()} or {@link #abort()}
      */
     void sendTo(ByteBuffer data, SocketAddress to);
 
@@ -54,6 +54,7 @@ public interface DatagramTransport {
      * Sends one datagram to the remote address of a connected endpoint.
      *
      * @throws IllegalStateException if the endpoint is not connected, or after {@link #close()}
+     *         or {@link #abort()}
      * @throws IllegalArgumentException if the datagram is empty (see the class comment) or too long
      */
     void send(ByteBuffer data);

@@ -84,8 +84,10 @@ public final class DatagramEndpoint implements DatagramTransport, DatagramSink {
 
     @Override
     public void sendTo(ByteBuffer data, SocketAddress to) {
-        if (closing && !lost) {
-            throw new IllegalStateException("sendTo after close() on " + this);
+        if (closing) {
+            // Only the owner's close() or abort() ends an endpoint, so this is always misuse
+            // (unlike a stream, which a peer's reset can end before the protocol hears of it).
+            throw new IllegalStateException("sendTo after close() or abort() on " + this);
         }
         SocketAddress target = checkTarget(to);
         int n = data.remaining();
@@ -100,11 +102,6 @@ public final class DatagramEndpoint implements DatagramTransport, DatagramSink {
             throw new IllegalArgumentException("cannot send an empty datagram on a connected endpoint: the JDK "
                     + "skips the system call for an empty buffer on a connected DatagramChannel; "
                     + "use an unconnected endpoint and sendTo for empty datagrams");
-        }
-        if (lost) {
-            // connectionLost is on its way to the protocol; the datagram goes nowhere.
-            data.position(data.limit());
-            return;
         }
         if (queue.isEmpty()) {
             boolean sent;
