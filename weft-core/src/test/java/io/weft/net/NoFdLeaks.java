@@ -23,14 +23,16 @@ final class NoFdLeaks implements BeforeEachCallback, AfterEachCallback {
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(NoFdLeaks.class);
 
     static {
-        // The first NIO socket of the process makes the JDK open one descriptor it keeps for
-        // good (sun.nio.ch.UnixDispatcher.init: the socket it dup2s over a socket closed while a
-        // thread is blocked in it). Open one here so that descriptor is not taken for a leak.
+        // Descriptors the JDK opens on first use and keeps for the life of the process, made
+        // here so they are not taken for leaks: the socket sun.nio.ch.UnixDispatcher.init
+        // dup2s over a socket closed while a thread is blocked in it, and /dev/random and
+        // /dev/urandom that NativePRNG holds (temporary file names come from it).
         try {
             java.nio.channels.DatagramChannel.open().close();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        new java.security.SecureRandom().nextInt();
     }
 
     @Override
