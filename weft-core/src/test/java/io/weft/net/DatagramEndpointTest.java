@@ -7,6 +7,7 @@ import io.weft.future.Promise;
 import io.weft.loop.EventLoop;
 import io.weft.loop.LoopConfig;
 import io.weft.loop.LoopWarning;
+import io.weft.loop.PollerKind;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
@@ -24,7 +25,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** UDP endpoints on real loopback sockets. */
+/**
+ * UDP endpoints on real loopback sockets, on the NIO poller; {@link DatagramEndpointOnPollTest}
+ * runs the same tests on poll(2).
+ */
 @Timeout(60)
 @ExtendWith(NoFdLeaks.class)
 class DatagramEndpointTest {
@@ -33,9 +37,13 @@ class DatagramEndpointTest {
     EventLoop loop;
     final List<Throwable> reported = Collections.synchronizedList(new ArrayList<>());
 
+    PollerKind poller() {
+        return PollerKind.NIO;
+    }
+
     @BeforeEach
     void setUp() {
-        loop = EventLoop.create(LoopConfig.builder().exceptionHandler((l, context, error) -> {
+        loop = EventLoop.create(LoopConfig.builder().poller(poller()).exceptionHandler((l, context, error) -> {
             if (!(error instanceof LoopWarning)) { // a slow callback on a busy machine is no failure
                 reported.add(error);
             }
@@ -389,5 +397,17 @@ class DatagramEndpointTest {
         client.t.close();
         echo.t.close();
         loop.runUntilComplete(client.lost);
+    }
+
+    @Test
+    void reusePortLetsTwoEndpointsShareAPort() {
+        DatagramOptions shared = DatagramOptions.builder().reusePort(true).build();
+        Recorder first = open(() -> new Recorder(loop), ANY_LOOPBACK, null, shared);
+        Recorder second = open(() -> new Recorder(loop), first.t.localAddress(), null, shared);
+        assertThat(second.t.localAddress()).isEqualTo(first.t.localAddress());
+        first.t.close();
+        second.t.close();
+        loop.runUntilComplete(first.lost);
+        loop.runUntilComplete(second.lost);
     }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.weft.future.Promise;
 import io.weft.loop.EventLoop;
+import io.weft.loop.LoopConfig;
+import io.weft.loop.PollerKind;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.BindException;
@@ -28,7 +30,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Stream servers and connections over Unix domain sockets. */
+/**
+ * Stream servers and connections over Unix domain sockets, on the NIO poller;
+ * {@link UnixSocketOnPollTest} runs the same tests on poll(2).
+ */
 @Timeout(60)
 @ExtendWith(NoFdLeaks.class)
 class UnixSocketTest {
@@ -37,9 +42,13 @@ class UnixSocketTest {
     Path path;
     final List<Transport> accepted = new ArrayList<>();
 
+    PollerKind poller() {
+        return PollerKind.NIO;
+    }
+
     @BeforeEach
     void setUp() throws IOException {
-        loop = EventLoop.create();
+        loop = EventLoop.create(LoopConfig.builder().poller(poller()).build());
         // Under /tmp, not the build folder: a socket path must fit in about 100 bytes.
         dir = Files.createTempDirectory(Path.of("/tmp"), "weft-unix");
         path = dir.resolve("s.sock");

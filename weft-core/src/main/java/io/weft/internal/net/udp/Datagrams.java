@@ -73,10 +73,10 @@ public final class Datagrams {
             NioDatagramIo io = new NioDatagramIo(loop, channel, options.maxDatagramSize() + 1);
             DatagramEndpoint endpoint = new DatagramEndpoint(loop, io, app, options.maxDatagramSize(),
                     options.writeBufferHigh(), options.writeBufferLow());
-            endpoint.start(); // registers with the loop, which fails if the loop is closed
+            endpoint.start(); // registers with the loop: fails on the wrong thread or a closed loop
         } catch (RuntimeException e) {
-            closeQuietly(channel);
-            return Promise.failed(loop, e);
+            closeQuietly(channel); // clean up first, then throw: misuse fails fast, as Net's stream calls do
+            throw e;
         }
         return Promise.completed(loop, app);
     }
