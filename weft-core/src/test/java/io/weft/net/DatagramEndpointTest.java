@@ -242,6 +242,27 @@ class DatagramEndpointTest {
     }
 
     @Test
+    void aDatagramSentWhileAnIcmpErrorIsPendingStillGoesOut() throws IOException {
+        InetSocketAddress dead = deadPort();
+        Recorder sender = open(() -> new Recorder(loop), null, dead, DatagramOptions.defaults());
+        sender.t.pauseReading(); // nothing consumes the coming ICMP error but the next send
+        sender.t.send("first".getBytes()); // answered by port unreachable, pending on the socket
+        Recorder receiver = open(() -> new Recorder(loop), dead, null, DatagramOptions.defaults());
+
+        // The kernel fails this send with the first datagram's error instead of sending it.
+        sender.t.send("second".getBytes());
+
+        assertThat(loop.runUntilComplete(sender.nextError.withTimeout(Duration.ofSeconds(10))))
+                .isInstanceOf(PortUnreachableException.class);
+        assertThat(loop.runUntilComplete(receiver.nextDatagram.withTimeout(Duration.ofSeconds(10))))
+                .as("the second datagram, sent again once the error was taken")
+                .isEqualTo("second".getBytes());
+        sender.t.close();
+        receiver.t.close();
+        loop.runUntilComplete(receiver.lost);
+    }
+
+    @Test
     void anOversizedDatagramIsReportedNotDeliveredCut() throws IOException {
         DatagramOptions small = DatagramOptions.builder().maxDatagramSize(100).build();
         Recorder r = open(() -> new Recorder(loop), ANY_LOOPBACK, null, small);

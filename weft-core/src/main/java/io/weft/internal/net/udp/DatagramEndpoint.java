@@ -7,6 +7,7 @@ import io.weft.net.DatagramTooLargeException;
 import io.weft.net.DatagramTransport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -106,10 +107,10 @@ public final class DatagramEndpoint implements DatagramTransport, DatagramSink {
         if (queue.isEmpty()) {
             boolean sent;
             try {
-                sent = io.send(data, target);
+                // Errors deferred: errorReceived must not run inside the protocol's own sendTo call.
+                sent = send(data, target, true);
             } catch (IOException e) {
                 data.position(data.limit());
-                // Deferred: errorReceived must not run inside the protocol's own sendTo call.
                 loop.callSoon(() -> errorReceived(e));
                 return;
             }
@@ -152,6 +153,25 @@ public final class DatagramEndpoint implements DatagramTransport, DatagramSink {
         return to;
     }
 
+    /**
+     * Hands one datagram to the I/O. Why the retry: on a connected socket the kernel reports a
+     * pending ICMP error from the next send <em>instead of</em> sending (Linux checks the socket
+     * error before queuing the datagram), so the error is an earlier datagram's and this one
+     * never left. The error is consumed by then: report it and send this datagram once more.
+     */
+    private boolean send(ByteBuffer data, SocketAddress to, boolean deferErrors) throws IOException {
+        try {
+            return io.send(data, to);
+        } catch (PortUnreachableException earlier) {
+            if (deferErrors) {
+                loop.callSoon(() -> errorReceived(earlier));
+            } else {
+                errorReceived(earlier);
+            }
+            return !lost && io.send(data, to);
+        }
+    }
+
     @Override
     public void send(ByteBuffer data) {
         if (remote == null) {
@@ -166,7 +186,7 @@ public final class DatagramEndpoint implements DatagramTransport, DatagramSink {
         while (!queue.isEmpty() && !lost) {
             Queued q = queue.peek();
             try {
-                if (!io.send(q.data, q.to)) {
+                if (!send(q.data, q.to, false)) {
                     break;
                 }
             } catch (IOException e) {

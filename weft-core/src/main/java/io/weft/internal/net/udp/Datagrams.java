@@ -28,13 +28,14 @@ public final class Datagrams {
         if (!needsLookup(local) && !needsLookup(remote)) {
             return open(loop, factory, local, remote, options);
         }
-        return resolve(loop, local).flatMap(l -> resolve(loop, remote).flatMap(r -> open(loop, factory, l, r, options)));
+        return resolve(loop, local)
+                .flatMap(l -> resolve(loop, remote).flatMap(r -> open(loop, factory, l, r, options)));
     }
 
     private static void requireInet(SocketAddress a, String which) {
         if (a != null && !(a instanceof InetSocketAddress)) {
-            throw new IllegalArgumentException("a UDP endpoint needs an InetSocketAddress as " + which + " address, got "
-                    + a.getClass().getName() + " (the JDK has no Unix-domain datagram sockets)");
+            throw new IllegalArgumentException("a UDP endpoint needs an InetSocketAddress as " + which
+                    + " address, got " + a.getClass().getName() + " (the JDK has no Unix-domain datagram sockets)");
         }
     }
 
