@@ -54,8 +54,10 @@ public interface DatagramProtocol {
      * <ul>
      *   <li>{@link java.net.PortUnreachableException}: on a <em>connected</em> endpoint, the
      *       peer's host answered an earlier datagram with ICMP port unreachable (nothing listens
-     *       there). Unconnected endpoints do not hear of ICMP errors: the kernel (Linux, BSD)
-     *       reports them only on connected sockets, since it could not say which send caused them.</li>
+     *       there). It surfaces at the next receive or send; a send that the kernel failed with
+     *       it is made again, since the error was not that datagram's. Unconnected endpoints do
+     *       not hear of ICMP errors: the kernel (Linux, BSD) reports them only on connected
+     *       sockets, since it could not say which send caused them.</li>
      *   <li>{@link DatagramTooLargeException}: a datagram longer than
      *       {@link DatagramOptions#maxDatagramSize()} arrived and was dropped, or the kernel
      *       refused to send one as too large.</li>
