@@ -157,6 +157,24 @@ public final class Loop implements EventLoop {
         return t;
     }
 
+    /**
+     * For Weft's own layers: {@code callSoon} from the loop thread, {@code execute} from any
+     * other, without debug mode's call-site capture (the caller's frames say nothing useful,
+     * e.g. for a green thread's continuation, whose description names the thread instead).
+     */
+    public void schedule(Runnable callback) {
+        if (inLoop()) {
+            checkOpen();
+            ready.add(new Task(callback, null));
+        } else {
+            if (closed) {
+                throw new LoopClosedException("event loop " + this + " is closed; it takes no more callbacks");
+            }
+            inbox.offer(new Task(callback, null));
+            wake();
+        }
+    }
+
     @Override
     public Handle callSoonThreadsafe(Runnable callback) {
         if (closed) {
