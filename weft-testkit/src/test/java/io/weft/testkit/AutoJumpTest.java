@@ -132,6 +132,33 @@ class AutoJumpTest {
         assertThat(clock.jumps()).isZero();
     }
 
+    @Test
+    void stoppingALoopDuringItsIdleWaitDoesNotMoveTheClock() throws InterruptedException {
+        // A long real-idle threshold: the loop sits in the kernel until stop() wakes it.
+        ManualClock clock = ManualClock.autoJump(Duration.ofMinutes(1));
+        CountDownLatch waitingForTimer = new CountDownLatch(1);
+        Clock signalling = new ForwardingClock(clock) {
+            @Override
+            public long beforeIdle(long timeoutNanos) {
+                long wait = super.beforeIdle(timeoutNanos);
+                if (timeoutNanos > 0) {
+                    waitingForTimer.countDown();
+                }
+                return wait;
+            }
+        };
+        EventLoop loop = track(EventLoop.start(config(signalling).threadName("stopped-while-idle").build()));
+        AtomicBoolean timerFired = new AtomicBoolean();
+        loop.execute(() -> loop.callLater(Duration.ofHours(1), () -> timerFired.set(true)));
+        assertThat(waitingForTimer.await(10, TimeUnit.SECONDS)).isTrue();
+
+        loop.stop(); // wakes the loop: that is not "idle until the timer", so no jump
+        loop.close(); // a started loop closes when stopped; this waits for it
+        assertThat(timerFired).as("the timer ran").isFalse();
+        assertThat(clock.nanoTime()).as("clock after stop()").isZero();
+        assertThat(clock.jumps()).isZero();
+    }
+
     private EventLoop loop(Clock clock) {
         return track(EventLoop.create(config(clock).build()));
     }

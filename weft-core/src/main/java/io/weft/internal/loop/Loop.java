@@ -413,7 +413,7 @@ public final class Loop implements EventLoop {
         int events = skipPoll(timeout) ? 0 : poll(timeout); // 1, 2: wait, queue ready I/O callbacks
         queueDueTimers();                    // 3
         queueInbox();                        // 4
-        if (events == 0 && timeout > 0 && ready.isEmpty()) {
+        if (events == 0 && timeout > 0 && ready.isEmpty() && idle()) {
             clock.afterIdle(timeout);        // a manual clock may jump ahead now
             queueDueTimers();
         }
@@ -438,6 +438,15 @@ public final class Loop implements EventLoop {
         }
         lastIoPoll = now;
         return false;
+    }
+
+    /**
+     * Whether the wait that just ended ran its course rather than being cut short: a stop()
+     * or a task still being offered (its producer woke us) is work, and letting a manual clock
+     * jump then would fire timers early, or before a stop that came first.
+     */
+    private boolean idle() {
+        return !stopRequested && inbox.isEmpty();
     }
 
     /** 0 if there is work now; until the next timer; or -1 to wait for I/O alone. */
