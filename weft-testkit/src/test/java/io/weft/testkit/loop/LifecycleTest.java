@@ -8,6 +8,7 @@ import io.weft.future.Promise;
 import io.weft.loop.EventLoop;
 import io.weft.loop.LoopClosedException;
 import io.weft.testkit.FileDescriptors;
+import io.weft.testkit.Loops;
 import io.weft.testkit.ManualClock;
 import java.io.IOException;
 import java.nio.channels.Pipe;
@@ -99,6 +100,36 @@ class LifecycleTest {
         loop.callSoon(loop::stop);
         assertThatThrownBy(() -> loop.runUntilComplete(never))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("stopped");
+    }
+
+    @Test
+    void runForeverInsideACallbackIsRefused() {
+        EventLoop loop = f.loop();
+        loop.callSoon(loop::runForever);
+        Loops.runTurns(loop, 1);
+        assertThat(f.errors.errors(IllegalStateException.class)).singleElement()
+                .satisfies(e -> assertThat(e).hasMessageContaining("already running"));
+        f.errors.clear();
+    }
+
+    @Test
+    void stopIsHarmlessOnALoopThatIsNotRunningOrIsClosed() throws Exception {
+        EventLoop loop = f.loop();
+        Thread other = Thread.ofPlatform().start(loop::stop);
+        other.join();
+        loop.runForever(); // the early stop ends the first run after one turn
+        loop.close();
+        Throwable[] thrown = new Throwable[1];
+        other = Thread.ofPlatform().start(() -> {
+            try {
+                loop.stop();
+            } catch (Throwable e) {
+                thrown[0] = e;
+            }
+        });
+        other.join();
+        assertThat(thrown[0]).as("stop() of a closed loop from another thread").isNull();
+        assertThatCode(loop::stop).doesNotThrowAnyException();
     }
 
     @Test
