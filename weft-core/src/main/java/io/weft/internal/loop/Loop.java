@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The {@link EventLoop} over a readiness {@link Poller}. See {@link EventLoop} for the contract;
@@ -396,8 +397,19 @@ public final class Loop implements EventLoop {
     @Override
     public <T> T runUntilComplete(Promise<T> future) {
         if (!future.isDone()) {
-            future.whenComplete((v, e) -> stop());
-            runForever();
+            // The callback outlives this call when the run ends for another reason (a stop()
+            // elsewhere); it must then not stop some later run of the loop.
+            AtomicBoolean waiting = new AtomicBoolean(true);
+            future.whenComplete((v, e) -> {
+                if (waiting.get()) {
+                    stop();
+                }
+            });
+            try {
+                runForever();
+            } finally {
+                waiting.set(false);
+            }
             if (!future.isDone()) {
                 throw new IllegalStateException("the loop stopped before the future completed: " + future);
             }

@@ -103,6 +103,20 @@ class LifecycleTest {
     }
 
     @Test
+    void aFutureThatOutlivesItsRunUntilCompleteDoesNotStopALaterRun() {
+        EventLoop loop = f.loop();
+        Promise<String> p = loop.newPromise();
+        loop.callSoon(loop::stop);
+        assertThatThrownBy(() -> loop.runUntilComplete(p)).isInstanceOf(IllegalStateException.class);
+
+        // The future completes during a later, unrelated run: that run must not end early.
+        loop.callSoon(() -> p.complete("late"));
+        long before = loop.stats().turns();
+        Loops.runTurns(loop, 5);
+        assertThat(loop.stats().turns() - before).as("turns of a run asked for 5").isEqualTo(5);
+    }
+
+    @Test
     void runForeverInsideACallbackIsRefused() {
         EventLoop loop = f.loop();
         loop.callSoon(loop::runForever);
