@@ -19,8 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -91,7 +89,7 @@ public abstract class PollerContract {
     public void readerFiresWhenDataArrivesAndNotBefore() throws IOException {
         EventLoop loop = newLoop();
         SocketPair s = pair();
-        Collector reader = new Collector(s.server());
+        TextReader reader = new TextReader(s.server());
         loop.addReader(s.server(), reader);
 
         idle(loop);
@@ -150,7 +148,7 @@ public abstract class PollerContract {
         SocketPair s = pair();
         AtomicInteger firstCalls = new AtomicInteger();
         Handle first = loop.addReader(s.server(), firstCalls::incrementAndGet);
-        Collector second = new Collector(s.server());
+        TextReader second = new TextReader(s.server());
         Handle secondHandle = loop.addReader(s.server(), second);
 
         assertThat(first.isCancelled()).as("the replaced reader's handle is cancelled").isTrue();
@@ -177,7 +175,7 @@ public abstract class PollerContract {
         assertThat(loop.stats().registeredChannels()).isZero();
         assertThat(loop.removeReader(s.server())).isFalse();
         // The data was there all along: a new reader sees it.
-        Collector again = new Collector(s.server());
+        TextReader again = new TextReader(s.server());
         loop.addReader(s.server(), again);
         assertThat(run(loop, again.until(loop, "x"))).isEqualTo("x");
     }
@@ -233,7 +231,7 @@ public abstract class PollerContract {
         EventLoop loop = newLoop();
         SocketPair s = pair();
         AtomicInteger writerCalls = new AtomicInteger();
-        Collector reader = new Collector(s.client());
+        TextReader reader = new TextReader(s.client());
         loop.addWriter(s.client(), writerCalls::incrementAndGet);
         loop.addReader(s.client(), reader);
         assertThat(loop.stats().registeredChannels()).isEqualTo(1);
@@ -299,7 +297,7 @@ public abstract class PollerContract {
     public void readerRemovedAndAddedAgainInTheSameTurnStillFires() throws IOException {
         EventLoop loop = newLoop();
         SocketPair s = pair();
-        Collector second = new Collector(s.server());
+        TextReader second = new TextReader(s.server());
         AtomicInteger firstCalls = new AtomicInteger();
         loop.addReader(s.server(), () -> {
             // Leave the data unread, swap readers within this one callback.
@@ -317,7 +315,7 @@ public abstract class PollerContract {
     public void peerCloseMakesTheReaderFireWithEndOfStream() throws IOException {
         EventLoop loop = newLoop();
         SocketPair s = pair();
-        Collector reader = new Collector(s.server());
+        TextReader reader = new TextReader(s.server());
         loop.addReader(s.server(), reader);
         write(s.client(), "bye");
         s.client().close();
@@ -389,7 +387,7 @@ public abstract class PollerContract {
         });
         // The channels are free for another loop.
         EventLoop next = newLoop();
-        Collector reader = new Collector(s.server());
+        TextReader reader = new TextReader(s.server());
         next.addReader(s.server(), reader);
         write(s.client(), "again");
         assertThat(run(next, reader.until(next, "again"))).isEqualTo("again");
@@ -488,59 +486,6 @@ public abstract class PollerContract {
             return call.call();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    /** A reader callback that reads what is there, keeps it as text and counts its calls. */
-    private static final class Collector implements Runnable {
-        private final SocketChannel channel;
-        private final StringBuilder text = new StringBuilder();
-        private final AtomicReference<Runnable> check = new AtomicReference<>(() -> { });
-        int calls;
-        boolean endOfStream;
-
-        Collector(SocketChannel channel) {
-            this.channel = channel;
-        }
-
-        @Override
-        public void run() {
-            calls++;
-            ByteBuffer b = ByteBuffer.allocate(1024);
-            int n = io(() -> channel.read(b));
-            if (n < 0) {
-                endOfStream = true;
-            } else {
-                text.append(new String(b.array(), 0, n, StandardCharsets.US_ASCII));
-            }
-            check.get().run();
-        }
-
-        /** Completes once everything read so far equals {@code expected}. */
-        Promise<String> until(EventLoop loop, String expected) {
-            return when(loop, () -> text.toString().equals(expected));
-        }
-
-        /** Completes once read() returned -1. */
-        Promise<String> untilEndOfStream(EventLoop loop) {
-            return when(loop, () -> endOfStream);
-        }
-
-        private Promise<String> when(EventLoop loop, BooleanSupplier condition) {
-            Promise<String> p = loop.newPromise();
-            Runnable c = () -> {
-                if (condition.getAsBoolean()) {
-                    p.complete(text.toString());
-                }
-            };
-            check.set(c);
-            c.run();
-            return p;
-        }
-
-        @Override
-        public String toString() {
-            return "Collector[" + channel + "]";
         }
     }
 }
