@@ -47,9 +47,11 @@ public final class Loops {
     }
 
     /**
-     * Runs exactly {@code turns} turns of {@code loop} and returns. Every turn polls for I/O
-     * without blocking, because a callback of this method is always queued; ready readers and
-     * writers run and due timers fire as usual.
+     * Runs exactly {@code turns} turns of {@code loop} and returns. A callback of this method is
+     * queued every turn, so the loop never blocks: due timers fire and queued callbacks run, but
+     * I/O is not necessarily looked at in every turn (a busy loop asks the kernel only every few
+     * tens of microseconds). To wait for I/O, complete a promise from the reader and use
+     * {@link #runUntilComplete}.
      */
     public static void runTurns(EventLoop loop, int turns) {
         if (turns < 1) {
