@@ -2,7 +2,6 @@ package io.weft.internal.net;
 
 import io.weft.net.ConnectionResetException;
 import java.io.IOException;
-import java.net.SocketException;
 
 /**
  * The one place that turns the JDK's socket exceptions into Weft's typed ones. The JDK reports
@@ -21,7 +20,10 @@ public final class Errors {
             return e;
         }
         String msg = e.getMessage() == null ? "" : e.getMessage();
-        if (e instanceof SocketException && (msg.contains("Connection reset") || msg.contains("Broken pipe"))) {
+        // Not only SocketException: the JDK reports a read's ECONNRESET as a SocketException
+        // ("Connection reset"), but a write's ECONNRESET or EPIPE as a plain IOException
+        // ("Connection reset by peer", "Broken pipe"), straight from strerror.
+        if (msg.contains("Connection reset") || msg.contains("Broken pipe")) {
             return new ConnectionResetException(op + ": connection reset by peer", e);
         }
         return e;
