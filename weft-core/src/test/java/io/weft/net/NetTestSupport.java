@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -163,6 +164,44 @@ abstract class NetTestSupport {
     /** Every checked protocol made so far, in creation order. */
     List<CheckedProtocol<?>> checkedProtocols() {
         return List.copyOf(checked);
+    }
+
+    /**
+     * Completes with the first checked protocol wrapping a {@code type} that got connectionMade
+     * (polling once per loop turn: for server-side protocols the test cannot otherwise reach).
+     */
+    @SuppressWarnings("unchecked")
+    <P extends Protocol> Promise<CheckedProtocol<P>> made(Class<P> type) {
+        Promise<CheckedProtocol<P>> p = loop.newPromise();
+        Runnable[] poll = new Runnable[1];
+        poll[0] = () -> {
+            for (CheckedProtocol<?> c : checked) {
+                if (type.isInstance(c.inner()) && c.transport() != null) {
+                    p.complete((CheckedProtocol<P>) c);
+                    return;
+                }
+            }
+            loop.callSoon(poll[0]);
+        };
+        loop.callSoon(poll[0]);
+        return p;
+    }
+
+    /** A blocking call, run on a thread of its own while the loop goes on. */
+    <T> Promise<T> offLoop(BlockingCall<T> call) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("test-blocking-call").start(() -> {
+            try {
+                f.complete(call.call());
+            } catch (Throwable e) {
+                f.completeExceptionally(e);
+            }
+        });
+        return Promise.from(loop, f);
+    }
+
+    interface BlockingCall<T> {
+        T call() throws Exception;
     }
 
     /** A server on 127.0.0.1, any port, shut down at teardown. */

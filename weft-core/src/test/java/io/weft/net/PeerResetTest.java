@@ -48,8 +48,7 @@ class PeerResetTest extends NetTestSupport {
         bystander.t.write("before ".getBytes());
 
         RawPeer peer = closeLater(RawPeer.connect(address(writers), 64 * 1024));
-        @SuppressWarnings("unchecked")
-        CheckedProtocol<BigWriter> writer = (CheckedProtocol<BigWriter>) await(lastChecked(BigWriter.class));
+        CheckedProtocol<BigWriter> writer = await(made(BigWriter.class));
         assertThat(writer.transport().writeBufferSize()).as("the write is still under way").isGreaterThan(16 * MIB);
         assertThat(peer.readExactly(1000)).isEqualTo(java.util.Arrays.copyOf(pattern(MIB, 7), 1000));
 
@@ -70,40 +69,6 @@ class PeerResetTest extends NetTestSupport {
         assertThat(new String(bystander.bytes())).isEqualTo("before after");
         // A new connection to the same server works too.
         RawPeer again = closeLater(RawPeer.connect(address(writers)));
-        assertThat(await(promiseOf(() -> again.readExactly(1000)))).hasSize(1000);
-    }
-
-    /** Completes when a checked protocol whose inner protocol is a {@code type} got connectionMade. */
-    io.weft.future.Promise<CheckedProtocol<?>> lastChecked(Class<?> type) {
-        io.weft.future.Promise<CheckedProtocol<?>> p = loop.newPromise();
-        Runnable[] poll = new Runnable[1];
-        poll[0] = () -> {
-            for (CheckedProtocol<?> c : checkedProtocols()) {
-                if (type.isInstance(c.inner()) && c.transport() != null && !c.isLost()) {
-                    p.complete(c);
-                    return;
-                }
-            }
-            loop.callSoon(poll[0]);
-        };
-        loop.callSoon(poll[0]);
-        return p;
-    }
-
-    interface IoCall<T> {
-        T call() throws Exception;
-    }
-
-    /** Runs a blocking call on another thread while the loop goes on. */
-    <T> io.weft.future.Promise<T> promiseOf(IoCall<T> call) {
-        java.util.concurrent.CompletableFuture<T> f = new java.util.concurrent.CompletableFuture<>();
-        Thread.ofPlatform().daemon().start(() -> {
-            try {
-                f.complete(call.call());
-            } catch (Throwable e) {
-                f.completeExceptionally(e);
-            }
-        });
-        return io.weft.future.Promise.from(loop, f);
+        assertThat(await(offLoop(() -> again.readExactly(1000)))).hasSize(1000);
     }
 }

@@ -44,6 +44,8 @@ public final class StreamTransport implements Transport, IoSink {
     private boolean outputShut;
     private boolean closing;
     private boolean lost;
+    /** "close()" or "abort()" once the protocol called one: writing after that is its bug. */
+    private String closedBy;
 
     /** The buffer size the observer last heard of. */
     private long reported;
@@ -75,7 +77,7 @@ public final class StreamTransport implements Transport, IoSink {
             protocol.connectionMade(this);
         } catch (Throwable e) {
             loop.reportException("connectionMade of " + protocol, e);
-            abort();
+            finish(null);
             return;
         }
         if (lost) {
@@ -93,12 +95,20 @@ public final class StreamTransport implements Transport, IoSink {
 
     @Override
     public void write(ByteBuffer data) {
-        if (closing && !lost || eofPending || outputShut) {
-            throw new IllegalStateException("write after " + (closing ? "close()" : "writeEof()") + " on " + this);
+        if (closedBy != null) {
+            throw new IllegalStateException("write() after " + closedBy + " on " + this
+                    + ": a closed transport takes no more data; write before closing");
         }
-        if (lost || !data.hasRemaining()) {
-            // Lost already: connectionLost is on its way to the protocol; the bytes go nowhere.
+        if (lost) {
+            // Lost without the protocol asking (reset, timeout, dropped): connectionLost is on
+            // its way, and until it arrives the protocol cannot know. The bytes go nowhere.
             data.position(data.limit());
+            return;
+        }
+        if (eofPending || outputShut) {
+            throw new IllegalStateException("write() after writeEof() on " + this + ": the write side is shut");
+        }
+        if (!data.hasRemaining()) {
             return;
         }
         if (queue.isEmpty()) {
@@ -240,7 +250,7 @@ public final class StreamTransport implements Transport, IoSink {
             protocol.dataReceived(data);
         } catch (Throwable e) {
             loop.reportException("dataReceived of " + protocol, e);
-            abort();
+            finish(null);
         }
     }
 
@@ -252,7 +262,7 @@ public final class StreamTransport implements Transport, IoSink {
             keepOpen = protocol.eofReceived();
         } catch (Throwable e) {
             loop.reportException("eofReceived of " + protocol, e);
-            abort();
+            finish(null);
             return;
         }
         if (lost) {
@@ -261,7 +271,7 @@ public final class StreamTransport implements Transport, IoSink {
         if (outputShut) {
             finish(null);
         } else if (!keepOpen) {
-            close();
+            startClosing();
         }
     }
 
@@ -291,6 +301,14 @@ public final class StreamTransport implements Transport, IoSink {
 
     @Override
     public void close() {
+        if (closedBy == null) {
+            closedBy = "close()";
+        }
+        startClosing();
+    }
+
+    /** Stops reading and finishes once the buffer is flushed. */
+    private void startClosing() {
         if (closing) {
             return;
         }
@@ -303,6 +321,9 @@ public final class StreamTransport implements Transport, IoSink {
 
     @Override
     public void abort() {
+        if (closedBy == null) {
+            closedBy = "abort()";
+        }
         finish(null);
     }
 
