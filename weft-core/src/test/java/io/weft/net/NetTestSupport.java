@@ -187,6 +187,24 @@ abstract class NetTestSupport {
         return p;
     }
 
+    /**
+     * Completes once {@code condition} holds, checking every few milliseconds of the loop's
+     * clock: for state outside the loop (the kernel's socket table, another thread).
+     */
+    Promise<Void> until(java.util.function.BooleanSupplier condition) {
+        Promise<Void> p = loop.newPromise();
+        Runnable[] check = new Runnable[1];
+        check[0] = () -> {
+            if (condition.getAsBoolean()) {
+                p.complete(null);
+            } else {
+                loop.callLater(Duration.ofMillis(2), check[0]);
+            }
+        };
+        loop.callSoon(check[0]);
+        return p;
+    }
+
     /** A blocking call, run on a thread of its own while the loop goes on. */
     <T> Promise<T> offLoop(BlockingCall<T> call) {
         CompletableFuture<T> f = new CompletableFuture<>();

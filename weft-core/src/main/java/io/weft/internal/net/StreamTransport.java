@@ -77,7 +77,7 @@ public final class StreamTransport implements Transport, IoSink {
             protocol.connectionMade(this);
         } catch (Throwable e) {
             loop.reportException("connectionMade of " + protocol, e);
-            finish(null);
+            finish(e);
             return;
         }
         if (lost) {
@@ -250,7 +250,7 @@ public final class StreamTransport implements Transport, IoSink {
             protocol.dataReceived(data);
         } catch (Throwable e) {
             loop.reportException("dataReceived of " + protocol, e);
-            finish(null);
+            finish(e);
         }
     }
 
@@ -262,7 +262,7 @@ public final class StreamTransport implements Transport, IoSink {
             keepOpen = protocol.eofReceived();
         } catch (Throwable e) {
             loop.reportException("eofReceived of " + protocol, e);
-            finish(null);
+            finish(e);
             return;
         }
         if (lost) {
