@@ -177,6 +177,26 @@ class CallbackReentrancyTest extends NetTestSupport {
     }
 
     @Test
+    void setWriteBufferLimitsAfterALossCallsNoFlowControl() throws Exception {
+        // Paused when the peer resets; lowering the marks afterwards must not resume a dead transport.
+        Server s = server(checked(() -> new Flooder(f -> { }, f -> { }) {
+            @Override
+            public void connectionLost(Throwable cause) {
+                super.connectionLost(cause);
+                t.setWriteBufferLimits(1 << 30, 1 << 29);
+            }
+        }), ServerOptions.defaults());
+        RawPeer peer = closeLater(RawPeer.connect(address(s)));
+        CheckedProtocol<Flooder> f = await(made(Flooder.class));
+        assertThat(f.word()).isEqualTo("MP");
+        peer.reset();
+        assertThat(await(f.lost())).isInstanceOf(ConnectionResetException.class);
+        f.transport().setWriteBufferLimits(1 << 30, 1 << 29);
+        spin(2);
+        assertThat(f.word()).isEqualTo("MPL");
+    }
+
+    @Test
     void anExceptionFromDataReceivedIsReportedAndEndsTheConnectionWithItAsTheCause() throws Exception {
         IllegalArgumentException boom = new IllegalArgumentException("boom");
         Server s = server(checked(() -> new Recorder(loop) {

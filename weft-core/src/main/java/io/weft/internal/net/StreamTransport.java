@@ -132,10 +132,7 @@ public final class StreamTransport implements Transport, IoSink {
             return; // the observer dropped us (server-wide output cap)
         }
         io.flush(queue);
-        if (!writingPaused && queue.size() > high) {
-            writingPaused = true;
-            callProtocol(Protocol::pauseWriting, "pauseWriting");
-        }
+        maybePauseWriting();
     }
 
     @Override
@@ -173,8 +170,17 @@ public final class StreamTransport implements Transport, IoSink {
         }
     }
 
+    // Both check lost: once the connection is gone its protocol hears nothing but
+    // connectionLost, even if the limits change or the (cleared) buffer is now "below low".
+    private void maybePauseWriting() {
+        if (!lost && !writingPaused && queue.size() > high) {
+            writingPaused = true;
+            callProtocol(Protocol::pauseWriting, "pauseWriting");
+        }
+    }
+
     private void maybeResumeWriting() {
-        if (writingPaused && queue.size() <= low) {
+        if (!lost && writingPaused && queue.size() <= low) {
             writingPaused = false;
             callProtocol(Protocol::resumeWriting, "resumeWriting");
         }
@@ -222,12 +228,8 @@ public final class StreamTransport implements Transport, IoSink {
         }
         this.high = high;
         this.low = low;
-        if (!writingPaused && queue.size() > high) {
-            writingPaused = true;
-            callProtocol(Protocol::pauseWriting, "pauseWriting");
-        } else {
-            maybeResumeWriting();
-        }
+        maybePauseWriting();
+        maybeResumeWriting();
     }
 
     /** Current (high, low) water marks. */
