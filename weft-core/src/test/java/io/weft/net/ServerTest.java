@@ -165,4 +165,37 @@ class ServerTest extends NetTestSupport {
         assertThat(loop.time() - start).isLessThan(Duration.ofSeconds(30).toNanos());
         assertThat(await(offLoop(() -> idle.socket.getInputStream().read()))).as("EOF").isEqualTo(-1);
     }
+
+    @Test
+    void writesAfterShutdownClosedTheConnectionAreNoErrorOfTheProtocol() throws Exception {
+        // The protocol never called close(); the server did, and while the server waits for the
+        // deadline (the peer does not read) the protocol's heartbeat keeps writing.
+        java.util.List<Throwable> thrown = new java.util.ArrayList<>();
+        Server s = server(checked(() -> new Recorder(loop) {
+            @Override
+            public void connectionMade(Transport transport) {
+                super.connectionMade(transport);
+                beat();
+            }
+
+            void beat() {
+                if (lost.isDone()) {
+                    return;
+                }
+                try {
+                    t.write(new byte[1 << 20]); // the peer does not read: this piles up
+                } catch (Throwable e) {
+                    thrown.add(e);
+                }
+                loop.callLater(Duration.ofMillis(100), this::beat);
+            }
+        }), ServerOptions.defaults());
+        RawPeer peer = closeLater(RawPeer.connect(address(s), 16 * 1024));
+        CheckedProtocol<Recorder> beating = await(made(Recorder.class));
+        await(after(Duration.ofMillis(350)));
+        await(s.shutdown(Duration.ofSeconds(1)));
+        await(after(Duration.ofMillis(350))); // a few more beats after the connection is gone
+        assertThat(await(beating.lost())).isNull();
+        assertThat(thrown).isEmpty();
+    }
 }

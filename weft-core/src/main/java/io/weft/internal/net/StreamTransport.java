@@ -309,8 +309,13 @@ public final class StreamTransport implements Transport, IoSink {
         startClosing();
     }
 
-    /** Stops reading and finishes once the buffer is flushed. */
-    private void startClosing() {
+    /**
+     * Stops reading and finishes once the buffer is flushed, on someone else's behalf: the
+     * transport itself (eofReceived returned false) or its server shutting down. Unlike
+     * {@link #close()}, the protocol did not ask, so it may go on writing until it hears
+     * connectionLost; what it writes meanwhile is flushed too.
+     */
+    public void startClosing() {
         if (closing) {
             return;
         }
@@ -329,7 +334,10 @@ public final class StreamTransport implements Transport, IoSink {
         finish(null);
     }
 
-    /** Closes with {@code cause} reported to the protocol: used for errors and policy drops. */
+    /**
+     * Closes now with {@code cause} (null: a clean close) reported to the protocol, on someone
+     * else's behalf: errors, policy drops, a shutdown deadline. Later writes are dropped silently.
+     */
     public void abort(Throwable cause) {
         finish(cause);
     }
