@@ -42,6 +42,7 @@ abstract class NetTestSupport {
     final List<String> reports = Collections.synchronizedList(new ArrayList<>());
     final List<Throwable> reportedErrors = Collections.synchronizedList(new ArrayList<>());
     private final List<CheckedProtocol<?>> checked = new ArrayList<>();
+    private final java.util.Set<CheckedProtocol<?>> handedOut = new java.util.HashSet<>();
     private final List<Server> servers = new ArrayList<>();
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private volatile boolean watchdogFired;
@@ -167,8 +168,9 @@ abstract class NetTestSupport {
     }
 
     /**
-     * Completes with the first checked protocol wrapping a {@code type} that got connectionMade
-     * (polling once per loop turn: for server-side protocols the test cannot otherwise reach).
+     * Completes with the next checked protocol wrapping a {@code type} that got connectionMade
+     * and was not handed out by an earlier call (polling once per loop turn: for server-side
+     * protocols the test cannot otherwise reach).
      */
     @SuppressWarnings("unchecked")
     <P extends Protocol> Promise<CheckedProtocol<P>> made(Class<P> type) {
@@ -176,7 +178,7 @@ abstract class NetTestSupport {
         Runnable[] poll = new Runnable[1];
         poll[0] = () -> {
             for (CheckedProtocol<?> c : checked) {
-                if (type.isInstance(c.inner()) && c.transport() != null) {
+                if (type.isInstance(c.inner()) && c.transport() != null && handedOut.add(c)) {
                     p.complete((CheckedProtocol<P>) c);
                     return;
                 }
