@@ -170,6 +170,26 @@ class TimeoutTest extends NetTestSupport {
     }
 
     @Test
+    void aPartialWriteCountsAsTrafficForTheIdleTimeout() throws Exception {
+        // At 200 ms the server sends 16 MiB; the kernel takes a few MiB of it. That was traffic:
+        // the idle timeout runs from then, not from the connection's start.
+        long[] wroteAt = {0};
+        CheckedProtocol<Timed> p = serve(ServerOptions.builder().idleTimeout(T).build(), () -> new Timed(loop) {
+            @Override
+            public void connectionMade(Transport transport) {
+                super.connectionMade(transport);
+                loop.callLater(Duration.ofMillis(200), () -> {
+                    wroteAt[0] = loop.time();
+                    transport.write(new byte[16 << 20]);
+                });
+            }
+        });
+        assertThat(kindOf(await(p.lost()))).isEqualTo(TimeoutKind.IDLE);
+        assertThat(wroteAt[0]).isPositive();
+        assertThat(p.inner().lostAt - wroteAt[0]).isGreaterThanOrEqualTo(T.toNanos());
+    }
+
+    @Test
     void aBusyConnectionOutlivesItsTimeouts() {
         // Ping every 100 ms for three seconds against 300 ms timeouts, then a 16 MiB transfer.
         Server s = server(checked(EchoTest.HalfCloseEcho::new), ServerOptions.builder()

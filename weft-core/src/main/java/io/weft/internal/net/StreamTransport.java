@@ -112,18 +112,21 @@ public final class StreamTransport implements Transport, IoSink {
             return;
         }
         if (queue.isEmpty()) {
+            int sent;
             try {
-                io.writeNow(data);
+                sent = io.writeNow(data);
             } catch (IOException e) {
                 connectionFailed(e);
                 return;
             }
+            if (sent > 0) {
+                stampWrite(); // traffic for the idle timeout, even when only part went out
+            }
             if (!data.hasRemaining()) {
-                stampWrite();
                 return;
             }
             if (timeouts != null) {
-                timeouts.writeStalledSince = loop.time();
+                timeouts.writeStalledSince = loop.time(); // the rest starts waiting now
             }
         }
         queue.add(data);
