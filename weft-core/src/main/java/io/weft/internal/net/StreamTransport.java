@@ -47,7 +47,7 @@ public final class StreamTransport implements Transport, IoSink {
     /** "close()" or "abort()" once the protocol called one: writing after that is its bug. */
     private String closedBy;
 
-    /** The buffer size the observer last heard of. */
+    /** The buffer size the observer last heard of (also: before the backend's latest flush). */
     private long reported;
     private Timeouts timeouts;
     private TimerHandle timeoutTimer;
@@ -140,7 +140,12 @@ public final class StreamTransport implements Transport, IoSink {
 
     @Override
     public void onFlushed() {
-        stampWrite();
+        // Only bytes that left count as progress: a backend may wake up and take nothing (a
+        // spurious readiness event, an empty completion), and stamping then would keep a
+        // stalled connection safe from its write timeout forever.
+        if (queue.size() < reported) {
+            stampWrite();
+        }
         reportBuffer();
         if (lost) {
             return;
