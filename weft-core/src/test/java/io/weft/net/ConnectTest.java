@@ -177,6 +177,18 @@ class ConnectTest extends NetTestSupport {
     }
 
     @Test
+    void aFactoryThatThrowsFailsTheConnectAndLeavesNothingBehind() {
+        Server open = server(checked(EchoTest.HalfCloseEcho::new), ServerOptions.defaults());
+        int timers = loop.stats().pendingTimers();
+        IllegalStateException boom = new IllegalStateException("no protocol for you");
+        Throwable e = awaitFailure(Net.createConnection(loop, () -> {
+            throw boom;
+        }, address(open), ConnectOptions.builder().connectTimeout(Duration.ofHours(1)).build()));
+        assertThat(e).isSameAs(boom);
+        assertThat(loop.stats().pendingTimers()).as("the connect timeout was cancelled").isEqualTo(timers);
+    }
+
+    @Test
     void interleaveAlternatesFamiliesStartingWithTheFirstAnswer() throws Exception {
         InetAddress v6a = InetAddress.getByName("::1");
         InetAddress v6b = InetAddress.getByName("fe80::1");

@@ -207,6 +207,10 @@ public final class Connector<P extends Protocol> {
             return;
         }
         giveUpOthers();
+        // Connected: the connect timeout no longer applies, whatever happens next (TLS has its own).
+        if (deadline != null) {
+            deadline.cancel();
+        }
         P app;
         try {
             app = factory.get();
@@ -235,10 +239,6 @@ public final class Connector<P extends Protocol> {
                     t.abort(e);
                 }
             });
-        }
-        // Once connected, the connect timeout no longer applies (TLS has its own).
-        if (deadline != null) {
-            deadline.cancel();
         }
     }
 
