@@ -71,4 +71,27 @@ class PeerResetTest extends NetTestSupport {
         RawPeer again = closeLater(RawPeer.connect(address(writers)));
         assertThat(await(offLoop(() -> again.readExactly(1000)))).hasSize(1000);
     }
+
+    @org.junit.jupiter.api.Test
+    void aWriteThatFindsTheConnectionResetConsumesItsBufferAndReportsTheResetOnce() throws Exception {
+        Server s = server(checked(() -> new Recorder(loop) {
+            @Override
+            public void connectionMade(Transport transport) {
+                super.connectionMade(transport);
+                transport.pauseReading(); // nothing will notice the reset but a write
+            }
+        }), ServerOptions.defaults());
+        RawPeer peer = closeLater(RawPeer.connect(address(s)));
+        CheckedProtocol<Recorder> p = await(made(Recorder.class));
+        int local = ((InetSocketAddress) p.transport().localAddress()).getPort();
+        peer.reset();
+        await(until(() -> TcpTable.rxQueue(local, peer.localPort()) < 0)); // the kernel dropped the connection
+
+        ByteBuffer data = ByteBuffer.wrap(new byte[1000]);
+        p.transport().write(data);
+        assertThat(data.hasRemaining()).as("write() takes the whole buffer, even when it fails").isFalse();
+        p.transport().write(new byte[10]); // lost now: dropped silently
+        assertThat(await(p.lost())).isInstanceOf(ConnectionResetException.class);
+        assertThat(p.word()).isEqualTo("ML");
+    }
 }

@@ -116,6 +116,7 @@ public final class StreamTransport implements Transport, IoSink {
             try {
                 sent = io.writeNow(data);
             } catch (IOException e) {
+                data.position(data.limit()); // taken, as the contract says, and dropped with the connection
                 connectionFailed(e);
                 return;
             }
