@@ -9,7 +9,9 @@ import io.weft.time.Clock;
  *
  * <p>Timeouts of seconds thus fire in milliseconds, and in the order their deadlines say. The
  * grace period is what keeps real sockets honest: a byte already on its way over loopback
- * arrives well within it, so the clock never skips past I/O that is in flight.
+ * arrives well within it, so the clock never skips past I/O that is in flight. Work on other
+ * threads (a name lookup, a blocking peer) gets no such promise: a test that waits for it must
+ * not also have a timer pending that it does not want to fire.
  */
 final class JumpClock implements Clock {
     private final long graceNanos;
