@@ -346,13 +346,15 @@ public final class SocketServer implements Server, TransportObserver {
     @Override
     public Promise<Void> shutdown(Duration deadline) {
         close();
+        // On the protocols' behalf, not as their own close()/abort(): a protocol that writes
+        // meanwhile (it has not heard yet) is not making a mistake.
         for (StreamTransport t : List.copyOf(connections)) {
-            t.close();
+            t.startClosing();
         }
         if (!connections.isEmpty()) {
             TimerHandle timer = loop.callLater(deadline, () -> {
                 for (StreamTransport t : List.copyOf(connections)) {
-                    t.abort();
+                    t.abort(null);
                 }
             });
             closed.whenComplete((v, e) -> timer.cancel());
