@@ -4,6 +4,7 @@ import io.weft.future.Promise;
 import io.weft.internal.loop.Loop;
 import io.weft.internal.loop.Watch;
 import io.weft.internal.net.nio.NioSocketIo;
+import io.weft.internal.net.tls.TlsConnection;
 import io.weft.internal.net.tls.TlsLayer;
 import io.weft.internal.poll.Poller;
 import io.weft.loop.TimerHandle;
@@ -314,7 +315,7 @@ public final class SocketServer implements Server, TransportObserver {
     public Promise<Void> shutdown(Duration deadline) {
         close();
         for (StreamTransport t : List.copyOf(connections)) {
-            t.close();
+            closeGracefully(t);
         }
         if (!connections.isEmpty()) {
             TimerHandle timer = loop.callLater(deadline, () -> {
@@ -325,6 +326,15 @@ public final class SocketServer implements Server, TransportObserver {
             closed.whenComplete((v, e) -> timer.cancel());
         }
         return closed;
+    }
+
+    /** Closes through the TLS layer when there is one, so the peer gets a close_notify first. */
+    private static void closeGracefully(StreamTransport t) {
+        if (t.protocol() instanceof TlsConnection tls) {
+            tls.transport().close();
+        } else {
+            t.close();
+        }
     }
 
     @Override

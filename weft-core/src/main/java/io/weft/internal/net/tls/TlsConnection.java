@@ -1,0 +1,794 @@
+package io.weft.internal.net.tls;
+
+import static javax.net.ssl.SSLEngineResult.HandshakeStatus.FINISHED;
+import static javax.net.ssl.SSLEngineResult.HandshakeStatus.NEED_TASK;
+import static javax.net.ssl.SSLEngineResult.HandshakeStatus.NEED_UNWRAP;
+import static javax.net.ssl.SSLEngineResult.HandshakeStatus.NEED_UNWRAP_AGAIN;
+import static javax.net.ssl.SSLEngineResult.HandshakeStatus.NEED_WRAP;
+import static javax.net.ssl.SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING;
+
+import io.weft.internal.loop.Loop;
+import io.weft.internal.net.WriteQueue;
+import io.weft.loop.TimerHandle;
+import io.weft.net.Protocol;
+import io.weft.net.TlsOptions;
+import io.weft.net.Transport;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.function.BiConsumer;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLException;
+
+/**
+ * One TLS connection: the {@link Protocol} of the transport underneath ("raw": it hands us
+ * ciphertext and takes ours) and, through {@link TlsTransport}, the transport of the
+ * application's protocol ("app": plaintext).
+ *
+ * <h2>States</h2>
+ * <pre>
+ *   HANDSHAKING --engine FINISHED--&gt; OPEN (app.connectionMade, then the handshake callback)
+ *   HANDSHAKING --error, timeout, raw EOF or loss--&gt; FAILED --raw lost--&gt; handshake callback(failure)
+ *   OPEN --app close()--&gt; close_notify sent, raw.close() --raw lost--&gt; app.connectionLost(null)
+ *   OPEN --peer close_notify--&gt; app.eofReceived(); unless it keeps the connection open (TLS 1.3
+ *        only), as close()
+ *   OPEN --TCP EOF without close_notify, TLS error--&gt; raw closed --raw lost--&gt; app.connectionLost(error)
+ * </pre>
+ * The application hears of the connection only once the handshake is done: a failed handshake
+ * reaches the handshake callback (the promise of {@code createConnection} or {@code startTls}),
+ * never the application's protocol, whose call order stays that of {@link Protocol}.
+ *
+ * <h2>The engine loops</h2>
+ * {@link #unwrap} feeds ciphertext to the engine record by record, delivering plaintext in
+ * batches of up to {@value #RECORDS_PER_BATCH} records and doing whatever the engine asks for
+ * in between ({@link #advance}: delegated tasks, handshake messages to send, handshake done);
+ * {@link #wrap} does the same the other way. A handshake at any time, not just the first, goes
+ * through the same path: TLS 1.2 renegotiation, TLS 1.3 KeyUpdate and post-handshake messages
+ * (NewSessionTicket). Plaintext the engine cannot take while a handshake waits for the peer is
+ * kept in {@link #pending} and sent when it finishes.
+ *
+ * <h2>Flow control</h2>
+ * The application is paused exactly while the raw transport is (its water marks are the raw
+ * transport's; {@link #setWriteBufferLimits} sets them there). Its write buffer size is the raw
+ * buffer's plus the plaintext waiting in {@link #pending}.
+ *
+ * <p>Loop thread only.
+ */
+public final class TlsConnection implements Protocol {
+    /** Records made per raw write, and decrypted per {@code dataReceived} of the application. */
+    private static final int RECORDS_PER_BATCH = 4;
+    /** Never written to: the engine reads nothing from it. */
+    private static final ByteBuffer[] NOTHING = {ByteBuffer.allocate(0)};
+
+    private final Loop loop;
+    private final SSLEngine engine;
+    private final TlsOptions options;
+    private final boolean client;
+    /** Client with hostname verification: the name the certificate must carry; else null. */
+    private final String expectName;
+    private final TlsTransport transport = new TlsTransport(this);
+    private final Stash stash = new Stash();
+    private final WriteQueue pending = new WriteQueue();
+    private final ByteBuffer[] one = new ByteBuffer[1];
+    private BiConsumer<Transport, Throwable> onHandshake;
+    private Protocol app;
+    private Transport raw;
+    private TimerHandle handshakeTimer;
+    /** Plaintext bytes the last {@link #wrap} took. */
+    private long consumed;
+
+    private boolean handshakeDone;
+    private boolean appReading = true;
+    private boolean rawPaused;
+    private boolean appPaused;
+    /** Depth of {@link #write} calls: flow-control calls to the app wait until the outermost ends. */
+    private int writing;
+    private boolean drainScheduled;
+    private boolean appClosed;
+    private boolean closeAfterPending;
+    private boolean eofAfterPending;
+    private boolean outputShut;
+    private boolean inboundDone;
+    private boolean keepOpenAfterEof;
+    /** We called raw.close() or raw.abort(), or raw is gone: write nothing more to it. */
+    private boolean rawClosed;
+    private boolean lost;
+    private IOException failure;
+
+    TlsConnection(Loop loop, SSLEngine engine, TlsOptions options, Protocol app, String expectName,
+            BiConsumer<Transport, Throwable> onHandshake) {
+        this.loop = loop;
+        this.engine = engine;
+        this.options = options;
+        this.client = engine.getUseClientMode();
+        this.app = app;
+        this.expectName = expectName;
+        this.onHandshake = onHandshake;
+    }
+
+    /** The transport the application's protocol sees. */
+    public Transport transport() {
+        return transport;
+    }
+
+    // ---- the raw transport's protocol ----
+
+    @Override
+    public void connectionMade(Transport transport) {
+        this.raw = transport;
+        handshakeTimer = loop.callLater(options.handshakeTimeout(), this::handshakeTimedOut);
+        if (!raw.isReading()) {
+            raw.resumeReading(); // STARTTLS on a transport its old protocol had paused
+        }
+        try {
+            engine.beginHandshake();
+            advance(engine.getHandshakeStatus());
+        } catch (SSLException | RuntimeException e) {
+            fail(e);
+        }
+    }
+
+    @Override
+    public void dataReceived(ByteBuffer data) {
+        // `data` is lent: every byte of it is decrypted now or copied into the stash.
+        try {
+            while (!stash.isEmpty() && data.hasRemaining() && wantsInput()) {
+                ByteBuffer s = stash.fill(data, engine.getSession().getPacketBufferSize());
+                try {
+                    unwrap(s);
+                } finally {
+                    stash.settle(data);
+                }
+            }
+            if (stash.isEmpty() && data.hasRemaining() && wantsInput()) {
+                unwrap(data);
+            }
+        } catch (SSLException | RuntimeException e) {
+            fail(e);
+        }
+        if (data.hasRemaining()) {
+            if (rawClosed || failure != null || inboundDone) {
+                data.position(data.limit()); // nothing after close_notify or an error counts
+            } else {
+                stash.keep(data);
+            }
+        }
+        stash.releaseIfEmpty();
+    }
+
+    @Override
+    public boolean eofReceived() {
+        if (!handshakeDone) {
+            setFailure(Failures.closed(peer(), null));
+            rawClosed = true;
+            return false;
+        }
+        if (inboundDone) {
+            boolean keep = keepOpenAfterEof && !appClosed && failure == null;
+            rawClosed = !keep;
+            return keep;
+        }
+        if (!rawClosed) {
+            // TCP EOF with no close_notify before it: someone may have cut the stream short.
+            SSLException why = null;
+            try {
+                engine.closeInbound();
+            } catch (SSLException e) {
+                why = e;
+            }
+            setFailure(Failures.truncated(peer(), !stash.isEmpty(), why));
+        }
+        rawClosed = true;
+        return false;
+    }
+
+    @Override
+    public void connectionLost(Throwable cause) {
+        if (lost) {
+            return;
+        }
+        lost = true;
+        rawClosed = true;
+        cancelHandshakeTimer();
+        pending.clear();
+        stash.clear();
+        Throwable why = failure != null ? failure : cause;
+        if (!handshakeDone) {
+            Throwable h = why instanceof SSLException ? Failures.handshake(why, peer(), expectName)
+                    : Failures.closed(peer(), why);
+            if (onHandshake != null) {
+                handshakeCallback(null, h);
+            } else if (loop.debug()) {
+                loop.reportException("TLS server handshake", h); // the server side has no one else to tell
+            }
+            return;
+        }
+        try {
+            app.connectionLost(why);
+        } catch (Throwable e) {
+            loop.reportException("connectionLost of " + app, e);
+        }
+    }
+
+    @Override
+    public void pauseWriting() {
+        rawPaused = true;
+        syncFlow();
+    }
+
+    @Override
+    public void resumeWriting() {
+        rawPaused = false;
+        syncFlow();
+    }
+
+    // ---- the engine ----
+
+    /** Does what the engine asks for until it waits for the peer or is idle. */
+    private void advance(HandshakeStatus hs) throws SSLException {
+        while (!lost) {
+            switch (hs) {
+                case NEED_TASK -> {
+                    runTasks();
+                    hs = engine.getHandshakeStatus();
+                }
+                case NEED_WRAP -> {
+                    HandshakeStatus next = wrap(NOTHING, 0, 1);
+                    if (next == NEED_WRAP && engine.isOutboundDone()) {
+                        return; // nothing more can be sent; do not spin
+                    }
+                    hs = next;
+                }
+                case FINISHED -> {
+                    finished();
+                    hs = engine.getHandshakeStatus();
+                    if (hs == FINISHED) {
+                        return;
+                    }
+                }
+                default -> {
+                    return; // NEED_UNWRAP(_AGAIN): waits for the peer; NOT_HANDSHAKING: idle
+                }
+            }
+        }
+    }
+
+    /**
+     * Runs the engine's delegated tasks inline, on the loop. They are short: key derivation and
+     * checking a certificate chain, well under a millisecond to a few milliseconds for TLS 1.3
+     * (no revocation checks unless the SSLContext enables them, which would block on the
+     * network: do not). Handing them to another thread would cost more than it saves here.
+     */
+    private void runTasks() {
+        Runnable task;
+        while ((task = engine.getDelegatedTask()) != null) {
+            task.run();
+        }
+    }
+
+    /**
+     * Encrypts from {@code srcs} (may be {@link #NOTHING}: handshake or close messages only) and
+     * sends the records, {@value #RECORDS_PER_BATCH} per raw write at most. Stops when the source
+     * is empty and the engine has nothing more to send, or when it needs a task, the peer, or
+     * finished a handshake. Sets {@link #consumed}; returns the last handshake status.
+     */
+    private HandshakeStatus wrap(ByteBuffer[] srcs, int offset, int length) throws SSLException {
+        consumed = 0;
+        Scratch scratch = Scratch.get();
+        int packet = engine.getSession().getPacketBufferSize();
+        ByteBuffer out = scratch.takeCipher(packet * RECORDS_PER_BATCH);
+        try {
+            while (true) {
+                SSLEngineResult r = engine.wrap(srcs, offset, length, out);
+                consumed += r.bytesConsumed();
+                HandshakeStatus hs = r.getHandshakeStatus();
+                switch (r.getStatus()) {
+                    case BUFFER_OVERFLOW -> {
+                        if (out.position() > 0) {
+                            send(out);
+                        } else {
+                            out = scratch.grow(out, engine.getSession().getPacketBufferSize());
+                        }
+                        continue;
+                    }
+                    case CLOSED -> {
+                        return hs; // outbound done: the close_notify, if any, is in `out`
+                    }
+                    default -> {
+                    }
+                }
+                boolean more = hs == NEED_WRAP || hs == NOT_HANDSHAKING && hasRemaining(srcs, offset, length);
+                if (!more || r.bytesConsumed() == 0 && r.bytesProduced() == 0) {
+                    return hs;
+                }
+                if (out.remaining() < packet) {
+                    send(out);
+                }
+            }
+        } finally {
+            // Sent even when the engine threw: what it made is likely the alert telling the peer why.
+            send(out);
+            scratch.give(out);
+        }
+    }
+
+    private void send(ByteBuffer out) {
+        if (out.position() == 0) {
+            return;
+        }
+        out.flip();
+        if (!rawClosed) {
+            raw.write(out); // copies what the socket does not take now: `out` is free again
+        }
+        out.clear();
+    }
+
+    /**
+     * Decrypts the records in {@code src} until it holds no whole record, or the application
+     * stops reading, or the inbound side ends. Plaintext goes to the application in batches.
+     */
+    private void unwrap(ByteBuffer src) throws SSLException {
+        Scratch scratch = Scratch.get();
+        int appSize = engine.getSession().getApplicationBufferSize();
+        ByteBuffer plain = scratch.takePlain(appSize * RECORDS_PER_BATCH);
+        try {
+            while (src.hasRemaining() && wantsInput()) {
+                SSLEngineResult r = engine.unwrap(src, plain);
+                switch (r.getStatus()) {
+                    case BUFFER_OVERFLOW -> {
+                        if (plain.position() > 0) {
+                            deliver(plain);
+                        } else {
+                            plain = scratch.grow(plain, engine.getSession().getApplicationBufferSize());
+                        }
+                        continue;
+                    }
+                    case BUFFER_UNDERFLOW -> {
+                        return; // the rest is an incomplete record: the caller keeps it
+                    }
+                    case CLOSED -> {
+                        deliver(plain);
+                        closeNotifyReceived(r.getHandshakeStatus());
+                        return;
+                    }
+                    default -> {
+                    }
+                }
+                HandshakeStatus hs = r.getHandshakeStatus();
+                if (hs != NOT_HANDSHAKING && hs != NEED_UNWRAP) {
+                    deliver(plain); // plaintext before the handshake step, in order
+                    advance(hs);
+                } else if (r.bytesConsumed() == 0 && r.bytesProduced() == 0 && hs != NEED_UNWRAP_AGAIN) {
+                    return; // no progress: wait for more input rather than spin
+                }
+                if (plain.remaining() < appSize) {
+                    deliver(plain);
+                }
+            }
+        } finally {
+            deliver(plain);
+            scratch.give(plain);
+        }
+    }
+
+    /** Hands the plaintext gathered in {@code plain} to the application, lent for the call. */
+    private void deliver(ByteBuffer plain) {
+        if (plain.position() == 0) {
+            return;
+        }
+        plain.flip();
+        if (handshakeDone && !appClosed && failure == null && !lost) {
+            try {
+                app.dataReceived(plain);
+            } catch (Throwable e) {
+                loop.reportException("dataReceived of " + app, e);
+                abort();
+            }
+        }
+        plain.clear();
+    }
+
+    /** Whether ciphertext should be decrypted now. */
+    private boolean wantsInput() {
+        if (rawClosed || failure != null || inboundDone) {
+            return false;
+        }
+        if (!handshakeDone) {
+            return true;
+        }
+        if (appClosed) {
+            return closeAfterPending; // a handshake must finish before what was written can go out
+        }
+        return appReading;
+    }
+
+    private void finished() throws SSLException {
+        if (!handshakeDone) {
+            handshakeDone = true;
+            cancelHandshakeTimer();
+            try {
+                app.connectionMade(transport);
+            } catch (Throwable e) {
+                loop.reportException("connectionMade of " + app, e);
+                handshakeCallback(null, e);
+                abort();
+                return;
+            }
+            handshakeCallback(transport, null);
+            if (!appReading && !appClosed && !rawClosed) {
+                raw.pauseReading(); // paused inside connectionMade
+            }
+            syncFlow();
+        }
+        flushPending();
+    }
+
+    private void closeNotifyReceived(HandshakeStatus hs) throws SSLException {
+        inboundDone = true;
+        advance(hs); // TLS 1.2: the engine answers with its own close_notify
+        if (!handshakeDone) {
+            setFailure(Failures.closed(peer(), null));
+            closeRaw();
+            return;
+        }
+        boolean keep;
+        try {
+            keep = app.eofReceived();
+        } catch (Throwable e) {
+            loop.reportException("eofReceived of " + app, e);
+            abort();
+            return;
+        }
+        if (appClosed || rawClosed) {
+            return;
+        }
+        if (keep && !engine.isOutboundDone()) {
+            keepOpenAfterEof = true; // TLS 1.3 half-close: we may still write
+            if (outputShut) {
+                closeRaw(); // both directions done
+            }
+        } else {
+            close();
+        }
+    }
+
+    // ---- the application's transport (through TlsTransport) ----
+
+    void write(ByteBuffer data) {
+        if (lost || failure != null || rawClosed && !appClosed) {
+            data.position(data.limit()); // connectionLost is on its way; the bytes go nowhere
+            return;
+        }
+        if (appClosed || outputShut) {
+            throw new IllegalStateException("write after " + (appClosed ? "close()" : "writeEof()") + " on " + transport);
+        }
+        if (!data.hasRemaining()) {
+            return;
+        }
+        writing++;
+        try {
+            if (pending.isEmpty()) {
+                one[0] = data;
+                HandshakeStatus hs;
+                try {
+                    hs = wrap(one, 0, 1);
+                } finally {
+                    one[0] = null;
+                }
+                advance(hs);
+            }
+            if (data.hasRemaining() && !rawClosed) {
+                pending.add(data); // the engine waits for the peer (a handshake): send later
+                flushPending();
+            }
+        } catch (SSLException | RuntimeException e) {
+            data.position(data.limit());
+            fail(e);
+        } finally {
+            writing--;
+        }
+        syncFlow();
+    }
+
+    /** Sends the plaintext that waited for a handshake, then a close or EOF that waited for it. */
+    private void flushPending() throws SSLException {
+        while (!pending.isEmpty() && !rawClosed) {
+            HandshakeStatus hs = wrap(pending.array(), pending.offset(), pending.count());
+            long n = consumed;
+            pending.consumed(n);
+            if (n == 0 && hs != NEED_TASK && hs != NEED_WRAP && hs != FINISHED) {
+                return; // still waiting for the peer
+            }
+            advance(hs);
+        }
+        if (pending.isEmpty() && !rawClosed) {
+            if (closeAfterPending) {
+                closeAfterPending = false;
+                closeNow();
+            } else if (eofAfterPending) {
+                eofAfterPending = false;
+                shutOutput();
+            }
+        }
+    }
+
+    void writeEof() {
+        if (appClosed || outputShut || rawClosed) {
+            return;
+        }
+        if (!canWriteEof()) {
+            throw new UnsupportedOperationException("writeEof() needs TLS 1.3, whose close_notify closes one direction;"
+                    + " this connection speaks " + engine.getSession().getProtocol() + ": use close()");
+        }
+        outputShut = true;
+        if (!pending.isEmpty()) {
+            eofAfterPending = true;
+            return;
+        }
+        try {
+            shutOutput();
+        } catch (SSLException | RuntimeException e) {
+            fail(e);
+        }
+    }
+
+    private void shutOutput() throws SSLException {
+        engine.closeOutbound();
+        wrap(NOTHING, 0, 1);
+        if (inboundDone) {
+            closeRaw(); // the peer is done too
+        } else {
+            raw.writeEof();
+        }
+    }
+
+    boolean canWriteEof() {
+        return handshakeDone && "TLSv1.3".equals(engine.getSession().getProtocol());
+    }
+
+    void close() {
+        if (appClosed) {
+            return;
+        }
+        appClosed = true;
+        if (rawClosed) {
+            return;
+        }
+        if (!pending.isEmpty()) {
+            closeAfterPending = true; // finish the handshake that holds them back, then close
+            if (!raw.isReading()) {
+                raw.resumeReading();
+            }
+            return;
+        }
+        closeNow();
+    }
+
+    /** Sends close_notify, then closes the raw transport (which flushes first). */
+    private void closeNow() {
+        try {
+            engine.closeOutbound();
+            wrap(NOTHING, 0, 1);
+        } catch (SSLException | RuntimeException e) {
+            setFailure(e instanceof SSLException s ? s : new SSLException(e));
+        }
+        closeRaw();
+    }
+
+    void abort() {
+        appClosed = true;
+        if (!rawClosed) {
+            rawClosed = true;
+            raw.abort();
+        }
+    }
+
+    boolean isClosing() {
+        return appClosed || rawClosed || failure != null;
+    }
+
+    void pauseReading() {
+        appReading = false;
+        if (handshakeDone && !rawClosed) {
+            raw.pauseReading();
+        }
+    }
+
+    void resumeReading() {
+        if (appReading) {
+            return;
+        }
+        appReading = true;
+        if (!handshakeDone || !wantsInput()) {
+            return;
+        }
+        if (stash.isEmpty()) {
+            raw.resumeReading();
+        } else if (!drainScheduled) {
+            // Decrypt what was kept while paused first, on the next turn: never inside the
+            // application's own call to resumeReading.
+            drainScheduled = true;
+            loop.callSoon(this::drainStash);
+        }
+    }
+
+    private void drainStash() {
+        drainScheduled = false;
+        if (!wantsInput() || stash.isEmpty()) {
+            return;
+        }
+        try {
+            ByteBuffer s = stash.readable();
+            try {
+                unwrap(s);
+            } finally {
+                stash.compact();
+            }
+        } catch (SSLException | RuntimeException e) {
+            fail(e);
+            return;
+        }
+        stash.releaseIfEmpty();
+        if (wantsInput()) {
+            raw.resumeReading();
+        }
+    }
+
+    boolean isReading() {
+        return appReading && handshakeDone && !inboundDone && !isClosing();
+    }
+
+    void setWriteBufferLimits(int high, int low) {
+        raw.setWriteBufferLimits(high, low);
+    }
+
+    long writeBufferSize() {
+        return raw.writeBufferSize() + pending.size();
+    }
+
+    Transport raw() {
+        return raw;
+    }
+
+    Protocol app() {
+        return app;
+    }
+
+    void setApp(Protocol protocol) {
+        this.app = protocol;
+    }
+
+    SSLEngine engine() {
+        return engine;
+    }
+
+    boolean handshakeDone() {
+        return handshakeDone;
+    }
+
+    /**
+     * Starts a new handshake on an established connection: TLS 1.3 sends a KeyUpdate, TLS 1.2
+     * renegotiates. For tests of those paths.
+     */
+    public void rekey() {
+        try {
+            engine.beginHandshake();
+            advance(engine.getHandshakeStatus());
+        } catch (SSLException | RuntimeException e) {
+            fail(e);
+        }
+    }
+
+    // ---- failing and closing ----
+
+    private void handshakeTimedOut() {
+        handshakeTimer = null;
+        if (handshakeDone || lost) {
+            return;
+        }
+        setFailure(Failures.timeout(peer(), options.handshakeTimeout()));
+        if (!rawClosed) {
+            rawClosed = true;
+            raw.abort(); // the peer is not answering: nothing to flush
+        }
+    }
+
+    /** An engine or state error: send the alert the engine made, if any, then close. */
+    private void fail(Throwable e) {
+        if (lost) {
+            return;
+        }
+        if (!handshakeDone) {
+            setFailure(Failures.handshake(e, peer(), expectName));
+        } else {
+            setFailure(e instanceof IOException io ? io : new SSLException(e));
+        }
+        if (rawClosed) {
+            return;
+        }
+        try {
+            engine.closeOutbound();
+            if (engine.getHandshakeStatus() == NEED_WRAP) {
+                wrap(NOTHING, 0, 1);
+            }
+        } catch (SSLException | RuntimeException ignored) {
+            // the engine is broken; the failure we report is the first one
+        }
+        closeRaw();
+    }
+
+    private void setFailure(IOException e) {
+        if (failure == null) {
+            failure = e;
+        }
+    }
+
+    private void closeRaw() {
+        if (!rawClosed) {
+            rawClosed = true;
+            raw.close();
+        }
+    }
+
+    private void cancelHandshakeTimer() {
+        if (handshakeTimer != null) {
+            handshakeTimer.cancel();
+            handshakeTimer = null;
+        }
+    }
+
+    private void handshakeCallback(Transport t, Throwable e) {
+        BiConsumer<Transport, Throwable> cb = onHandshake;
+        onHandshake = null;
+        if (cb != null) {
+            try {
+                cb.accept(t, e);
+            } catch (Throwable thrown) {
+                loop.reportException("TLS handshake callback", thrown);
+            }
+        }
+    }
+
+    /** Tells the application of a change in the raw transport's pause state, outside write(). */
+    private void syncFlow() {
+        if (!handshakeDone || lost || writing > 0 || appPaused == rawPaused) {
+            return;
+        }
+        appPaused = rawPaused;
+        try {
+            if (appPaused) {
+                app.pauseWriting();
+            } else {
+                app.resumeWriting();
+            }
+        } catch (Throwable e) {
+            loop.reportException((appPaused ? "pauseWriting" : "resumeWriting") + " of " + app, e);
+        }
+    }
+
+    /** Who is at the other end, for messages: "server example.com (127.0.0.1:443)". */
+    String peer() {
+        String address = raw == null || raw.remoteAddress() == null ? "?" : raw.remoteAddress().toString();
+        if (address.startsWith("/")) {
+            address = address.substring(1);
+        }
+        String name = engine.getPeerHost();
+        boolean named = client && name != null && !address.startsWith(name + ":") && !address.startsWith(name + "/");
+        return (client ? "server " : "client ") + (named ? name + " (" + address + ")" : address);
+    }
+
+    private static boolean hasRemaining(ByteBuffer[] srcs, int offset, int length) {
+        for (int i = offset; i < offset + length; i++) {
+            if (srcs[i].hasRemaining()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public String toString() {
+        return "TLS[" + (raw == null ? "unconnected" : peer()) + (handshakeDone ? "" : ", handshaking") + "]";
+    }
+}
