@@ -2,6 +2,7 @@ package io.weft.internal.net.tls;
 
 import io.weft.net.TlsHandshakeException;
 import io.weft.net.TlsHandshakeException.Reason;
+import java.io.IOException;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 import java.time.Duration;
@@ -33,46 +34,62 @@ final class Failures {
         String what;
         if (has(e, CertificateExpiredException.class) || has(e, CertificateNotYetValidException.class)) {
             reason = Reason.UNTRUSTED_CERTIFICATE;
-            what = "the certificate of " + peer + " is outside its validity period";
+            what = "its certificate is outside its validity period";
         } else if (lower.contains("no subject alternative") || lower.contains("no name matching")) {
             reason = Reason.HOSTNAME_MISMATCH;
-            what = "the certificate of " + peer + " does not match host name " + expectName
+            what = "its certificate does not match host name " + expectName
                     + " (TlsOptions.serverName sets the name to check)";
         } else if (lower.contains("pkix path") || lower.contains("unable to find valid certification path")
                 || lower.contains("no trusted certificate")) {
             reason = Reason.UNTRUSTED_CERTIFICATE;
-            what = "the certificate of " + peer + " is not trusted: it does not chain to a certificate in the"
+            what = "its certificate is not trusted: it does not chain to a certificate in the"
                     + " trust store of our SSLContext (a self-signed certificate must be trusted explicitly)";
         } else if (lower.contains("empty client certificate chain") || lower.contains("empty certificate chain")) {
             reason = Reason.CERTIFICATE_REQUIRED;
-            what = peer + " sent no certificate, and this side requires one (client authentication NEED)";
+            what = "it sent no certificate, and we require one (client authentication NEED)";
         } else if (lower.contains("certificate_required")) {
             reason = Reason.CERTIFICATE_REQUIRED;
-            what = peer + " requires a client certificate and we sent none (give our SSLContext a key manager)";
+            what = "it requires a client certificate and we sent none (give our SSLContext a key manager)";
         } else if (lower.contains("unsupported or unrecognized ssl message")
                 || lower.contains("plaintext connection")) {
             reason = Reason.NOT_TLS;
-            what = peer + " does not speak TLS: what it sent is not a TLS record";
+            what = "it does not speak TLS: what it sent is not a TLS record";
         } else if (lower.contains("no_application_protocol") || lower.contains("application protocol")) {
             reason = Reason.NOTHING_IN_COMMON;
-            what = "no ALPN protocol in common with " + peer;
+            what = "no ALPN protocol in common";
         } else if (lower.contains("protocol_version") || lower.contains("no appropriate protocol")
                 || lower.contains("not accepted by server preferences")
                 || lower.contains("not enabled or supported") || lower.contains("protocol version")) {
             reason = Reason.NOTHING_IN_COMMON;
-            what = "no TLS version in common with " + peer;
+            what = "no TLS version in common";
         } else if (lower.contains("no negotiable cipher") || lower.contains("no cipher suites in common")
                 || lower.contains("insufficient_security")) {
             reason = Reason.NOTHING_IN_COMMON;
-            what = "no cipher suite in common with " + peer;
+            what = "no cipher suite in common";
         } else if (lower.contains("received fatal alert")) {
             reason = Reason.REJECTED_BY_PEER;
-            what = peer + " rejected the handshake with an alert" + alertHint(lower);
+            what = "it rejected the handshake with an alert" + alertHint(lower);
         } else {
             reason = Reason.OTHER;
-            what = "failed";
+            what = jdk;
         }
-        return new TlsHandshakeException(reason, "TLS handshake with " + peer + ": " + what + " [" + jdk + "]", e);
+        String detail = reason == Reason.OTHER ? "" : " [" + jdk + "]";
+        return new TlsHandshakeException(reason, "TLS handshake with " + peer + " failed: " + what + detail, e);
+    }
+
+    /**
+     * A failure after our side finished the handshake. In TLS 1.3 the client finishes first, so
+     * a server that rejects its certificate says so only now, with an alert: that is still a
+     * handshake failure and is reported as one. Anything else is returned as it is.
+     */
+    static IOException afterHandshake(Throwable e, String peer) {
+        String lower = messages(e).toLowerCase(Locale.ROOT);
+        if (e instanceof SSLException && lower.contains("received fatal alert")
+                && (lower.contains("certificate") || lower.contains("unknown_ca") || lower.contains("access_denied")
+                        || lower.contains("handshake_failure"))) {
+            return handshake(e, peer, null);
+        }
+        return e instanceof IOException io ? io : new SSLException(e);
     }
 
     static TlsHandshakeException timeout(String peer, Duration after) {
@@ -82,8 +99,8 @@ final class Failures {
 
     /** The connection ended ({@code cause} null for a clean close) before the handshake finished. */
     static TlsHandshakeException closed(String peer, Throwable cause) {
-        String how = cause == null ? "closed the connection" : "connection broke (" + cause.getMessage() + ")";
-        return new TlsHandshakeException(Reason.CONNECTION_CLOSED, "TLS handshake with " + peer + ": " + how
+        String how = cause == null ? "it closed the connection" : "the connection broke (" + cause.getMessage() + ")";
+        return new TlsHandshakeException(Reason.CONNECTION_CLOSED, "TLS handshake with " + peer + " failed: " + how
                 + " before the handshake finished", cause);
     }
 
@@ -103,7 +120,8 @@ final class Failures {
             return ": it does not accept our certificate";
         }
         if (lower.contains("handshake_failure")) {
-            return " (handshake_failure: often no cipher suite or signature scheme in common)";
+            return " (handshake_failure: it may require a client certificate we did not send, or have no cipher"
+                    + " suite or signature scheme in common with us)";
         }
         return "";
     }

@@ -702,7 +702,7 @@ public final class TlsConnection implements Protocol {
         if (!handshakeDone) {
             setFailure(Failures.handshake(e, peer(), expectName));
         } else {
-            setFailure(e instanceof IOException io ? io : new SSLException(e));
+            setFailure(Failures.afterHandshake(e, peer()));
         }
         if (rawClosed) {
             return;
