@@ -273,6 +273,62 @@ final class TlsFixtures {
     }
 
     /**
+     * Writes {@code greeting} when connected, records what happens as text ("made", "data:..",
+     * "eof", "lost:null" or "lost:ExceptionType: message"), and completes {@link #lost} last.
+     * Subclasses react by overriding {@link #onData} and {@link #onEof}.
+     */
+    static class Recorder implements Protocol {
+        final List<String> events = new java.util.ArrayList<>();
+        final Promise<List<String>> lost;
+        final String greeting;
+        Transport t;
+        Throwable cause;
+
+        Recorder(EventLoop loop, String greeting) {
+            this.lost = loop.newPromise();
+            this.greeting = greeting;
+        }
+
+        @Override
+        public void connectionMade(Transport transport) {
+            t = transport;
+            events.add("made");
+            if (greeting != null) {
+                t.write(greeting.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            }
+        }
+
+        @Override
+        public void dataReceived(ByteBuffer data) {
+            byte[] b = new byte[data.remaining()];
+            data.get(b);
+            String text = new String(b, java.nio.charset.StandardCharsets.US_ASCII);
+            events.add("data:" + text);
+            onData(text);
+        }
+
+        void onData(String text) {
+        }
+
+        @Override
+        public boolean eofReceived() {
+            events.add("eof");
+            return onEof();
+        }
+
+        boolean onEof() {
+            return false;
+        }
+
+        @Override
+        public void connectionLost(Throwable cause) {
+            this.cause = cause;
+            events.add("lost:" + (cause == null ? "null" : cause.getClass().getSimpleName()));
+            lost.complete(events);
+        }
+    }
+
+    /**
      * A clock that jumps to the next timer whenever the loop would wait for one with nothing
      * else to do, after a short real wait for I/O. For tests of timeouts without sleeping.
      */

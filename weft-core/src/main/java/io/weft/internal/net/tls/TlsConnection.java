@@ -94,6 +94,8 @@ public final class TlsConnection implements Protocol {
     /** We called raw.close() or raw.abort(), or raw is gone: write nothing more to it. */
     private boolean rawClosed;
     private boolean lost;
+    /** When we sent close_notify, the raw transport had nothing else left to send. */
+    private boolean onlyCloseNotifyLeft;
     private IOException failure;
 
     TlsConnection(Loop loop, SSLEngine engine, TlsOptions options, Protocol app, String expectName,
@@ -194,6 +196,12 @@ public final class TlsConnection implements Protocol {
         pending.clear();
         stash.clear();
         Throwable why = failure != null ? failure : cause;
+        if (failure == null && inboundDone && onlyCloseNotifyLeft) {
+            // The peer ended its stream with close_notify and everything we had to say was
+            // sent; it did not wait for our close_notify (RFC 8446 6.1 lets it go at once), so
+            // the write of that one failed. Nothing was lost: a clean close.
+            why = null;
+        }
         if (!handshakeDone) {
             Throwable h = why instanceof SSLException ? Failures.handshake(why, peer(), expectName)
                     : Failures.closed(peer(), why);
@@ -567,6 +575,7 @@ public final class TlsConnection implements Protocol {
 
     /** Sends close_notify, then closes the raw transport (which flushes first). */
     private void closeNow() {
+        onlyCloseNotifyLeft = raw.writeBufferSize() == 0;
         try {
             engine.closeOutbound();
             wrap(NOTHING, 0, 1);
