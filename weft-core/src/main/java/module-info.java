@@ -7,6 +7,7 @@ module io.weft.core {
     exports io.weft.time;
     exports io.weft.future;
     exports io.weft.net;
+    exports io.weft.green;
     // The poller SPI is internal; the test kit runs the same contract tests on every backend.
     exports io.weft.internal.poll to io.weft.testkit;
 }

@@ -15,7 +15,8 @@ import java.util.concurrent.Executor;
  * {@link #runUntilComplete}), or before the first run, the thread that created it. Only
  * these methods may be called from any thread: {@link #execute}, {@link #callSoonThreadsafe},
  * {@link #stop()}, {@link #close()}, {@link #inLoop()}, {@link #isRunning()},
- * {@link #isClosed()}, {@link #time()}, {@link #stats()} and {@link #config()}. Every other
+ * {@link #isClosed()}, {@link #time()}, {@link #newPromise()}, {@link #spawn}, {@link #stats()}
+ * and {@link #config()}. The loop's own green threads count as the loop's thread. Every other
  * method fails with {@link WrongThreadException} when called from elsewhere, naming the
  * thread-safe method to use instead.
  *
@@ -93,6 +94,20 @@ public interface EventLoop extends Executor, AutoCloseable {
 
     /** Stops writer callbacks for {@code channel}; returns whether one was registered. */
     boolean removeWriter(SelectableChannel channel);
+
+    // ---- green threads (any thread) ----
+
+    /**
+     * Runs {@code task} in a new green thread: a virtual thread whose scheduler is this loop, so
+     * it runs only on the loop's thread, between callbacks, and may block in the calls of
+     * {@link io.weft.green.Green} without blocking the loop. Cancelling the returned promise
+     * makes the thread's current or next blocking call throw
+     * {@link java.util.concurrent.CancellationException}. Needs the JVM flag
+     * {@code --add-opens java.base/java.lang=ALL-UNNAMED}; without it this throws
+     * {@link IllegalStateException} saying so. May be called from any thread: from another
+     * thread the green thread starts once the loop picks the request up.
+     */
+    <T> Promise<T> spawn(java.util.concurrent.Callable<T> task);
 
     // ---- running ----
 

@@ -5,8 +5,10 @@ import io.weft.internal.loop.Loop;
 import io.weft.internal.net.Connector;
 import io.weft.internal.net.Resolver;
 import io.weft.internal.net.SocketServer;
+import io.weft.internal.net.SpreadServer;
 import io.weft.internal.net.tls.TlsLayer;
 import io.weft.loop.EventLoop;
+import io.weft.loop.LoopGroup;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -62,6 +64,22 @@ public final class Net {
         } catch (IOException e) {
             return Promise.failed(loop, e);
         }
+    }
+
+    /**
+     * Listens on {@code address} with every loop of {@code group}, each connection living on one
+     * loop for its whole life (see {@link GroupServer}). Blocks until every loop listens, so call
+     * it from a thread that is not one of the group's. {@code maxConnections} applies per loop.
+     */
+    public static GroupServer createServer(LoopGroup group, Supplier<? extends Protocol> protocolFactory,
+            SocketAddress address, ServerOptions options) throws IOException {
+        for (EventLoop l : group.loops()) {
+            if (l.inLoop()) {
+                throw new WrongThreadException("createServer(LoopGroup, ...) waits for every loop of the group;"
+                        + " call it from a thread outside the group");
+            }
+        }
+        return SpreadServer.listen(group, protocolFactory, address, options);
     }
 
     /**

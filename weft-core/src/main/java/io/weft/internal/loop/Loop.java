@@ -1,6 +1,8 @@
 package io.weft.internal.loop;
 
 import io.weft.future.Promise;
+import io.weft.internal.green.GreenThread;
+import io.weft.internal.green.Greens;
 import io.weft.internal.poll.Poller;
 import io.weft.internal.poll.Pollers;
 import io.weft.loop.EventLoop;
@@ -22,6 +24,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -73,6 +77,8 @@ public final class Loop implements EventLoop {
     @SuppressWarnings("unused") // WAKEUPS
     private volatile long wakeups;
     private Thread ownThread;
+    /** This loop's green threads, made on first {@link #spawn}. */
+    private Greens greens;
 
     private Loop(LoopConfig config) throws IOException {
         this.config = config;
@@ -538,6 +544,15 @@ public final class Loop implements EventLoop {
             if (closed) {
                 return;
             }
+        }
+        if (greens != null) {
+            // Cancel parked green threads and let them unwind while the loop can still run them.
+            for (GreenThread stuck : greens.cancelAll()) {
+                reportException(stuck.toString(), new IllegalStateException(
+                        "ignored cancellation while its loop closed; it will never run again"));
+            }
+        }
+        synchronized (lifecycle) {
             closed = true;
         }
         for (Runnable hook : List.copyOf(closeHooks)) {
@@ -593,7 +608,58 @@ public final class Loop implements EventLoop {
 
     @Override
     public boolean inLoop() {
-        return Thread.currentThread() == owner;
+        Thread me = Thread.currentThread();
+        return me == owner || me.isVirtual() && isOurGreenThread();
+    }
+
+    /** A green thread of this loop runs only on the loop's thread, so it counts as "in" it. */
+    private boolean isOurGreenThread() {
+        GreenThread g = GreenThread.current();
+        return g != null && greens != null && g.greens() == greens;
+    }
+
+    @Override
+    public <T> Promise<T> spawn(Callable<T> task) {
+        if (inLoop()) {
+            return greens().spawn(task);
+        }
+        // From another thread: hop onto the loop first; the returned promise stands in for the
+        // green thread's own and forwards cancellation to it.
+        Promise<T> result = newPromise();
+        execute(() -> {
+            if (result.isDone()) {
+                return;
+            }
+            Promise<T> inner = greens().spawn(task);
+            result.onCancel(inner::cancel);
+            inner.whenComplete((v, e) -> {
+                if (e == null) {
+                    result.complete(v);
+                } else if (e instanceof CancellationException) {
+                    result.cancel();
+                } else {
+                    result.fail(e);
+                }
+            });
+        });
+        return result;
+    }
+
+    /** This loop's green threads (made on first use). */
+    public Greens greens() {
+        checkThread("spawn");
+        checkOpen();
+        if (greens == null) {
+            greens = new Greens(this);
+        }
+        return greens;
+    }
+
+    /** For closing: one more round of queued work, without waiting for I/O. */
+    public void runReadyOnce() {
+        queueDueTimers();
+        queueInbox();
+        runReady();
     }
 
     @Override
@@ -649,7 +715,7 @@ public final class Loop implements EventLoop {
 
     private void checkThread(String method) {
         Thread me = Thread.currentThread();
-        if (me != owner) {
+        if (me != owner && !(me.isVirtual() && isOurGreenThread())) {
             throw new WrongThreadException(method + "() must be called on the loop's thread '" + owner.getName()
                     + "', not '" + me.getName() + "'; from other threads use execute() or callSoonThreadsafe()"
                     + " to get onto the loop first");

@@ -29,6 +29,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -52,8 +54,12 @@ public final class SocketServer implements Server, TransportObserver {
     private final List<Listener> listeners = new ArrayList<>();
     private final Set<StreamTransport> connections = new LinkedHashSet<>();
     private final AtomicInteger connectionCount = new AtomicInteger();
+    private final AtomicLong acceptedTotal = new AtomicLong();
+    /** In a group without SO_REUSEPORT: where accepted sockets go instead of this loop. */
+    private Consumer<SocketChannel> handoff;
     private final Promise<Void> closed;
-    private long buffered;
+    /** Written on the loop; volatile so a group can sum it from other threads. */
+    private volatile long buffered;
     private boolean closing;
     private boolean armed;
     private Duration backoff = FIRST_BACKOFF;
@@ -150,7 +156,11 @@ public final class SocketServer implements Server, TransportObserver {
                 }
                 backoff = FIRST_BACKOFF;
                 failedAccepts = 0;
-                accepted(c);
+                if (handoff != null) {
+                    handoff.accept(c);
+                } else {
+                    accepted(c);
+                }
             }
         }
     }
@@ -175,7 +185,31 @@ public final class SocketServer implements Server, TransportObserver {
         });
     }
 
+    /** Sends accepted sockets to {@code target} (another loop's server) instead of serving them here. */
+    public void handOffTo(Consumer<SocketChannel> target) {
+        this.handoff = target;
+    }
+
+    /** Serves a socket accepted elsewhere (by a group's acceptor); loop thread. */
+    public void adopt(SocketChannel c) {
+        if (closing) {
+            closeQuietly(c);
+            return;
+        }
+        accepted(c);
+    }
+
+    public Loop loop() {
+        return loop;
+    }
+
+    /** Connections accepted over the server's life. Any thread. */
+    public long acceptedTotal() {
+        return acceptedTotal.get();
+    }
+
     private void accepted(SocketChannel c) {
+        acceptedTotal.incrementAndGet();
         Protocol app;
         try {
             c.configureBlocking(false);

@@ -1,0 +1,28 @@
+package io.weft.cli;
+
+import io.weft.cli.info.InfoCommand;
+import java.util.List;
+import picocli.CommandLine;
+
+/**
+ * The registry of {@code weft}'s subcommands: the one list to add a command to. Each entry is a
+ * class annotated with picocli's {@code @Command}; the order here is the order of
+ * {@code weft --help}. A command that takes {@code mixinStandardHelpOptions} should also name
+ * {@code versionProvider = WeftVersion.class}, or its {@code --version} prints nothing.
+ */
+final class Commands {
+
+    /** Every subcommand, in the order the help lists them. */
+    static final List<Class<?>> ALL = List.of(
+            InfoCommand.class,
+            CommandLine.HelpCommand.class);
+
+    private Commands() {
+    }
+
+    static void registerAll(CommandLine cli) {
+        for (Class<?> command : ALL) {
+            cli.addSubcommand(command);
+        }
+    }
+}
