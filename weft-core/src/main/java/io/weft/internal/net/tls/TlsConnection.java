@@ -109,6 +109,14 @@ public final class TlsConnection implements Protocol {
         this.onHandshake = onHandshake;
     }
 
+    /** The connection behind a TLS transport; for Weft's own layers and tests. */
+    public static TlsConnection of(Transport tlsTransport) {
+        if (tlsTransport instanceof TlsTransport t) {
+            return t.connection();
+        }
+        throw new IllegalArgumentException("not a TLS transport: " + tlsTransport);
+    }
+
     /** The transport the application's protocol sees. */
     public Transport transport() {
         return transport;

@@ -20,6 +20,10 @@ final class TlsTransport implements Transport {
         this.tls = tls;
     }
 
+    TlsConnection connection() {
+        return tls;
+    }
+
     @Override
     public EventLoop loop() {
         return tls.raw().loop();
