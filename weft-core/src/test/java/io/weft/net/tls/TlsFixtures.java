@@ -203,7 +203,7 @@ final class TlsFixtures {
      * Streams {@code total} pattern bytes, checks every byte echoed back, then closes. Its
      * promise completes with the count once the connection is closed cleanly, or fails.
      */
-    static final class Pump implements Protocol {
+    static class Pump implements Protocol {
         final long total;
         final Promise<Long> done;
         final ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);

@@ -314,7 +314,10 @@ public final class TlsConnection implements Protocol {
                     default -> {
                     }
                 }
-                boolean more = hs == NEED_WRAP || hs == NOT_HANDSHAKING && hasRemaining(srcs, offset, length);
+                // NEED_UNWRAP with data taken: a TLS 1.2 renegotiation waits for the peer, and the
+                // engine still accepts application data meanwhile.
+                boolean more = hs == NEED_WRAP
+                        || (hs == NOT_HANDSHAKING || hs == NEED_UNWRAP) && hasRemaining(srcs, offset, length);
                 if (!more || r.bytesConsumed() == 0 && r.bytesProduced() == 0) {
                     return hs;
                 }
