@@ -2,10 +2,7 @@ package io.weft.internal.net.tls;
 
 import static javax.net.ssl.SSLEngineResult.HandshakeStatus.FINISHED;
 import static javax.net.ssl.SSLEngineResult.HandshakeStatus.NEED_TASK;
-import static javax.net.ssl.SSLEngineResult.HandshakeStatus.NEED_UNWRAP;
-import static javax.net.ssl.SSLEngineResult.HandshakeStatus.NEED_UNWRAP_AGAIN;
 import static javax.net.ssl.SSLEngineResult.HandshakeStatus.NEED_WRAP;
-import static javax.net.ssl.SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING;
 
 import io.weft.internal.loop.Loop;
 import io.weft.internal.net.WriteQueue;
@@ -17,7 +14,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.function.BiConsumer;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
 
@@ -39,14 +35,11 @@ import javax.net.ssl.SSLException;
  * reaches the handshake callback (the promise of {@code createConnection} or {@code startTls}),
  * never the application's protocol, whose call order stays that of {@link Protocol}.
  *
- * <h2>The engine loops</h2>
- * {@link #unwrap} feeds ciphertext to the engine record by record, delivering plaintext in
- * batches of up to {@value #RECORDS_PER_BATCH} records and doing whatever the engine asks for
- * in between ({@link #advance}: delegated tasks, handshake messages to send, handshake done);
- * {@link #wrap} does the same the other way. A handshake at any time, not just the first, goes
- * through the same path: TLS 1.2 renegotiation, TLS 1.3 KeyUpdate and post-handshake messages
- * (NewSessionTicket). Plaintext the engine cannot take while a handshake waits for the peer is
- * kept in {@link #pending} and sent when it finishes.
+ * <h2>Bytes</h2>
+ * Ciphertext from the raw transport goes through the {@link RecordEngine}'s loops, which also
+ * run every handshake (the first, TLS 1.2 renegotiation, TLS 1.3 KeyUpdate); what a read leaves
+ * of a record waits in the {@link Stash}. Plaintext the engine cannot take while a handshake
+ * waits for the peer is kept in {@link #pending} and sent when it finishes.
  *
  * <h2>Flow control</h2>
  * The application is paused exactly while the raw transport is (its water marks are the raw
@@ -56,13 +49,9 @@ import javax.net.ssl.SSLException;
  * <p>Loop thread only.
  */
 public final class TlsConnection implements Protocol {
-    /** Records made per raw write, and decrypted per {@code dataReceived} of the application. */
-    private static final int RECORDS_PER_BATCH = 4;
-    /** Never written to: the engine reads nothing from it. */
-    private static final ByteBuffer[] NOTHING = {ByteBuffer.allocate(0)};
-
     private final Loop loop;
     private final SSLEngine engine;
+    private final RecordEngine records;
     private final TlsOptions options;
     private final boolean client;
     /** Client with hostname verification: the name the certificate must carry; else null. */
@@ -70,13 +59,10 @@ public final class TlsConnection implements Protocol {
     private final TlsTransport transport = new TlsTransport(this);
     private final Stash stash = new Stash();
     private final WriteQueue pending = new WriteQueue();
-    private final ByteBuffer[] one = new ByteBuffer[1];
     private BiConsumer<Transport, Throwable> onHandshake;
     private Protocol app;
     private Transport raw;
     private TimerHandle handshakeTimer;
-    /** Plaintext bytes the last {@link #wrap} took. */
-    private long consumed;
 
     private boolean handshakeDone;
     private boolean appReading = true;
@@ -102,6 +88,7 @@ public final class TlsConnection implements Protocol {
             BiConsumer<Transport, Throwable> onHandshake) {
         this.loop = loop;
         this.engine = engine;
+        this.records = new RecordEngine(engine, new EngineEvents());
         this.options = options;
         this.client = engine.getUseClientMode();
         this.app = app;
@@ -122,8 +109,6 @@ public final class TlsConnection implements Protocol {
         return transport;
     }
 
-    // ---- the raw transport's protocol ----
-
     @Override
     public void connectionMade(Transport transport) {
         this.raw = transport;
@@ -132,8 +117,7 @@ public final class TlsConnection implements Protocol {
             raw.resumeReading(); // STARTTLS on a transport its old protocol had paused
         }
         try {
-            engine.beginHandshake();
-            advance(engine.getHandshakeStatus());
+            records.beginHandshake();
         } catch (SSLException | RuntimeException e) {
             fail(e);
         }
@@ -143,17 +127,7 @@ public final class TlsConnection implements Protocol {
     public void dataReceived(ByteBuffer data) {
         // `data` is lent: every byte of it is decrypted now or copied into the stash.
         try {
-            while (!stash.isEmpty() && data.hasRemaining() && wantsInput()) {
-                ByteBuffer s = stash.fill(data, engine.getSession().getPacketBufferSize());
-                try {
-                    unwrap(s);
-                } finally {
-                    stash.settle(data);
-                }
-            }
-            if (stash.isEmpty() && data.hasRemaining() && wantsInput()) {
-                unwrap(data);
-            }
+            records.feed(data, stash);
         } catch (SSLException | RuntimeException e) {
             fail(e);
         }
@@ -239,173 +213,48 @@ public final class TlsConnection implements Protocol {
         syncFlow();
     }
 
-    // ---- the engine ----
+    /** What the record loops report, turned into this connection's events. */
+    private final class EngineEvents implements RecordEngine.Events {
+        @Override
+        public void send(ByteBuffer ciphertext) {
+            if (!rawClosed) {
+                raw.write(ciphertext); // copies what the socket does not take now
+            } else {
+                ciphertext.position(ciphertext.limit());
+            }
+        }
 
-    /** Does what the engine asks for until it waits for the peer or is idle. */
-    private void advance(HandshakeStatus hs) throws SSLException {
-        while (!lost) {
-            switch (hs) {
-                case NEED_TASK -> {
-                    runTasks();
-                    hs = engine.getHandshakeStatus();
-                }
-                case NEED_WRAP -> {
-                    HandshakeStatus next = wrap(NOTHING, 0, 1);
-                    if (next == NEED_WRAP && engine.isOutboundDone()) {
-                        return; // nothing more can be sent; do not spin
-                    }
-                    hs = next;
-                }
-                case FINISHED -> {
-                    finished();
-                    hs = engine.getHandshakeStatus();
-                    if (hs == FINISHED) {
-                        return;
-                    }
-                }
-                default -> {
-                    return; // NEED_UNWRAP(_AGAIN): waits for the peer; NOT_HANDSHAKING: idle
+        @Override
+        public void deliver(ByteBuffer plaintext) {
+            if (handshakeDone && !appClosed && failure == null && !lost) {
+                try {
+                    app.dataReceived(plaintext);
+                } catch (Throwable e) {
+                    loop.reportException("dataReceived of " + app, e);
+                    abort();
                 }
             }
         }
-    }
 
-    /**
-     * Runs the engine's delegated tasks inline, on the loop. They are short: key derivation and
-     * checking a certificate chain, well under a millisecond to a few milliseconds for TLS 1.3
-     * (no revocation checks unless the SSLContext enables them, which would block on the
-     * network: do not). Handing them to another thread would cost more than it saves here.
-     */
-    private void runTasks() {
-        Runnable task;
-        while ((task = engine.getDelegatedTask()) != null) {
-            task.run();
+        @Override
+        public boolean wantsInput() {
+            return TlsConnection.this.wantsInput();
         }
-    }
 
-    /**
-     * Encrypts from {@code srcs} (may be {@link #NOTHING}: handshake or close messages only) and
-     * sends the records, {@value #RECORDS_PER_BATCH} per raw write at most. Stops when the source
-     * is empty and the engine has nothing more to send, or when it needs a task, the peer, or
-     * finished a handshake. Sets {@link #consumed}; returns the last handshake status.
-     */
-    private HandshakeStatus wrap(ByteBuffer[] srcs, int offset, int length) throws SSLException {
-        consumed = 0;
-        Scratch scratch = Scratch.get();
-        int packet = engine.getSession().getPacketBufferSize();
-        ByteBuffer out = scratch.takeCipher(packet * RECORDS_PER_BATCH);
-        try {
-            while (true) {
-                SSLEngineResult r = engine.wrap(srcs, offset, length, out);
-                consumed += r.bytesConsumed();
-                HandshakeStatus hs = r.getHandshakeStatus();
-                switch (r.getStatus()) {
-                    case BUFFER_OVERFLOW -> {
-                        if (out.position() > 0) {
-                            send(out);
-                        } else {
-                            out = scratch.grow(out, engine.getSession().getPacketBufferSize());
-                        }
-                        continue;
-                    }
-                    case CLOSED -> {
-                        return hs; // outbound done: the close_notify, if any, is in `out`
-                    }
-                    default -> {
-                    }
-                }
-                // NEED_UNWRAP with data taken: a TLS 1.2 renegotiation waits for the peer, and the
-                // engine still accepts application data meanwhile.
-                boolean more = hs == NEED_WRAP
-                        || (hs == NOT_HANDSHAKING || hs == NEED_UNWRAP) && hasRemaining(srcs, offset, length);
-                if (!more || r.bytesConsumed() == 0 && r.bytesProduced() == 0) {
-                    return hs;
-                }
-                if (out.remaining() < packet) {
-                    send(out);
-                }
-            }
-        } finally {
-            // Sent even when the engine threw: what it made is likely the alert telling the peer why.
-            send(out);
-            scratch.give(out);
+        @Override
+        public boolean gone() {
+            return lost;
         }
-    }
 
-    private void send(ByteBuffer out) {
-        if (out.position() == 0) {
-            return;
+        @Override
+        public void handshakeFinished() throws SSLException {
+            finished();
         }
-        out.flip();
-        if (!rawClosed) {
-            raw.write(out); // copies what the socket does not take now: `out` is free again
-        }
-        out.clear();
-    }
 
-    /**
-     * Decrypts the records in {@code src} until it holds no whole record, or the application
-     * stops reading, or the inbound side ends. Plaintext goes to the application in batches.
-     */
-    private void unwrap(ByteBuffer src) throws SSLException {
-        Scratch scratch = Scratch.get();
-        int appSize = engine.getSession().getApplicationBufferSize();
-        ByteBuffer plain = scratch.takePlain(appSize * RECORDS_PER_BATCH);
-        try {
-            while (src.hasRemaining() && wantsInput()) {
-                SSLEngineResult r = engine.unwrap(src, plain);
-                switch (r.getStatus()) {
-                    case BUFFER_OVERFLOW -> {
-                        if (plain.position() > 0) {
-                            deliver(plain);
-                        } else {
-                            plain = scratch.grow(plain, engine.getSession().getApplicationBufferSize());
-                        }
-                        continue;
-                    }
-                    case BUFFER_UNDERFLOW -> {
-                        return; // the rest is an incomplete record: the caller keeps it
-                    }
-                    case CLOSED -> {
-                        deliver(plain);
-                        closeNotifyReceived(r.getHandshakeStatus());
-                        return;
-                    }
-                    default -> {
-                    }
-                }
-                HandshakeStatus hs = r.getHandshakeStatus();
-                if (hs != NOT_HANDSHAKING && hs != NEED_UNWRAP) {
-                    deliver(plain); // plaintext before the handshake step, in order
-                    advance(hs);
-                } else if (r.bytesConsumed() == 0 && r.bytesProduced() == 0 && hs != NEED_UNWRAP_AGAIN) {
-                    return; // no progress: wait for more input rather than spin
-                }
-                if (plain.remaining() < appSize) {
-                    deliver(plain);
-                }
-            }
-        } finally {
-            deliver(plain);
-            scratch.give(plain);
+        @Override
+        public void closeNotifyReceived(HandshakeStatus hs) throws SSLException {
+            TlsConnection.this.closeNotifyReceived(hs);
         }
-    }
-
-    /** Hands the plaintext gathered in {@code plain} to the application, lent for the call. */
-    private void deliver(ByteBuffer plain) {
-        if (plain.position() == 0) {
-            return;
-        }
-        plain.flip();
-        if (handshakeDone && !appClosed && failure == null && !lost) {
-            try {
-                app.dataReceived(plain);
-            } catch (Throwable e) {
-                loop.reportException("dataReceived of " + app, e);
-                abort();
-            }
-        }
-        plain.clear();
     }
 
     /** Whether ciphertext should be decrypted now. */
@@ -445,7 +294,7 @@ public final class TlsConnection implements Protocol {
 
     private void closeNotifyReceived(HandshakeStatus hs) throws SSLException {
         inboundDone = true;
-        advance(hs); // TLS 1.2: the engine answers with its own close_notify
+        records.advance(hs); // TLS 1.2: the engine answers with its own close_notify
         if (!handshakeDone) {
             setFailure(Failures.closed(peer(), null));
             closeRaw();
@@ -472,8 +321,6 @@ public final class TlsConnection implements Protocol {
         }
     }
 
-    // ---- the application's transport (through TlsTransport) ----
-
     void write(ByteBuffer data) {
         if (lost || failure != null || rawClosed && !appClosed) {
             data.position(data.limit()); // connectionLost is on its way; the bytes go nowhere
@@ -488,14 +335,7 @@ public final class TlsConnection implements Protocol {
         writing++;
         try {
             if (pending.isEmpty()) {
-                one[0] = data;
-                HandshakeStatus hs;
-                try {
-                    hs = wrap(one, 0, 1);
-                } finally {
-                    one[0] = null;
-                }
-                advance(hs);
+                records.advance(records.wrap(data));
             }
             if (data.hasRemaining() && !rawClosed) {
                 pending.add(data); // the engine waits for the peer (a handshake): send later
@@ -513,13 +353,13 @@ public final class TlsConnection implements Protocol {
     /** Sends the plaintext that waited for a handshake, then a close or EOF that waited for it. */
     private void flushPending() throws SSLException {
         while (!pending.isEmpty() && !rawClosed) {
-            HandshakeStatus hs = wrap(pending.array(), pending.offset(), pending.count());
-            long n = consumed;
+            HandshakeStatus hs = records.wrap(pending.array(), pending.offset(), pending.count());
+            long n = records.consumed();
             pending.consumed(n);
             if (n == 0 && hs != NEED_TASK && hs != NEED_WRAP && hs != FINISHED) {
                 return; // still waiting for the peer
             }
-            advance(hs);
+            records.advance(hs);
         }
         if (pending.isEmpty() && !rawClosed) {
             if (closeAfterPending) {
@@ -553,8 +393,7 @@ public final class TlsConnection implements Protocol {
     }
 
     private void shutOutput() throws SSLException {
-        engine.closeOutbound();
-        wrap(NOTHING, 0, 1);
+        records.closeOutbound();
         if (inboundDone) {
             closeRaw(); // the peer is done too
         } else {
@@ -588,8 +427,7 @@ public final class TlsConnection implements Protocol {
     private void closeNow() {
         onlyCloseNotifyLeft = raw.writeBufferSize() == 0;
         try {
-            engine.closeOutbound();
-            wrap(NOTHING, 0, 1);
+            records.closeOutbound();
         } catch (SSLException | RuntimeException e) {
             setFailure(e instanceof SSLException s ? s : new SSLException(e));
         }
@@ -639,12 +477,7 @@ public final class TlsConnection implements Protocol {
             return;
         }
         try {
-            ByteBuffer s = stash.readable();
-            try {
-                unwrap(s);
-            } finally {
-                stash.compact();
-            }
+            records.drain(stash);
         } catch (SSLException | RuntimeException e) {
             fail(e);
             return;
@@ -693,14 +526,11 @@ public final class TlsConnection implements Protocol {
      */
     public void rekey() {
         try {
-            engine.beginHandshake();
-            advance(engine.getHandshakeStatus());
+            records.beginHandshake();
         } catch (SSLException | RuntimeException e) {
             fail(e);
         }
     }
-
-    // ---- failing and closing ----
 
     private void handshakeTimedOut() {
         handshakeTimer = null;
@@ -728,10 +558,7 @@ public final class TlsConnection implements Protocol {
             return;
         }
         try {
-            engine.closeOutbound();
-            if (engine.getHandshakeStatus() == NEED_WRAP) {
-                wrap(NOTHING, 0, 1);
-            }
+            records.flushAlert();
         } catch (SSLException | RuntimeException ignored) {
             // the engine is broken; the failure we report is the first one
         }
@@ -796,15 +623,6 @@ public final class TlsConnection implements Protocol {
         String name = engine.getPeerHost();
         boolean named = client && name != null && !address.startsWith(name + ":") && !address.startsWith(name + "/");
         return (client ? "server " : "client ") + (named ? name + " (" + address + ")" : address);
-    }
-
-    private static boolean hasRemaining(ByteBuffer[] srcs, int offset, int length) {
-        for (int i = offset; i < offset + length; i++) {
-            if (srcs[i].hasRemaining()) {
-                return true;
-            }
-        }
-        return false;
     }
 
     @Override
