@@ -126,17 +126,22 @@ public final class TlsConnection implements Protocol {
     @Override
     public void dataReceived(ByteBuffer data) {
         // `data` is lent: every byte of it is decrypted now or copied into the stash.
+        Scratch scratch = Scratch.get();
+        ByteBuffer in = data.isDirect() ? scratch.takeInputCopy(data) : data;
         try {
-            records.feed(data, stash);
+            records.feed(in, stash);
         } catch (SSLException | RuntimeException e) {
             fail(e);
         }
-        if (data.hasRemaining()) {
+        if (in.hasRemaining()) {
             if (rawClosed || failure != null || inboundDone) {
-                data.position(data.limit()); // nothing after close_notify or an error counts
+                in.position(in.limit()); // nothing after close_notify or an error counts
             } else {
-                stash.keep(data);
+                stash.keep(in);
             }
+        }
+        if (in != data) {
+            scratch.give(in);
         }
         stash.releaseIfEmpty();
     }
