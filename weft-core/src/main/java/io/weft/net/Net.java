@@ -138,7 +138,8 @@ public final class Net {
      *       when that is null, against T's remote address as a literal IP: set the server name
      *       to check a DNS name.</li>
      *   <li>If P had paused reading, reading is resumed for the handshake; the TLS transport
-     *       starts reading, with fresh water marks, as a new connection would.</li>
+     *       starts reading as a new connection would. Its flow control is T's: its water marks
+     *       are T's (setting them on the TLS transport sets them on T).</li>
      * </ul>
      *
      * @param transport  a connected, open plain transport

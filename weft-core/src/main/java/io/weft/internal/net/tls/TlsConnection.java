@@ -8,6 +8,7 @@ import io.weft.internal.loop.Loop;
 import io.weft.internal.net.WriteQueue;
 import io.weft.loop.TimerHandle;
 import io.weft.net.Protocol;
+import io.weft.net.TlsHandshakeException;
 import io.weft.net.TlsOptions;
 import io.weft.net.Transport;
 import java.io.IOException;
@@ -417,6 +418,11 @@ public final class TlsConnection implements Protocol {
         appClosed = true;
         if (rawClosed) {
             return;
+        }
+        if (!handshakeDone) {
+            // Only Weft closes before the handshake is done (a server shutting down).
+            setFailure(new TlsHandshakeException(TlsHandshakeException.Reason.CONNECTION_CLOSED,
+                    "TLS handshake with " + peer() + " failed: the connection was closed on this side first", null));
         }
         if (!pending.isEmpty()) {
             closeAfterPending = true; // finish the handshake that holds them back, then close
