@@ -1,5 +1,6 @@
 package io.weft.cli;
 
+import io.weft.cli.demo.DemoCommand;
 import io.weft.cli.info.InfoCommand;
 import java.util.List;
 import picocli.CommandLine;
@@ -15,6 +16,7 @@ final class Commands {
     /** Every subcommand, in the order the help lists them. */
     static final List<Class<?>> ALL = List.of(
             InfoCommand.class,
+            DemoCommand.class,
             CommandLine.HelpCommand.class);
 
     private Commands() {

@@ -7,19 +7,22 @@ import io.weft.internal.net.Resolver;
 import io.weft.internal.net.SocketServer;
 import io.weft.internal.net.SpreadServer;
 import io.weft.internal.net.tls.TlsLayer;
+import io.weft.internal.net.udp.Datagrams;
 import io.weft.loop.EventLoop;
 import io.weft.loop.LoopGroup;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * Where stream servers and connections start: TCP and Unix domain sockets.
+ * Where servers, connections and endpoints start: TCP and Unix domain stream sockets, and UDP.
  *
  * <p>Every method must be called on the loop's thread (or, before the loop runs, the thread
  * that created it). Results arrive as {@link Promise}s whose callbacks run on the loop.
@@ -157,5 +160,67 @@ public final class Net {
     public static <P extends Protocol> Promise<P> createConnection(EventLoop loop, Supplier<P> protocolFactory,
             SocketAddress address, ConnectOptions options) {
         return Connector.connect(Loop.of(loop), protocolFactory, address, options);
+    }
+
+    /**
+     * Listens on the Unix domain socket {@code path}; the same as {@link #createServer} with a
+     * {@link UnixDomainSocketAddress}.
+     *
+     * <h2>The socket file</h2>
+     * Listening creates the file; {@link Server#close()} removes it, but only if it is still the
+     * file this server made (a later server may have taken the path over). A file left by a
+     * process that died without closing is <em>stale</em>: when binding finds the path in use,
+     * the server removes the file and binds again if, and only if, the file is a socket and a
+     * connection attempt to it is refused (nobody listens). A file that is not a socket, or a
+     * socket someone accepts connections on, is left alone and the promise fails with a
+     * {@link java.net.BindException} that says so. Two servers started on one path at the same
+     * instant can still race (one may remove the other's fresh file); guard the path with a
+     * lock file if that can happen.
+     *
+     * <h2>Addresses</h2>
+     * Accepted connections' {@link Transport#localAddress()} is {@code path}; their
+     * {@link Transport#remoteAddress()} is the client's socket path, which is empty (an
+     * {@link UnixDomainSocketAddress} of {@code ""}) for the usual client that did not bind
+     * one. TCP options ({@link ServerOptions#noDelay()}, {@link ServerOptions#reuseAddress()},
+     * {@link ServerOptions#reusePort()}) do not apply; the path must be short (about 100 bytes,
+     * the kernel's {@code sun_path} limit).
+     */
+    public static Promise<Server> createUnixServer(EventLoop loop, Supplier<? extends Protocol> protocolFactory,
+            Path path, ServerOptions options) {
+        return createServer(loop, protocolFactory, UnixDomainSocketAddress.of(path), options);
+    }
+
+    /**
+     * Connects to the Unix domain socket {@code path}; the same as {@link #createConnection(EventLoop,
+     * Supplier, SocketAddress, ConnectOptions)} with a {@link UnixDomainSocketAddress}. Fails with
+     * {@link java.net.ConnectException} if no file is there or nobody listens on it. TCP options
+     * ({@link ConnectOptions#noDelay()}, {@link ConnectOptions#localAddress()}) do not apply.
+     */
+    public static <P extends Protocol> Promise<P> createUnixConnection(EventLoop loop, Supplier<P> protocolFactory,
+            Path path, ConnectOptions options) {
+        return createConnection(loop, protocolFactory, UnixDomainSocketAddress.of(path), options);
+    }
+
+    /**
+     * Opens a UDP endpoint: binds a socket to {@code local} and, if {@code remote} is not null,
+     * connects it there. The promise completes with the protocol once it got
+     * {@link DatagramProtocol#connectionMade}, or fails ({@link java.net.BindException} if the
+     * address is taken, say).
+     *
+     * <p>Both addresses must be {@link InetSocketAddress}es (the JDK has no Unix-domain datagram
+     * sockets); an unresolved one is looked up off the loop thread and its first address used.
+     * The socket's family (IPv4 or IPv6) follows the first specific address given; with none,
+     * the socket is dual-stack where the host has IPv6.
+     *
+     * @param local  the address to bind: a specific address, a wildcard
+     *               ({@code new InetSocketAddress(port)}), port 0 for a free port; or null for
+     *               any address and a free port (the usual client)
+     * @param remote null for an unconnected endpoint that sends anywhere with
+     *               {@link DatagramTransport#sendTo}; else the one peer a connected endpoint
+     *               talks to (and hears ICMP errors about, see {@link DatagramProtocol#errorReceived})
+     */
+    public static <P extends DatagramProtocol> Promise<P> createDatagramEndpoint(EventLoop loop,
+            Supplier<P> protocolFactory, SocketAddress local, SocketAddress remote, DatagramOptions options) {
+        return Datagrams.create(Loop.of(loop), protocolFactory, local, remote, options);
     }
 }

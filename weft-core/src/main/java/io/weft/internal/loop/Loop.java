@@ -58,6 +58,9 @@ public final class Loop implements EventLoop {
     private final IdentityHashMap<SelectableChannel, Watch> watches = new IdentityHashMap<>();
     private final List<Runnable> closeHooks = new ArrayList<>();
     private final Poller.ReadySink onReady = this::onReady;
+    /** See {@link #skipPoll}. */
+    private static final long BUSY_POLL_INTERVAL_NANOS = 50_000;
+    private long lastIoPoll;
     private ByteBuffer readBuffer;
     private long timerSeq;
     private long turns;
@@ -152,6 +155,24 @@ public final class Loop implements EventLoop {
         Timer t = new Timer(this, when, timerSeq++, callback, callSite());
         timers.add(t);
         return t;
+    }
+
+    /**
+     * For Weft's own layers: {@code callSoon} from the loop thread, {@code execute} from any
+     * other, without debug mode's call-site capture (the caller's frames say nothing useful,
+     * e.g. for a green thread's continuation, whose description names the thread instead).
+     */
+    public void schedule(Runnable callback) {
+        if (inLoop()) {
+            checkOpen();
+            ready.add(new Task(callback, null));
+        } else {
+            if (closed) {
+                throw new LoopClosedException("event loop " + this + " is closed; it takes no more callbacks");
+            }
+            inbox.offer(new Task(callback, null));
+            wake();
+        }
     }
 
     @Override
@@ -389,7 +410,7 @@ public final class Loop implements EventLoop {
      */
     private void runOnce() {
         long timeout = pollTimeout();
-        int events = poll(timeout);          // 1, 2: wait, queue ready I/O callbacks
+        int events = skipPoll(timeout) ? 0 : poll(timeout); // 1, 2: wait, queue ready I/O callbacks
         queueDueTimers();                    // 3
         queueInbox();                        // 4
         if (events == 0 && timeout > 0 && ready.isEmpty()) {
@@ -398,6 +419,25 @@ public final class Loop implements EventLoop {
         }
         runReady();                          // 5
         turns++;
+    }
+
+    /**
+     * Whether this turn may skip asking the kernel for readiness: only when callbacks are already
+     * waiting (the poll would not block) and the last look at I/O was under
+     * {@link #BUSY_POLL_INTERVAL_NANOS} ago. A busy loop (green threads switching, callbacks
+     * rescheduling themselves) then costs no system call per turn, while I/O is still looked at
+     * every few tens of microseconds: a self-rescheduling callback cannot starve it.
+     */
+    private boolean skipPoll(long timeout) {
+        if (timeout != 0 || stopRequested) {
+            return false;
+        }
+        long now = Clock.system().nanoTime();
+        if (now - lastIoPoll < BUSY_POLL_INTERVAL_NANOS) {
+            return true;
+        }
+        lastIoPoll = now;
+        return false;
     }
 
     /** 0 if there is work now; until the next timer; or -1 to wait for I/O alone. */
