@@ -89,4 +89,12 @@ public interface Transport {
     default Optional<SSLSession> tlsSession() {
         return Optional.empty();
     }
+
+    /**
+     * On a TLS connection once its handshake is done, the application protocol both sides chose
+     * by ALPN (see {@link TlsOptions#applicationProtocols()}); empty when none was negotiated.
+     */
+    default Optional<String> applicationProtocol() {
+        return Optional.empty();
+    }
 }

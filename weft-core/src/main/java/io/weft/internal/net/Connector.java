@@ -233,7 +233,9 @@ public final class Connector<P extends Protocol> {
         } else {
             handshake.whenComplete((v, e) -> {
                 if (e == null) {
-                    result.complete(app);
+                    if (!result.complete(app)) {
+                        t.abort(); // the caller cancelled while the handshake ran
+                    }
                 } else {
                     result.fail(e);
                     t.abort(e);

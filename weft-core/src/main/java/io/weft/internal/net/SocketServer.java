@@ -4,6 +4,7 @@ import io.weft.future.Promise;
 import io.weft.internal.loop.Loop;
 import io.weft.internal.loop.Watch;
 import io.weft.internal.net.nio.NioSocketIo;
+import io.weft.internal.net.tls.TlsConnection;
 import io.weft.internal.net.tls.TlsLayer;
 import io.weft.internal.poll.Poller;
 import io.weft.loop.TimerHandle;
@@ -349,7 +350,7 @@ public final class SocketServer implements Server, TransportObserver {
         // On the protocols' behalf, not as their own close()/abort(): a protocol that writes
         // meanwhile (it has not heard yet) is not making a mistake.
         for (StreamTransport t : List.copyOf(connections)) {
-            t.startClosing();
+            closeGracefully(t);
         }
         if (!connections.isEmpty()) {
             TimerHandle timer = loop.callLater(deadline, () -> {
@@ -360,6 +361,18 @@ public final class SocketServer implements Server, TransportObserver {
             closed.whenComplete((v, e) -> timer.cancel());
         }
         return closed;
+    }
+
+    /**
+     * Closes through the TLS layer when there is one, so the peer gets a close_notify first;
+     * otherwise on the protocol's behalf (see {@link StreamTransport#startClosing()}).
+     */
+    private static void closeGracefully(StreamTransport t) {
+        if (t.protocol() instanceof TlsConnection tls) {
+            tls.transport().close();
+        } else {
+            t.startClosing();
+        }
     }
 
     @Override
