@@ -1,12 +1,13 @@
 /**
- * Weft's core: the event loop, its clock, futures, and (underneath, not exported) the
- * pollers that wait on the kernel.
+ * Weft's core: the event loop, its clock, futures, transports, streams and green threads,
+ * and (underneath, not exported) the pollers that wait on the kernel.
  */
 module io.weft.core {
     exports io.weft.loop;
     exports io.weft.time;
     exports io.weft.future;
     exports io.weft.net;
+    exports io.weft.stream;
     exports io.weft.green;
     // The poller SPI is internal; the test kit runs the same contract tests on every backend.
     exports io.weft.internal.poll to io.weft.testkit;

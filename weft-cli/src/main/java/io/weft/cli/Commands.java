@@ -1,6 +1,7 @@
 package io.weft.cli;
 
 import io.weft.cli.chat.ChatCommand;
+import io.weft.cli.demo.DemoCommand;
 import io.weft.cli.echo.EchoCommand;
 import io.weft.cli.info.InfoCommand;
 import java.util.List;
@@ -19,6 +20,7 @@ final class Commands {
             InfoCommand.class,
             EchoCommand.class,
             ChatCommand.class,
+            DemoCommand.class,
             CommandLine.HelpCommand.class);
 
     private Commands() {

@@ -1,5 +1,6 @@
 package io.weft.future;
 
+import io.weft.internal.green.GreenThread;
 import io.weft.loop.EventLoop;
 import io.weft.loop.LoopClosedException;
 import io.weft.loop.LoopWarning;
@@ -18,6 +19,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 
@@ -60,7 +62,7 @@ public final class Promise<T> {
     private final EventLoop loop;
     /** null while pending; then {@link #NIL}, the value, or a {@link Failure}. */
     private volatile Object result;
-    /** Callbacks waiting for completion, newest first; {@link #DONE} once they were handed off. */
+    /** Callbacks waiting to run, newest first; {@link #DONE} once the loop took them (see {@link #runWaiting}). */
     private volatile Node callbacks;
     /** What cancelling this promise also cancels (the promise it was derived from). */
     private volatile Runnable canceller;
@@ -114,7 +116,8 @@ public final class Promise<T> {
             out.complete(List.of());
             return out;
         }
-        List<T> values = new ArrayList<>(Collections.nCopies(n, null));
+        // Inputs may belong to other loops, whose callbacks run on other threads.
+        AtomicReferenceArray<T> values = new AtomicReferenceArray<>(n);
         AtomicInteger left = new AtomicInteger(n);
         for (int i = 0; i < n; i++) {
             int index = i;
@@ -122,9 +125,13 @@ public final class Promise<T> {
                 if (e != null) {
                     out.failOrCancel(e);
                 } else {
-                    values.set(index, v); // loop thread only: no race on the list
+                    values.set(index, v);
                     if (left.decrementAndGet() == 0) {
-                        out.complete(Collections.unmodifiableList(values));
+                        List<T> list = new ArrayList<>(n);
+                        for (int k = 0; k < n; k++) {
+                            list.add(values.get(k));
+                        }
+                        out.complete(Collections.unmodifiableList(list));
                     }
                 }
             });
@@ -207,11 +214,20 @@ public final class Promise<T> {
                 notifyAll();
             }
         }
-        Node waiting = (Node) CALLBACKS.getAndSet(this, DONE);
-        if (waiting != null) {
-            dispatch(reverse(waiting));
+        if (!CALLBACKS.compareAndSet(this, null, DONE)) {
+            schedule(this::runWaiting);
         }
         return true;
+    }
+
+    /**
+     * Runs the callbacks registered before completion and any added since. They are taken off
+     * the list here, on the loop, not when the promise completes: completed by another thread,
+     * this task waits in the loop's inbox, and a callback the loop thread registers meanwhile
+     * must queue up behind the earlier ones rather than be dispatched alone and overtake them.
+     */
+    private void runWaiting() {
+        runCallbacks(reverse((Node) CALLBACKS.getAndSet(this, DONE)));
     }
 
     private void settle(Object value, Throwable failure) {
@@ -267,12 +283,15 @@ public final class Promise<T> {
      * Waits for the outcome and returns the value. Throws {@link CancellationException} if
      * cancelled and {@link CompletionException} wrapping the failure if failed, as
      * {@link CompletableFuture#join()} does. On the loop thread it throws
-     * {@link WrongThreadException} rather than wait: the loop would wait for itself.
+     * {@link WrongThreadException} rather than wait: the loop would wait for itself. In a green
+     * thread it parks the green thread, like {@link io.weft.green.Green#await}.
      */
     public T join() {
         Object r = result;
         if (r == null) {
-            if (loop.inLoop() && !Thread.currentThread().isVirtual()) {
+            // The loop's own thread waiting here would wait for itself. A green thread of the loop
+            // counts as in the loop but may wait: it parks, and the loop goes on.
+            if (loop.inLoop() && GreenThread.current() == null) {
                 throw new WrongThreadException("join() on the loop thread would block the loop that must complete"
                         + " this promise; use whenComplete/map/flatMap, or join inside a green thread");
             }
@@ -358,15 +377,13 @@ public final class Promise<T> {
             }
             Promise<U> inner;
             try {
-                inner = fn.apply(v);
+                inner = Objects.requireNonNull(fn.apply(v), "flatMap's function returned null, not a promise");
             } catch (Throwable t) {
                 out.fail(t);
                 return;
             }
-            out.canceller = inner::cancel;
-            if (out.isCancelled()) {
-                inner.cancel();
-            }
+            // Added to, not replacing, what cancelling out already does: its onCancel actions.
+            out.onCancel(inner::cancel);
             inner.whenComplete(out::settle);
         });
         return out;
@@ -460,7 +477,10 @@ public final class Promise<T> {
 
     /** Hands callbacks (a list in call order) to the loop to run in one task. */
     private void dispatch(Node first) {
-        Runnable run = () -> runCallbacks(first);
+        schedule(() -> runCallbacks(first));
+    }
+
+    private void schedule(Runnable run) {
         try {
             if (loop.inLoop()) {
                 loop.callSoon(run);

@@ -15,14 +15,17 @@ import java.util.concurrent.Executor;
  * {@link #runUntilComplete}), or before the first run, the thread that created it. Only
  * these methods may be called from any thread: {@link #execute}, {@link #callSoonThreadsafe},
  * {@link #stop()}, {@link #close()}, {@link #inLoop()}, {@link #isRunning()},
- * {@link #isClosed()}, {@link #time()}, {@link #stats()} and {@link #config()}. Every other
+ * {@link #isClosed()}, {@link #time()}, {@link #newPromise()}, {@link #spawn}, {@link #stats()}
+ * and {@link #config()}. The loop's own green threads count as the loop's thread. Every other
  * method fails with {@link WrongThreadException} when called from elsewhere, naming the
  * thread-safe method to use instead.
  *
  * <h2>One turn</h2>
  * <ol>
  *   <li>Wait for I/O: not at all if callbacks are ready, otherwise until the next timer is due
- *       (or indefinitely); another thread's {@link #execute} cuts the wait short.</li>
+ *       (or indefinitely); another thread's {@link #execute} cuts the wait short. A turn that
+ *       would not wait may skip looking at I/O if the last look was under 50 µs ago, so a busy
+ *       loop pays no system call per turn while I/O is still served every few microseconds.</li>
  *   <li>Queue the reader and writer callbacks of ready channels.</li>
  *   <li>Queue the timers that are due, earliest first; equal deadlines in scheduling order.</li>
  *   <li>Queue the callbacks other threads submitted.</li>
@@ -78,7 +81,7 @@ public interface EventLoop extends Executor, AutoCloseable {
     // ---- readiness (loop thread) ----
 
     /**
-     * Calls {@code callback} every turn in which {@code channel} is readable (or, for a server
+     * Calls {@code callback} on every turn that finds {@code channel} readable (or, for a server
      * channel, has a connection to accept), until {@link #removeReader} or the handle's
      * {@link Handle#cancel()}. Replaces an earlier reader of the same channel. The channel is
      * switched to non-blocking mode.
@@ -94,7 +97,7 @@ public interface EventLoop extends Executor, AutoCloseable {
     /** Stops writer callbacks for {@code channel}; returns whether one was registered. */
     boolean removeWriter(SelectableChannel channel);
 
-    // ---- green threads (loop thread) ----
+    // ---- green threads (any thread) ----
 
     /**
      * Runs {@code task} in a new green thread: a virtual thread whose scheduler is this loop, so
@@ -103,7 +106,8 @@ public interface EventLoop extends Executor, AutoCloseable {
      * makes the thread's current or next blocking call throw
      * {@link java.util.concurrent.CancellationException}. Needs the JVM flag
      * {@code --add-opens java.base/java.lang=ALL-UNNAMED}; without it this throws
-     * {@link IllegalStateException} saying so.
+     * {@link IllegalStateException} saying so. May be called from any thread: from another
+     * thread the green thread starts once the loop picks the request up.
      */
     <T> Promise<T> spawn(java.util.concurrent.Callable<T> task);
 

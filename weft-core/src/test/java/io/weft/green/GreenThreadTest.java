@@ -89,6 +89,13 @@ class GreenThreadTest {
     }
 
     @Test
+    void joinInAGreenThreadParksItWhileTheLoopGoesOn() {
+        Promise<String> p = loop.newPromise();
+        loop.callLater(Duration.ofMillis(5), () -> p.complete("joined"));
+        assertThat(loop.runUntilComplete(loop.spawn(p::join))).isEqualTo("joined");
+    }
+
+    @Test
     void cancellingASleepingGreenThreadThrowsInIt() {
         boolean[] sawCancel = {false};
         Promise<Void> g = loop.spawn(() -> {

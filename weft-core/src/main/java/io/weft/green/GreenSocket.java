@@ -1,0 +1,184 @@
+package io.weft.green;
+
+import io.weft.future.Promise;
+import io.weft.net.ConnectOptions;
+import io.weft.stream.ConnectionClosedException;
+import io.weft.stream.StreamConnection;
+import io.weft.stream.StreamReader;
+import io.weft.stream.StreamWriter;
+import io.weft.stream.Streams;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+
+/**
+ * A stream connection for green threads, with blocking-style calls that park only the calling
+ * green thread: the loop runs callbacks and other green threads meanwhile.
+ *
+ * <p>It is a {@link StreamReader} and a {@link StreamWriter} (so TCP, Unix domain sockets and
+ * TLS alike, and the same limits and flow control) with each call awaited. Reads park until the
+ * data is there; {@link #write} parks only while the connection's buffered output is above its
+ * high-water mark, until it drains to the low one. Errors are the typed {@link IOException}s of
+ * the transport and the reader ({@link io.weft.net.ConnectionResetException},
+ * {@link io.weft.stream.IncompleteReadException}, {@link io.weft.stream.LimitExceededException},
+ * ...); cancelling the green thread makes a parked call throw {@link CancellationException}
+ * (buffered input is kept for a later read, as the reader promises).
+ *
+ * <p>Use it only in a green thread of the loop it lives on; it is not thread-safe.
+ */
+public final class GreenSocket implements AutoCloseable {
+    private final StreamReader reader;
+    private final StreamWriter writer;
+
+    GreenSocket(StreamReader reader, StreamWriter writer) {
+        this.reader = reader;
+        this.writer = writer;
+    }
+
+    /** Connects to {@code host}:{@code port} (resolved off the loop; RFC 8305 races; default options). */
+    public static GreenSocket connect(String host, int port) throws IOException {
+        return connect(host, port, ConnectOptions.defaults());
+    }
+
+    public static GreenSocket connect(String host, int port, ConnectOptions options) throws IOException {
+        return of(await(Streams.connect(Green.loop(), host, port, options)));
+    }
+
+    /** Connects to one address: TCP or Unix domain ({@link java.net.UnixDomainSocketAddress}). */
+    public static GreenSocket connect(SocketAddress address, ConnectOptions options) throws IOException {
+        return of(await(Streams.connect(Green.loop(), address, options)));
+    }
+
+    private static GreenSocket of(StreamConnection c) {
+        return new GreenSocket(c.reader(), c.writer());
+    }
+
+    /** Up to {@code max} bytes, as soon as any are there; an empty array at end of stream. */
+    public byte[] read(int max) throws IOException {
+        return await(reader.read(max));
+    }
+
+    /** Exactly {@code n} bytes; {@link io.weft.stream.IncompleteReadException} if the stream ends first. */
+    public byte[] readExactly(int n) throws IOException {
+        return await(reader.readExactly(n));
+    }
+
+    /** The next line as UTF-8, without its terminator (LF or CRLF); null at end of stream. */
+    public String readLine() throws IOException {
+        byte[] line = await(reader.readLine());
+        return line == null ? null : new String(line, StandardCharsets.UTF_8);
+    }
+
+    /** The bytes up to and including {@code separator}. */
+    public byte[] readUntil(byte[] separator) throws IOException {
+        return await(reader.readUntil(separator));
+    }
+
+    /**
+     * Sends the buffer's remaining bytes. Returns at once while the connection's buffered output
+     * stays at or under its high-water mark; above it, parks until it drains to the low one.
+     * Throws the connection's error if it is lost (or {@link ConnectionClosedException}).
+     */
+    public void write(ByteBuffer data) throws IOException {
+        checkOpen();
+        writer.write(data);
+        if (writer.bufferedBytes() > writer.writeBufferHigh()) {
+            await(writer.drain());
+        }
+    }
+
+    public void write(byte[] data) throws IOException {
+        write(ByteBuffer.wrap(data));
+    }
+
+    /** Writes {@code text} as UTF-8. */
+    public void write(String text) throws IOException {
+        write(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Parks until everything written so far is handed to the kernel (down to the low-water mark). */
+    public void flush() throws IOException {
+        await(writer.drain());
+    }
+
+    /** Half-closes: the peer sees end of stream once the buffer is sent; reading goes on. */
+    public void writeEof() {
+        writer.writeEof();
+    }
+
+    /** Sends what is buffered, then closes, and parks until the connection is closed. */
+    @Override
+    public void close() throws IOException {
+        try {
+            await(writer.close());
+        } catch (ConnectionClosedException alreadyClosed) {
+            // closing a closed socket is not an error
+        }
+    }
+
+    /** Closes now, dropping buffered output. */
+    public void abort() {
+        writer.transport().abort();
+    }
+
+    public SocketAddress localAddress() {
+        return writer.transport().localAddress();
+    }
+
+    public SocketAddress remoteAddress() {
+        return writer.transport().remoteAddress();
+    }
+
+    /** The reader underneath, for what this class does not wrap (limits, skipUntil). */
+    public StreamReader reader() {
+        return reader;
+    }
+
+    /** The writer underneath. */
+    public StreamWriter writer() {
+        return writer;
+    }
+
+    /** Completes when the connection is closed. */
+    Promise<Void> closed() {
+        return writer.closed();
+    }
+
+    private void checkOpen() throws IOException {
+        Promise<Void> closed = writer.closed();
+        if (closed.isDone()) {
+            Throwable cause = closed.cause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            throw new ConnectionClosedException("write: the connection is closed");
+        }
+    }
+
+    /** Awaits a promise, throwing its failure as the IOException it is, or unchecked. */
+    static <T> T await(Promise<T> p) throws IOException {
+        try {
+            return Green.await(p);
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IOException(cause);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "GreenSocket[" + localAddress() + " <-> " + remoteAddress() + "]";
+    }
+}

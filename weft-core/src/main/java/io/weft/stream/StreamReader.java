@@ -1,0 +1,309 @@
+package io.weft.stream;
+
+import io.weft.future.Promise;
+import io.weft.internal.stream.InputBuffer;
+import io.weft.internal.stream.ReadRequest;
+import io.weft.internal.stream.ReadRequest.Deliver;
+import io.weft.internal.stream.ReadRequest.Fail;
+import io.weft.internal.stream.ReadRequest.Step;
+import io.weft.internal.stream.ReadRequest.Wait;
+import io.weft.loop.EventLoop;
+import io.weft.loop.LoopClosedException;
+import io.weft.net.Transport;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+
+/**
+ * The receiving half of a stream connection, for code written with futures: each read returns
+ * a {@link Promise} that completes, on the loop, once the bytes it asks for have arrived.
+ *
+ * <h2>Rules</h2>
+ * <ul>
+ *   <li><b>Thread.</b> Loop thread only; other threads get {@link WrongThreadException}. The
+ *       reader is usable once the connection is made (a {@link StreamConnection} handed out by
+ *       {@link Streams}, or from {@link StreamProtocol#connectionMade} on).</li>
+ *   <li><b>One pending read.</b> A read started while another is pending throws
+ *       {@link IllegalStateException}: chain the next read on the previous one's promise. A read
+ *       whose promise is done (completed, failed or cancelled) is no longer pending.</li>
+ *   <li><b>Ownership.</b> Every array a read returns, or an {@link IncompleteReadException}
+ *       carries, is a fresh copy that belongs to the caller; the reader keeps no reference.</li>
+ *   <li><b>Cancelling.</b> Cancelling a pending read's promise consumes nothing: the bytes stay
+ *       buffered for the next read. ({@link #skipUntil} is the exception: what it has already
+ *       skipped stays skipped.)</li>
+ *   <li><b>End of stream.</b> At EOF, reads take what is buffered first; then {@link #read}
+ *       returns an empty array, {@link #readLine} returns the unterminated last line and then
+ *       {@code null}, {@link #readExactly} and {@link #readUntil} fail with
+ *       {@link IncompleteReadException} carrying what was buffered. If the connection was lost
+ *       to an error (a typed {@link java.io.IOException} from the transport such as
+ *       {@link io.weft.net.ConnectionResetException}), that error takes the place of EOF: reads
+ *       the buffer cannot satisfy fail with it, the pending one and every later one. A
+ *       connection closed locally ends the stream as EOF does.</li>
+ * </ul>
+ *
+ * <h2>The limit and flow control</h2>
+ * The reader buffers what the transport delivers. While no read is waiting for more, it pauses
+ * the transport's reading once the buffer holds {@link #limit()} bytes or more (default
+ * {@value #DEFAULT_LIMIT}) and resumes it when reads bring the buffer under the limit again, so
+ * a peer that sends faster than the code reads is held back by TCP instead of filling the heap.
+ * A buffer is therefore at most the limit plus one socket read (64 KiB), except while
+ * {@link #readExactly} waits for more than the limit, which the caller asked for.
+ *
+ * <p>{@link #readLine} and {@link #readUntil} search at most {@link #limit()} bytes: a line or
+ * record (its terminator included) longer than that fails with
+ * {@link LimitExceededException} ("line longer than 65536 bytes") and consumes nothing, so an
+ * endless line costs bounded memory. After it the caller may close the connection, consume
+ * the bytes with {@link #read}, or drop the rest of the line with {@link #skipUntil}.
+ *
+ * <p>The reader owns the transport's {@link Transport#pauseReading()} and
+ * {@link Transport#resumeReading()}; do not call them yourself.
+ */
+public final class StreamReader {
+    /** The default {@link #limit()}: 64 KiB. */
+    public static final int DEFAULT_LIMIT = 64 * 1024;
+
+    private final InputBuffer buffer = new InputBuffer();
+    private int limit;
+    private Transport transport;
+    private EventLoop loop;
+    private Pending pending;
+    private boolean ended;
+    private Throwable error;
+    /** Whether this reader paused the transport's reading. */
+    private boolean paused;
+
+    StreamReader(int limit) {
+        this.limit = requirePositive(limit);
+    }
+
+    // ---- reads ----
+
+    /**
+     * Up to {@code max} bytes, as soon as at least one is available: whatever is buffered, up
+     * to {@code max}. An empty array means EOF.
+     *
+     * @throws IllegalArgumentException if {@code max} is not positive
+     */
+    public Promise<byte[]> read(int max) {
+        if (max <= 0) {
+            throw new IllegalArgumentException("read(max) needs max > 0, got " + max);
+        }
+        return start(new ReadRequest.Some(max));
+    }
+
+    /**
+     * Exactly {@code n} bytes. Fails with {@link IncompleteReadException} (carrying the bytes
+     * that did arrive, which are consumed) if the stream ends first. {@code n} may exceed the
+     * limit; the buffer then grows to {@code n}.
+     */
+    public Promise<byte[]> readExactly(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("readExactly(n) needs n >= 0, got " + n);
+        }
+        return start(new ReadRequest.Exactly(n));
+    }
+
+    /**
+     * The next line, <em>without</em> its terminator. A line ends at LF; a CR right before the
+     * LF is part of the terminator too (so CRLF and LF lines read the same), while a CR
+     * elsewhere is data. At EOF the last line is returned even without a terminator; after it,
+     * {@code null}. A line longer than {@link #limit()} bytes, terminator included, fails with
+     * {@link LimitExceededException} and consumes nothing.
+     */
+    public Promise<byte[]> readLine() {
+        return start(ReadRequest.Until.line());
+    }
+
+    /**
+     * The bytes up to and <em>including</em> the next {@code separator}. Fails with
+     * {@link IncompleteReadException} (carrying, and consuming, what was buffered) if the stream
+     * ends before a separator, and with {@link LimitExceededException} (consuming nothing) if
+     * none occurs within the first {@link #limit()} bytes.
+     *
+     * @param separator one or more bytes; copied at the call
+     */
+    public Promise<byte[]> readUntil(byte[] separator) {
+        return start(ReadRequest.Until.separator(requireSeparator(separator)));
+    }
+
+    /**
+     * Drops bytes up to and including the next {@code separator}, however many there are,
+     * holding no more than the separator's length meanwhile; completes with the count dropped
+     * (separator included). For getting past an over-long line: {@code skipUntil("\n")} after
+     * {@link LimitExceededException}. Fails with {@link IncompleteReadException} at EOF. Cancelling
+     * it keeps what is still buffered; what it skipped stays skipped.
+     */
+    public Promise<Long> skipUntil(byte[] separator) {
+        return start(new ReadRequest.Skip(requireSeparator(separator)));
+    }
+
+    // ---- state ----
+
+    /** Bytes received and not yet read. */
+    public int bufferedBytes() {
+        return buffer.size();
+    }
+
+    /** Whether the peer sent EOF (or the connection closed) and every byte has been read. */
+    public boolean atEof() {
+        return ended && error == null && buffer.isEmpty();
+    }
+
+    /** The most a line or separator search may span, and the buffer size that pauses reading. */
+    public int limit() {
+        return limit;
+    }
+
+    /** Sets {@link #limit()}; applies at once, to a pending read too. Loop thread. */
+    public void setLimit(int limit) {
+        this.limit = requirePositive(limit);
+        if (loop != null) {
+            checkThread();
+            advance();
+        }
+    }
+
+    // ---- from the protocol ----
+
+    void attach(Transport transport) {
+        this.transport = transport;
+        this.loop = transport.loop();
+    }
+
+    /** Bytes arrived; {@code data} is lent for the call, so it is copied in. */
+    void dataReceived(ByteBuffer data) {
+        if (ended) {
+            return;
+        }
+        buffer.append(data);
+        advance();
+    }
+
+    /** No more bytes will come: EOF if {@code cause} is null, else the connection's error. */
+    void ended(Throwable cause) {
+        if (ended) {
+            return; // the first end wins: a clean EOF stays clean if the write side fails later
+        }
+        ended = true;
+        error = cause;
+        paused = false;
+        advance();
+    }
+
+    // ---- the machinery ----
+
+    private <T> Promise<T> start(ReadRequest request) {
+        checkThread();
+        if (pending != null && !pending.promise.isDone()) {
+            throw new IllegalStateException("a read is already pending on this stream (" + pending.request
+                    + "); start the next read when its promise completes: one pending read at a time");
+        }
+        Promise<T> promise = loop.newPromise();
+        @SuppressWarnings("unchecked")
+        Pending p = new Pending(request, (Promise<Object>) promise);
+        pending = p;
+        promise.onCancel(() -> onLoop(() -> {
+            if (pending == p) {
+                pending = null;
+                updateFlow();
+            }
+        }));
+        advance();
+        return promise;
+    }
+
+    /** Gives the pending read what it can have now, then pauses or resumes the transport. */
+    private void advance() {
+        Pending p = pending;
+        if (p != null && p.promise.isDone()) {
+            pending = null; // cancelled from another thread; its cleanup is still on the way
+        } else if (p != null) {
+            Step step = p.request.step(buffer, ended, error, limit);
+            switch (step) {
+                case Wait w -> buffer.discard(w.discard());
+                case Deliver d -> {
+                    pending = null;
+                    // Consume only if the promise took the value: it may have been cancelled
+                    // from another thread a moment ago, and then the bytes belong to the next read.
+                    if (p.promise.complete(d.value())) {
+                        buffer.discard(d.consume());
+                    }
+                }
+                case Fail f -> {
+                    pending = null;
+                    if (p.promise.fail(f.error())) {
+                        buffer.discard(f.consume());
+                    }
+                }
+            }
+        }
+        updateFlow();
+    }
+
+    /**
+     * Reading is wanted while a read waits for bytes (it cannot complete otherwise) or the
+     * buffer is under the limit.
+     */
+    private void updateFlow() {
+        if (ended || transport == null) {
+            return;
+        }
+        boolean waiting = pending != null && !pending.promise.isDone();
+        boolean want = waiting || buffer.size() < limit;
+        if (want == paused) {
+            paused = !want;
+            if (want) {
+                transport.resumeReading();
+            } else {
+                transport.pauseReading();
+            }
+        }
+    }
+
+    private void onLoop(Runnable r) {
+        if (loop.inLoop()) {
+            r.run();
+            return;
+        }
+        try {
+            loop.execute(r);
+        } catch (LoopClosedException e) {
+            // The loop and the connection are gone; there is nothing left to tidy.
+        }
+    }
+
+    private void checkThread() {
+        if (loop == null) {
+            throw new IllegalStateException("the stream is not connected yet: use the reader of a connected"
+                    + " StreamConnection, or from StreamProtocol.connectionMade on");
+        }
+        if (!loop.inLoop()) {
+            throw new WrongThreadException("a StreamReader may only be used on its loop's thread (" + loop
+                    + "); hand the work over with loop.execute(...)");
+        }
+    }
+
+    private static int requirePositive(int limit) {
+        if (limit <= 0) {
+            throw new IllegalArgumentException("the limit must be positive, got " + limit);
+        }
+        return limit;
+    }
+
+    private static byte[] requireSeparator(byte[] separator) {
+        Objects.requireNonNull(separator, "separator");
+        if (separator.length == 0) {
+            throw new IllegalArgumentException("the separator must not be empty");
+        }
+        return separator;
+    }
+
+    @Override
+    public String toString() {
+        return "StreamReader[" + buffer.size() + " bytes buffered" + (ended ? error != null ? ", failed: " + error
+                : ", EOF" : "") + (paused ? ", paused" : "") + (pending != null ? ", pending " + pending.request : "")
+                + "]";
+    }
+
+    private record Pending(ReadRequest request, Promise<Object> promise) {
+    }
+}
