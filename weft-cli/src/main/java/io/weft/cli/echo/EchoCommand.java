@@ -67,7 +67,6 @@ public final class EchoCommand implements Callable<Integer>, ServerCommand {
         try {
             ServerOptions.Builder options = ServerOptions.builder().idleTimeout(idleTimeout.isZero() ? null : idleTimeout);
             if (tls) {
-                TlsSupport.requireAvailable();
                 TlsSupport.Made made = cert != null ? TlsSupport.fromPem(cert, key) : TlsSupport.selfSigned(serve.host());
                 options.tls(made.options());
                 tlsNote = ", TLS with " + made.description();

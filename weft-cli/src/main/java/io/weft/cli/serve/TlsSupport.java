@@ -1,113 +1,108 @@
 package io.weft.cli.serve;
 
-import io.weft.internal.loop.Loop;
-import io.weft.internal.net.tls.TlsLayer;
-import io.weft.loop.EventLoop;
-import io.weft.net.Protocol;
+import io.weft.net.Pem;
+import io.weft.net.SelfSignedCertificate;
+import io.weft.net.TlsContexts;
 import io.weft.net.TlsOptions;
-import io.weft.net.Transport;
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.Signature;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.List;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 
 /**
- * Where the server commands get TLS from: the one adapter between {@code --tls},
- * {@code --cert}, {@code --key} and Weft's TLS layer.
+ * Where the server commands get TLS from: {@code --tls} with a self-signed certificate made at
+ * start ({@link SelfSignedCertificate}), or {@code --tls --cert FILE --key FILE} with PEM files
+ * ({@link Pem}). Every failure becomes a {@link StartException} that names the file and says
+ * what to do, so a command prints one line instead of a stack trace.
  *
- * <p>Two places to revisit when Weft's TLS lands: {@link #requireAvailable()} probes whether the
- * TLS layer in this build works at all (while it is a placeholder it throws
- * {@link UnsupportedOperationException}, and {@code --tls} must fail at start with a clear
- * message instead of on the first connection); and {@link #selfSigned} should call Weft's
- * self-signed certificate helper instead of {@link SelfSigned}.
- *
- * <p>Threads: any thread that is not an event loop's; the methods block (the probe opens and
- * closes a loop, a self-signed certificate takes a {@code keytool} run).
+ * <p>Threads: any thread that is not an event loop's; making a certificate runs {@code keytool}
+ * and takes a second or so.
  */
 public final class TlsSupport {
     private TlsSupport() {
-    }
-
-    /** Whether this build of Weft can serve TLS. */
-    public static boolean available() {
-        try {
-            requireAvailable();
-            return true;
-        } catch (StartException e) {
-            return false;
-        }
-    }
-
-    /** Fails with a message for the terminal when this build of Weft cannot serve TLS. */
-    public static void requireAvailable() throws StartException {
-        EventLoop loop = EventLoop.create();
-        try {
-            TlsLayer.server(Loop.of(loop), new Protocol() {
-                @Override
-                public void connectionMade(Transport transport) {
-                }
-
-                @Override
-                public void dataReceived(ByteBuffer data) {
-                }
-            }, TlsOptions.builder(SSLContext.getDefault()).build());
-        } catch (UnsupportedOperationException e) {
-            throw new StartException("--tls is not available: this build of Weft has no TLS layer yet ("
-                    + e.getMessage() + ")", e);
-        } catch (GeneralSecurityException | RuntimeException e) {
-            throw new StartException("--tls is not available: the TLS layer does not start: " + e, e);
-        } finally {
-            loop.close();
-        }
-    }
-
-    /** Server TLS with the certificate chain and key in these PEM files. */
-    public static Made fromPem(Path certFile, Path keyFile) throws StartException {
-        List<X509Certificate> chain = PemFiles.certificates(certFile);
-        PrivateKey key = PemFiles.privateKey(keyFile);
-        PemFiles.requireMatch(key, chain.getFirst(), keyFile, certFile);
-        char[] password = SelfSigned.randomPassword();
-        try {
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            ks.load(null, null);
-            ks.setKeyEntry("weft", key, password, chain.toArray(new X509Certificate[0]));
-            return new Made(options(ks, password), "certificate " + certFile);
-        } catch (GeneralSecurityException | IOException e) {
-            throw new StartException("cannot use " + certFile + " and " + keyFile + ": " + e, e);
-        }
-    }
-
-    /** Server TLS with a self-signed certificate made now for {@code host}. */
-    public static Made selfSigned(String host) throws StartException {
-        char[] password = SelfSigned.randomPassword();
-        KeyStore ks = SelfSigned.make(host, password);
-        return new Made(options(ks, password), "self-signed certificate for " + host);
-    }
-
-    private static TlsOptions options(KeyStore ks, char[] password) throws StartException {
-        try {
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(ks, password);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(kmf.getKeyManagers(), null, null);
-            return TlsOptions.builder(context).build();
-        } catch (GeneralSecurityException e) {
-            throw new StartException("cannot set up TLS: " + e, e);
-        }
     }
 
     /**
      * TLS options and what they were made from, for the "listening on" line.
      *
      * @param options     for {@link io.weft.net.ServerOptions.Builder#tls}
-     * @param description e.g. {@code self-signed certificate for localhost}
+     * @param description e.g. {@code a self-signed certificate for localhost}
      */
     public record Made(TlsOptions options, String description) {
+    }
+
+    /**
+     * Server TLS with a self-signed certificate made now, valid for {@code host} (unless it is a
+     * wildcard address), {@code localhost}, 127.0.0.1 and ::1.
+     */
+    public static Made selfSigned(String host) throws StartException {
+        List<String> names = new ArrayList<>(List.of("localhost", "127.0.0.1", "::1"));
+        if (!names.contains(host) && !host.equals("0.0.0.0") && !host.equals("::")) {
+            names.addFirst(host); // the first name is also the certificate's common name
+        }
+        try {
+            SelfSignedCertificate cert = SelfSignedCertificate.create(names.toArray(String[]::new));
+            return new Made(cert.serverOptions(), "a self-signed certificate for " + String.join(", ", names));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new StartException("cannot make a self-signed certificate: " + e.getMessage()
+                    + "; pass --cert FILE --key FILE instead", e);
+        }
+    }
+
+    /** Server TLS with the certificate chain (leaf first) and the PKCS#8 key in these PEM files. */
+    public static Made fromPem(Path certFile, Path keyFile) throws StartException {
+        try {
+            List<X509Certificate> chain = Pem.readCertificates(certFile);
+            PrivateKey key = Pem.readPrivateKey(keyFile);
+            requireMatch(key, chain.getFirst(), keyFile, certFile);
+            return new Made(TlsOptions.builder(TlsContexts.of(key, chain, null)).build(), "certificate " + certFile);
+        } catch (NoSuchFileException e) {
+            throw new StartException("cannot read " + e.getFile() + ": no such file", e);
+        } catch (AccessDeniedException e) {
+            throw new StartException("cannot read " + e.getFile() + ": permission denied", e);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new StartException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Checks that {@code key} belongs to {@code cert} by signing with one and verifying with the
+     * other: a mix-up is then reported at start, naming both files, and not as a failed
+     * handshake on every connection later.
+     */
+    static void requireMatch(PrivateKey key, X509Certificate cert, Path keyFile, Path certFile) throws StartException {
+        String algorithm = switch (key.getAlgorithm()) {
+            case "RSA" -> "SHA256withRSA";
+            case "EC" -> "SHA256withECDSA";
+            case "Ed25519", "Ed448", "EdDSA" -> key.getAlgorithm();
+            default -> null; // nothing simple to check with: the handshake will tell
+        };
+        if (algorithm == null) {
+            return;
+        }
+        byte[] probe = "weft key check".getBytes(StandardCharsets.US_ASCII);
+        boolean ok;
+        try {
+            Signature sign = Signature.getInstance(algorithm);
+            sign.initSign(key);
+            sign.update(probe);
+            byte[] signature = sign.sign();
+            Signature verify = Signature.getInstance(algorithm);
+            verify.initVerify(cert.getPublicKey());
+            verify.update(probe);
+            ok = verify.verify(signature);
+        } catch (GeneralSecurityException e) {
+            ok = false;
+        }
+        if (!ok) {
+            throw new StartException("the key in " + keyFile + " does not belong to the certificate in " + certFile);
+        }
     }
 }

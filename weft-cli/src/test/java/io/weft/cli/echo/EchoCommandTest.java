@@ -2,16 +2,20 @@ package io.weft.cli.echo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.weft.cli.serve.TlsSupport;
 import io.weft.cli.testing.CommandRun;
 import io.weft.cli.testing.OpenFds;
+import io.weft.net.SelfSignedCertificate;
 import java.net.Socket;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -54,18 +58,47 @@ class EchoCommandTest {
     }
 
     @Test
-    void tlsEitherServesOrSaysClearlyWhyNot() {
+    void tlsWithASelfSignedCertificateSaysWhatItServes() {
         CommandRun run = CommandRun.start("echo", "--port", "0", "--tls");
-        if (TlsSupport.available()) {
-            run.awaitLine("weft echo listening on .* \\(poller nio, TLS with a self-signed certificate for 127\\.0\\.0\\.1\\)");
-            run.stop();
-            assertThat(run.exitCode()).isZero();
-        } else {
-            assertThat(run.exitCode()).isEqualTo(1);
-            assertThat(run.stderr()).startsWith("weft echo: --tls is not available: this build of Weft has no TLS layer yet");
-            assertThat(run.stderr()).doesNotContain("Exception").doesNotContain("\tat ");
-            assertThat(run.stdout()).isEmpty();
+
+        run.awaitLine("weft echo listening on 127\\.0\\.0\\.1:\\d+ \\(poller nio, TLS with a self-signed certificate"
+                + " for localhost, 127\\.0\\.0\\.1, ::1\\)");
+        run.stop();
+        assertThat(run.exitCode()).isZero();
+    }
+
+    @Test
+    void tlsWithPemFilesEchoesToAClientThatVerifiesTheCertificate(@TempDir Path dir) throws Exception {
+        SelfSignedCertificate cert = SelfSignedCertificate.create("127.0.0.1");
+        Path certFile = dir.resolve("cert.pem");
+        Path keyFile = dir.resolve("key.pem");
+        cert.writePem(certFile, keyFile);
+        CommandRun run = CommandRun.start("echo", "--port", "0", "--tls", "--cert", certFile.toString(), "--key", keyFile.toString());
+        Matcher listening = run.awaitLine("weft echo listening on 127\\.0\\.0\\.1:(\\d+) \\(poller nio, TLS with certificate .*\\)");
+
+        try (SSLSocket s = (SSLSocket) cert.clientContext().getSocketFactory()
+                .createSocket("127.0.0.1", Integer.parseInt(listening.group(1)))) {
+            SSLParameters verifyName = s.getSSLParameters();
+            verifyName.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name 127.0.0.1
+            s.setSSLParameters(verifyName);
+            s.getOutputStream().write("secret".getBytes());
+            assertThat(new String(s.getInputStream().readNBytes(6))).isEqualTo("secret");
+            assertThat(s.getSession().getProtocol()).isEqualTo("TLSv1.3");
         }
+        run.stop();
+
+        assertThat(run.exitCode()).isZero();
+        run.awaitLine("weft echo stopped: 1 connection served, 6 bytes echoed, reading paused 0 times for slow readers");
+    }
+
+    @Test
+    void tlsWithAMissingKeyFileExitsOneNamingIt(@TempDir Path dir) {
+        Path missing = dir.resolve("nope.pem");
+        CommandRun run = CommandRun.start("echo", "--port", "0", "--tls", "--cert", missing.toString(), "--key", missing.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.stderr()).isEqualTo("weft echo: cannot read " + missing + ": no such file" + System.lineSeparator());
+        assertThat(run.stdout()).isEmpty();
     }
 
     @Test

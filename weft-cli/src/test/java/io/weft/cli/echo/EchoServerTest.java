@@ -8,6 +8,8 @@ import io.weft.cli.serve.StartException;
 import io.weft.cli.testing.OpenFds;
 import io.weft.loop.LoopConfig;
 import io.weft.loop.PollerKind;
+import io.weft.net.SelfSignedCertificate;
+import io.weft.net.ServerOptions;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -22,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -139,6 +142,24 @@ class EchoServerTest {
             assertThat(Arrays.mismatch(received, sent)).as("first differing byte").isEqualTo(-1);
         }
         assertThat(server.stop().bytes()).isEqualTo(sent.length);
+    }
+
+    @Test
+    void tlsEchoesAMebibyteByteExact() throws Exception {
+        SelfSignedCertificate cert = SelfSignedCertificate.create("127.0.0.1");
+        start(ServeOptions.builder(0).server(ServerOptions.builder().tls(cert.serverOptions()).build()));
+        byte[] sent = new byte[1 << 20];
+        new Random(3).nextBytes(sent);
+        try (SSLSocket s = (SSLSocket) cert.clientContext().getSocketFactory()
+                .createSocket(server.address().getAddress(), server.address().getPort())) {
+            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> writeAll(s, sent, 16 * 1024), EchoServerTest::thread);
+
+            byte[] received = s.getInputStream().readNBytes(sent.length);
+
+            writer.join();
+            assertThat(Arrays.mismatch(received, sent)).as("first differing byte").isEqualTo(-1);
+        }
+        assertThat(server.stop().bytes()).as("plaintext bytes echoed").isEqualTo(sent.length);
     }
 
     @Test
