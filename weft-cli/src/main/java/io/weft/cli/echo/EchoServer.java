@@ -3,10 +3,14 @@ package io.weft.cli.echo;
 import io.weft.cli.serve.LoopServer;
 import io.weft.cli.serve.ServeOptions;
 import io.weft.cli.serve.StartException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnknownHostException;
 
 /**
- * An echo server on a loop of its own: {@link #start} returns once it listens, {@link #stop}
+ * An echo server on a loop of its own, in callback style ({@link EchoProtocol}) or with green
+ * threads ({@link GreenEcho}), as {@link ServeOptions#style()} says: {@link #start} returns once it listens, {@link #stop}
  * once it has shut down gracefully (stopped accepting, flushed and closed every connection,
  * cutting those still open at the shutdown deadline). What {@code weft echo} runs, and what the
  * tests start and stop without signals.
@@ -18,6 +22,7 @@ public final class EchoServer implements AutoCloseable {
     private final LoopServer server;
     private final EchoStats stats = new EchoStats(); // loop thread only
     private Summary summary; // guarded by this
+    private GreenEcho green; // fibers only; set and used on the loop thread
 
     /**
      * What a stopped server did.
@@ -38,7 +43,25 @@ public final class EchoServer implements AutoCloseable {
     }
 
     private EchoServer(ServeOptions options) throws StartException {
-        this.server = LoopServer.start(options, loop -> () -> new EchoProtocol(stats));
+        this.server = switch (options.style()) {
+            case CALLBACKS -> LoopServer.start(options, loop -> () -> new EchoProtocol(stats));
+            case FIBERS -> {
+                SocketAddress address = resolve(options);
+                yield LoopServer.listen(options, loop -> {
+                    green = new GreenEcho(loop, stats);
+                    return green.listen(address, options.server());
+                });
+            }
+        };
+    }
+
+    /** A green server socket listens on one address: the host's first. Resolved here, off the loop. */
+    private static SocketAddress resolve(ServeOptions options) throws StartException {
+        try {
+            return new InetSocketAddress(InetAddress.getByName(options.host()), options.port());
+        } catch (UnknownHostException e) {
+            throw new StartException("cannot listen on '" + options.host() + "': no such host", e);
+        }
     }
 
     /** Starts listening as {@code options} say; returns once listening. */
@@ -74,7 +97,11 @@ public final class EchoServer implements AutoCloseable {
     /** Shuts down gracefully, ends the loop, and says what the server did. Idempotent. */
     public synchronized Summary stop() {
         if (summary == null) {
-            LoopServer.Shutdown s = server.shutdown(() -> { });
+            LoopServer.Shutdown s = server.shutdown(() -> {
+                if (green != null) {
+                    green.stopAccepting();
+                }
+            });
             EchoStats.Snapshot last = server.onLoop(stats::snapshot);
             server.close();
             summary = new Summary(last.connections(), last.bytes(), last.readPauses(), s.cut());

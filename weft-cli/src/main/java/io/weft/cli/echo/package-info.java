@@ -1,6 +1,7 @@
 /**
- * {@code weft echo}: a TCP (optionally TLS) echo server written in callback style, the smallest
- * complete use of Weft's transports and protocols, flow control included.
+ * {@code weft echo}: a TCP (optionally TLS) echo server, the smallest complete use of Weft's
+ * transports and protocols, flow control included, written twice: in callback style
+ * ({@link io.weft.cli.echo.EchoProtocol}) and with green threads ({@link io.weft.cli.echo.GreenEcho}).
  * {@link io.weft.cli.echo.EchoServer} is the server with a start/stop API;
  * {@link io.weft.cli.echo.EchoCommand} only parses flags.
  */

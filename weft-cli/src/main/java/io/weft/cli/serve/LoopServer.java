@@ -1,5 +1,6 @@
 package io.weft.cli.serve;
 
+import io.weft.future.Promise;
 import io.weft.loop.EventLoop;
 import io.weft.loop.TimerHandle;
 import io.weft.net.Net;
@@ -49,6 +50,16 @@ public final class LoopServer implements AutoCloseable {
         Supplier<? extends Protocol> onLoop(EventLoop loop) throws StartException;
     }
 
+    /**
+     * Runs on the loop thread and starts listening however it likes (a green thread with a
+     * {@link io.weft.green.GreenServerSocket}, say): the promise completes with the server once
+     * it listens.
+     */
+    @FunctionalInterface
+    public interface Listen {
+        Promise<? extends Server> onLoop(EventLoop loop) throws Exception;
+    }
+
     private LoopServer(EventLoop loop, Server server, ServeOptions options) {
         this.loop = loop;
         this.server = server;
@@ -63,6 +74,16 @@ public final class LoopServer implements AutoCloseable {
      *                        taken, or {@code setUp} refused
      */
     public static LoopServer start(ServeOptions options, SetUp setUp) throws StartException {
+        return listen(options, loop -> Net.createServer(loop, setUp.onLoop(loop), options.host(), options.port(), options.server()));
+    }
+
+    /**
+     * Starts a loop on its own thread and runs {@code listen} there. Returns once listening; on
+     * failure nothing is left running.
+     *
+     * @throws StartException as {@link #start}
+     */
+    public static LoopServer listen(ServeOptions options, Listen listen) throws StartException {
         EventLoop loop;
         try {
             loop = EventLoop.start(options.loop());
@@ -74,9 +95,7 @@ public final class LoopServer implements AutoCloseable {
         CompletableFuture<Server> listening = new CompletableFuture<>();
         loop.execute(() -> {
             try {
-                Supplier<? extends Protocol> factory = setUp.onLoop(loop);
-                Net.createServer(loop, factory, options.host(), options.port(), options.server())
-                        .whenComplete((s, e) -> {
+                listen.onLoop(loop).whenComplete((s, e) -> {
                             if (e == null) {
                                 listening.complete(s);
                             } else {

@@ -26,12 +26,17 @@ public final class ServeFlags {
             description = "On SIGINT/SIGTERM, connections still flushing after this long are cut (default: ${DEFAULT-VALUE}).")
     Duration shutdownDeadline;
 
+    @Option(names = "--style", defaultValue = "callbacks", paramLabel = "callbacks|fibers", converter = Style.Converter.class,
+            description = "Per-connection code in callbacks (protocols) or fibers (a green thread per connection, blocking-style I/O on the loop) (default: ${DEFAULT-VALUE}).")
+    Style style;
+
     /** The options these flags describe, listening on {@code port}; the loop thread is named {@code weft-NAME}. */
     public ServeOptions.Builder options(String name, int port) {
         return ServeOptions.builder(port)
                 .host(host)
                 .loop(LoopConfig.builder().poller(poller).threadName("weft-" + name).build())
-                .shutdownDeadline(shutdownDeadline);
+                .shutdownDeadline(shutdownDeadline)
+                .style(style);
     }
 
     public String host() {
@@ -40,6 +45,10 @@ public final class ServeFlags {
 
     public PollerKind poller() {
         return poller;
+    }
+
+    public Style style() {
+        return style;
     }
 
     public Duration shutdownDeadline() {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** {@code weft echo} run in-process through {@link io.weft.cli.Main}, as the launcher runs it. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -37,9 +37,9 @@ class EchoCommandTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"nio", "poll"})
-    void printsWhereItListensEchoesAndPrintsASummaryWhenStopped(String poller) throws Exception {
-        CommandRun run = CommandRun.start("echo", "--port", "0", "--poller", poller);
+    @CsvSource({"nio,callbacks", "poll,callbacks", "nio,fibers", "poll,fibers"})
+    void printsWhereItListensEchoesAndPrintsASummaryWhenStopped(String poller, String style) throws Exception {
+        CommandRun run = CommandRun.start("echo", "--port", "0", "--poller", poller, "--style", style);
         Matcher listening = run.awaitLine(LISTENING);
         int port = Integer.parseInt(listening.group(1));
         assertThat(port).isPositive();

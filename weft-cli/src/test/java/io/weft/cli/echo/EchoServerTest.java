@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.weft.cli.serve.ServeOptions;
 import io.weft.cli.serve.StartException;
+import io.weft.cli.serve.Style;
 import io.weft.cli.testing.OpenFds;
 import io.weft.loop.LoopConfig;
 import io.weft.loop.PollerKind;
@@ -36,10 +37,11 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The echo server over real loopback sockets, on each poller: what comes back is exactly what
  * went in, for one client, a thousand at once and 8 MiB in one connection; a client that does
  * not read is held back by flow control rather than buffered for; shutdown flushes and then
- * cuts. No descriptor outlives a test.
+ * cuts. No descriptor outlives a test. Run once per {@link Style}: {@link EchoServerCallbacksTest}
+ * and {@link EchoServerFibersTest} are the same tests against the two ways of writing the server.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class EchoServerTest {
+abstract class EchoServerTest {
     private static final int HIGH_WATER = 64 * 1024;
     /** The loop's shared read buffer: the most one read can add before reading pauses. */
     private static final int ONE_READ = 64 * 1024;
@@ -64,8 +66,11 @@ class EchoServerTest {
         return start(ServeOptions.builder(0).loop(LoopConfig.builder().poller(poller).threadName("weft-echo-test").build()));
     }
 
+    /** The style every test here runs its server in. */
+    abstract Style style();
+
     private EchoServer start(ServeOptions.Builder options) throws StartException {
-        server = EchoServer.start(options.build());
+        server = EchoServer.start(options.style(style()).build());
         return server;
     }
 
@@ -221,7 +226,7 @@ class EchoServerTest {
         int port = server.address().getPort();
 
         LoopConfig named = LoopConfig.builder().threadName("weft-echo-second").build();
-        assertThatThrownBy(() -> EchoServer.start(ServeOptions.builder(port).loop(named).build()))
+        assertThatThrownBy(() -> EchoServer.start(ServeOptions.builder(port).loop(named).style(style()).build()))
                 .isInstanceOf(StartException.class)
                 .hasMessageContaining("cannot listen on")
                 .hasMessageContaining(String.valueOf(port))
