@@ -18,6 +18,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import io.weft.cli.serve.Style;
 import picocli.CommandLine.Spec;
 
 /**
@@ -66,7 +67,11 @@ public final class ChatCommand implements Callable<Integer>, ServerCommand {
         ChatServer server;
         try {
             ServerOptions options = ServerOptions.builder().maxBufferedBytes(maxBuffered, OverflowPolicy.DROP_LARGEST).build();
-            server = ChatServer.start(serve.options("chat", port).server(options).build(), chat);
+            // One room on one loop in callback style, until chat spreads over loops (issue 6) and gets its green-thread front-end (issue 5).
+            if (serve.style() != Style.CALLBACKS) {
+                throw new ParameterException(spec.commandLine(), "weft chat has no --style fibers yet");
+            }
+            server = ChatServer.start(serve.options("chat", port).server(options).loops(1).build(), chat);
         } catch (StartException e) {
             spec.commandLine().getErr().println("weft chat: " + e.getMessage());
             spec.commandLine().getErr().flush();

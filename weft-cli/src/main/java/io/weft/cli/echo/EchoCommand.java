@@ -7,6 +7,7 @@ import io.weft.cli.serve.ServeFlags;
 import io.weft.cli.serve.ServerCommand;
 import io.weft.cli.serve.ServeOptions;
 import io.weft.cli.serve.StartException;
+import io.weft.cli.serve.Style;
 import io.weft.cli.serve.TlsSupport;
 import io.weft.net.ServerOptions;
 import java.io.PrintWriter;
@@ -72,6 +73,9 @@ public final class EchoCommand implements Callable<Integer>, ServerCommand {
                 tlsNote = ", TLS with " + made.description();
             }
             ServeOptions serveOptions = serve.options("echo", port).server(options.build()).build();
+            if (serveOptions.style() == Style.FIBERS && serveOptions.loops() > 1) {
+                throw new ParameterException(spec.commandLine(), "--style fibers serves on one loop for now: add --loops 1");
+            }
             server = EchoServer.start(serveOptions);
         } catch (StartException e) {
             spec.commandLine().getErr().println("weft echo: " + e.getMessage());
@@ -82,13 +86,20 @@ public final class EchoCommand implements Callable<Integer>, ServerCommand {
                 + serve.poller().name().toLowerCase(Locale.ROOT) + tlsNote + ")");
         out.flush();
         foreground.run(serve.shutdownDeadline(), () -> {
-            out.println(server.stop().describe());
+            EchoServer.Summary summary = server.stop();
+            out.println(summary.describe());
+            summary.describePerLoop().ifPresent(out::println);
             out.flush();
         });
         return 0;
     }
 
     private void checkFlags() {
+        try {
+            serve.loops();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
         if (port < 0 || port > 65535) {
             throw new ParameterException(spec.commandLine(), "--port must be 0 to 65535, not " + port);
         }

@@ -3,10 +3,16 @@ package io.weft.cli.echo;
 import io.weft.cli.serve.LoopServer;
 import io.weft.cli.serve.ServeOptions;
 import io.weft.cli.serve.StartException;
+import io.weft.loop.EventLoop;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /**
  * An echo server on a loop of its own, in callback style ({@link EchoProtocol}) or with green
@@ -20,7 +26,8 @@ import java.net.UnknownHostException;
  */
 public final class EchoServer implements AutoCloseable {
     private final LoopServer server;
-    private final EchoStats stats = new EchoStats(); // loop thread only
+    /** One set per loop, each touched only on its loop's thread. */
+    private final Map<EventLoop, EchoStats> stats = new ConcurrentHashMap<>();
     private Summary summary; // guarded by this
     private GreenEcho green; // fibers only; set and used on the loop thread
 
@@ -31,8 +38,17 @@ public final class EchoServer implements AutoCloseable {
      * @param bytes       bytes echoed
      * @param readPauses  how often reading was paused for a slow reader
      * @param cut         connections still open at the shutdown deadline, closed without flushing
+     * @param perLoop     connections accepted by each loop, in loop order; empty with one loop
      */
-    public record Summary(long connections, long bytes, long readPauses, int cut) {
+    public record Summary(long connections, long bytes, long readPauses, int cut, List<Long> perLoop) {
+
+        /** The per-loop line, {@code per loop: 512, 488 connections}, or empty with one loop. */
+        public Optional<String> describePerLoop() {
+            if (perLoop.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of("per loop: " + perLoop.stream().map(String::valueOf).collect(Collectors.joining(", ")) + " connections");
+        }
 
         /** One line for the terminal. */
         public String describe() {
@@ -44,15 +60,49 @@ public final class EchoServer implements AutoCloseable {
 
     private EchoServer(ServeOptions options) throws StartException {
         this.server = switch (options.style()) {
-            case CALLBACKS -> LoopServer.start(options, loop -> () -> new EchoProtocol(stats));
+            case CALLBACKS -> LoopServer.start(options, loop -> {
+                EchoStats mine = statsOf(loop);
+                return () -> new EchoProtocol(mine);
+            });
             case FIBERS -> {
                 SocketAddress address = resolve(options);
                 yield LoopServer.listen(options, loop -> {
-                    green = new GreenEcho(loop, stats);
+                    green = new GreenEcho(loop, statsOf(loop));
                     return green.listen(address, options.server());
                 });
             }
         };
+    }
+
+    private EchoStats statsOf(EventLoop loop) {
+        return stats.computeIfAbsent(loop, l -> new EchoStats());
+    }
+
+    /** The counters of every loop added up, each read on its own loop. */
+    private EchoStats.Snapshot total() {
+        long connections = 0;
+        long bytes = 0;
+        long pauses = 0;
+        for (EchoStats.Snapshot s : server.onEachLoop(() -> statsOf(currentLoop()).snapshot())) {
+            connections += s.connections();
+            bytes += s.bytes();
+            pauses += s.readPauses();
+        }
+        return new EchoStats.Snapshot(connections, bytes, pauses);
+    }
+
+    private EventLoop currentLoop() {
+        for (EventLoop l : server.loops()) {
+            if (l.inLoop()) {
+                return l;
+            }
+        }
+        throw new WrongThreadException("not on one of " + server.loops());
+    }
+
+    /** Connections accepted per loop, in loop order; empty when serving on one loop. */
+    public List<Long> acceptedPerLoop() {
+        return server.acceptedPerLoop();
     }
 
     /** A green server socket listens on one address: the host's first. Resolved here, off the loop. */
@@ -86,7 +136,7 @@ public final class EchoServer implements AutoCloseable {
 
     /** The counters so far, read on the loop. */
     public EchoStats.Snapshot stats() {
-        return server.onLoop(stats::snapshot);
+        return total();
     }
 
     /** Bytes buffered for output across all connections now, read on the loop. */
@@ -102,9 +152,10 @@ public final class EchoServer implements AutoCloseable {
                     green.stopAccepting();
                 }
             });
-            EchoStats.Snapshot last = server.onLoop(stats::snapshot);
+            EchoStats.Snapshot last = total();
+            List<Long> perLoop = server.acceptedPerLoop();
             server.close();
-            summary = new Summary(last.connections(), last.bytes(), last.readPauses(), s.cut());
+            summary = new Summary(last.connections(), last.bytes(), last.readPauses(), s.cut(), perLoop);
         }
         return summary;
     }

@@ -2,11 +2,14 @@ package io.weft.cli.serve;
 
 import io.weft.future.Promise;
 import io.weft.loop.EventLoop;
+import io.weft.loop.LoopGroup;
+import io.weft.net.GroupServer;
 import io.weft.loop.TimerHandle;
 import io.weft.net.Net;
 import io.weft.net.Protocol;
 import io.weft.net.Server;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnknownHostException;
@@ -21,7 +24,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
- * A {@link Server} on an event loop with a thread of its own, behind a blocking start/stop API
+ * A {@link Server} on an event loop with a thread of its own (or on a {@link LoopGroup} of
+ * {@link ServeOptions#loops()} loops, each listening with SO_REUSEPORT), behind a blocking start/stop API
  * for commands and tests: {@link #start} returns once the server listens, {@link #shutdown}
  * once its connections are gone, {@link #close} once the loop thread has ended.
  *
@@ -35,7 +39,9 @@ public final class LoopServer implements AutoCloseable {
     /** How long past the shutdown deadline a stop waits for the loop before giving up. */
     private static final Duration STOP_SLACK = Duration.ofSeconds(5);
 
-    private final EventLoop loop;
+    private final EventLoop loop; // the first of loops
+    private final List<EventLoop> loops;
+    private final LoopGroup group; // null when serving on one loop
     private final Server server;
     private final ServeOptions options;
     private Shutdown shutdown; // guarded by this
@@ -61,7 +67,13 @@ public final class LoopServer implements AutoCloseable {
     }
 
     private LoopServer(EventLoop loop, Server server, ServeOptions options) {
-        this.loop = loop;
+        this(List.of(loop), null, server, options);
+    }
+
+    private LoopServer(List<EventLoop> loops, LoopGroup group, Server server, ServeOptions options) {
+        this.loop = loops.getFirst();
+        this.loops = loops;
+        this.group = group;
         this.server = server;
         this.options = options;
     }
@@ -74,6 +86,9 @@ public final class LoopServer implements AutoCloseable {
      *                        taken, or {@code setUp} refused
      */
     public static LoopServer start(ServeOptions options, SetUp setUp) throws StartException {
+        if (options.loops() > 1) {
+            return startGroup(options, setUp);
+        }
         return listen(options, loop -> Net.createServer(loop, setUp.onLoop(loop), options.host(), options.port(), options.server()));
     }
 
@@ -119,6 +134,46 @@ public final class LoopServer implements AutoCloseable {
             loop.close();
             Thread.currentThread().interrupt();
             throw new StartException("interrupted while starting", e);
+        }
+    }
+
+    /**
+     * {@code options.loops()} loops, each listening on its own SO_REUSEPORT socket, {@code setUp}
+     * run once on each: a connection gets the protocol of the loop it lands on, and stays there.
+     */
+    private static LoopServer startGroup(ServeOptions options, SetUp setUp) throws StartException {
+        InetSocketAddress address;
+        try {
+            address = new InetSocketAddress(InetAddress.getByName(options.host()), options.port());
+        } catch (UnknownHostException e) {
+            throw asStartException(options, e);
+        }
+        LoopGroup group;
+        try {
+            group = LoopGroup.start(options.loops(), options.loop());
+        } catch (RuntimeException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new StartException("cannot start " + options.loops() + " event loops with the "
+                    + options.loop().poller().name().toLowerCase() + " poller: " + cause.getMessage(), e);
+        }
+        List<EventLoop> loops = group.loops();
+        try {
+            List<Supplier<? extends Protocol>> factories = new ArrayList<>();
+            for (EventLoop l : loops) {
+                factories.add(onLoop(l, () -> setUp.onLoop(l)));
+            }
+            Supplier<Protocol> factory = () -> {
+                for (int i = 0; i < loops.size(); i++) {
+                    if (loops.get(i).inLoop()) {
+                        return factories.get(i).get();
+                    }
+                }
+                throw new WrongThreadException("a protocol is asked for outside the group's loops");
+            };
+            return new LoopServer(loops, group, Net.createServer(group, factory, address, options.server()), options);
+        } catch (IOException | RuntimeException e) {
+            group.close();
+            throw asStartException(options, e instanceof IllegalStateException && e.getCause() != null ? e.getCause() : e);
         }
     }
 
@@ -176,8 +231,37 @@ public final class LoopServer implements AutoCloseable {
         return onLoop(server::bufferedBytes);
     }
 
-    /** Runs {@code task} on the loop thread and returns its result, waiting for it. */
+    /** Runs {@code task} on the (first) loop thread and returns its result, waiting for it. */
     public <T> T onLoop(Callable<T> task) {
+        return onLoop(loop, task);
+    }
+
+    /** Runs {@code task} on every loop, one after the other, and returns their results in loop order. */
+    public <T> List<T> onEachLoop(Callable<T> task) {
+        List<T> out = new ArrayList<>();
+        for (EventLoop l : loops) {
+            out.add(onLoop(l, task));
+        }
+        return out;
+    }
+
+    /** The loops serving, in a fixed order (one unless {@link ServeOptions#loops()} says more). */
+    public List<EventLoop> loops() {
+        return loops;
+    }
+
+    /**
+     * Connections accepted per loop so far, in loop order: a single number with one loop.
+     * For the summary's "per loop" line.
+     */
+    public List<Long> acceptedPerLoop() {
+        if (server instanceof GroupServer g) {
+            return g.acceptedTotals();
+        }
+        return List.of();
+    }
+
+    private static <T> T onLoop(EventLoop loop, Callable<T> task) {
         CompletableFuture<T> result = new CompletableFuture<>();
         loop.execute(() -> {
             try {
@@ -199,7 +283,7 @@ public final class LoopServer implements AutoCloseable {
     }
 
     /**
-     * Graceful shutdown: runs {@code lastWords} on the loop (a goodbye to clients, say), stops
+     * Graceful shutdown: runs {@code lastWords} on every loop (a goodbye to clients, say), stops
      * accepting, closes every connection after flushing it, and cuts those still open at the
      * shutdown deadline. Returns when no connection is left, or a few seconds past the deadline
      * if the loop is stuck. The loop keeps running; {@link #close()} ends it. Later calls return
@@ -211,6 +295,16 @@ public final class LoopServer implements AutoCloseable {
         }
         Duration deadline = options.shutdownDeadline();
         CompletableFuture<Shutdown> done = new CompletableFuture<>();
+        for (EventLoop other : loops.subList(1, loops.size())) {
+            // Before the shutdown below reaches that loop: execute is FIFO per loop.
+            other.execute(() -> {
+                try {
+                    lastWords.run();
+                } catch (RuntimeException e) {
+                    other.reportException("last words before shutting down " + server, e);
+                }
+            });
+        }
         loop.execute(() -> {
             try {
                 lastWords.run();
@@ -244,6 +338,10 @@ public final class LoopServer implements AutoCloseable {
     @Override
     public void close() {
         shutdown(() -> { });
-        loop.close();
+        if (group != null) {
+            group.close();
+        } else {
+            loop.close();
+        }
     }
 }

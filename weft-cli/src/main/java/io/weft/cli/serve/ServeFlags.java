@@ -30,13 +30,30 @@ public final class ServeFlags {
             description = "Per-connection code in callbacks (protocols) or fibers (a green thread per connection, blocking-style I/O on the loop) (default: ${DEFAULT-VALUE}).")
     Style style;
 
+    @Option(names = "--loops", paramLabel = "N",
+            description = "Event loops to serve on, one thread each, every one listening on the port with SO_REUSEPORT"
+                    + " (default: every core; 1 with --style fibers).")
+    Integer loops;
+
     /** The options these flags describe, listening on {@code port}; the loop thread is named {@code weft-NAME}. */
     public ServeOptions.Builder options(String name, int port) {
         return ServeOptions.builder(port)
                 .host(host)
                 .loop(LoopConfig.builder().poller(poller).threadName("weft-" + name).build())
                 .shutdownDeadline(shutdownDeadline)
-                .style(style);
+                .style(style)
+                .loops(loops());
+    }
+
+    /** {@code --loops}, or its default: every core for callbacks, one loop for fibers. */
+    public int loops() {
+        if (loops != null) {
+            if (loops < 1) {
+                throw new IllegalArgumentException("--loops must be at least 1, not " + loops);
+            }
+            return loops;
+        }
+        return style == Style.FIBERS ? 1 : Runtime.getRuntime().availableProcessors();
     }
 
     public String host() {

@@ -58,6 +58,22 @@ class EchoCommandTest {
     }
 
     @Test
+    void onTwoLoopsItPrintsEachLoopsConnectionsWhenStopped() throws Exception {
+        CommandRun run = CommandRun.start("echo", "--port", "0", "--loops", "2");
+        int port = Integer.parseInt(run.awaitLine(LISTENING).group(1));
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.getOutputStream().write("ping".getBytes());
+            s.shutdownOutput();
+            assertThat(new String(s.getInputStream().readAllBytes())).isEqualTo("ping");
+        }
+        run.stop();
+
+        assertThat(run.exitCode()).isZero();
+        run.awaitLine("weft echo stopped: 1 connection served, 4 bytes echoed, reading paused 0 times for slow readers");
+        run.awaitLine("per loop: (1, 0|0, 1) connections");
+    }
+
+    @Test
     void tlsWithASelfSignedCertificateSaysWhatItServes() {
         CommandRun run = CommandRun.start("echo", "--port", "0", "--tls");
 
