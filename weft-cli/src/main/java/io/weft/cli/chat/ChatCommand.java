@@ -18,7 +18,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import io.weft.cli.serve.Style;
 import picocli.CommandLine.Spec;
 
 /**
@@ -67,10 +66,7 @@ public final class ChatCommand implements Callable<Integer>, ServerCommand {
         ChatServer server;
         try {
             ServerOptions options = ServerOptions.builder().maxBufferedBytes(maxBuffered, OverflowPolicy.DROP_LARGEST).build();
-            // One room on one loop in callback style, until chat spreads over loops (issue 6) and gets its green-thread front-end (issue 5).
-            if (serve.style() != Style.CALLBACKS) {
-                throw new ParameterException(spec.commandLine(), "weft chat has no --style fibers yet");
-            }
+            // One room on one loop, until the room is split per loop (issue 6).
             server = ChatServer.start(serve.options("chat", port).server(options).loops(1).build(), chat);
         } catch (StartException e) {
             spec.commandLine().getErr().println("weft chat: " + e.getMessage());

@@ -10,7 +10,8 @@ import java.time.Duration;
 import java.util.Locale;
 
 /**
- * One client of the chat: the protocol of its connection. It cuts what the client sends into
+ * One client of the chat: the protocol of its connection (in callback style; with green threads,
+ * {@link GreenChat} reads the lines and hands them to the same methods). It cuts what the client sends into
  * lines, reads commands, and hands everything else to the {@link ChatRoom}; the room writes to
  * it through {@link #deliver}. Loop thread only.
  *
@@ -57,7 +58,7 @@ final class ChatMember implements Protocol, LineSplitter.Sink {
 
     @Override
     public void dataReceived(ByteBuffer data) {
-        lastHeard = loop.time();
+        heard();
         lines.feed(data, this, () -> !inRoom); // after /quit the rest is not for anyone
     }
 
@@ -79,6 +80,11 @@ final class ChatMember implements Protocol, LineSplitter.Sink {
             abortTimer.cancel();
         }
         room.leave(this, ChatRoom.why(cause));
+    }
+
+    /** The client was just heard from: the idle clock starts again. */
+    void heard() {
+        lastHeard = loop.time();
     }
 
     // ---- lines ----

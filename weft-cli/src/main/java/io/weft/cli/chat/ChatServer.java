@@ -4,11 +4,15 @@ import io.weft.cli.serve.LoopServer;
 import io.weft.cli.serve.ServeOptions;
 import io.weft.cli.serve.StartException;
 import io.weft.net.ServerOptions;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnknownHostException;
 import java.util.List;
 
 /**
- * A chat server on a loop of its own: {@link #start} returns once it listens, {@link #stop}
+ * A chat server on a loop of its own, its connections served by protocols ({@link ChatMember})
+ * or by green threads ({@link GreenChat}) as {@link ServeOptions#style()} says: {@link #start} returns once it listens, {@link #stop}
  * once it has told everyone it is shutting down and closed every connection gracefully. What
  * {@code weft chat} runs, and what the tests start and stop without signals.
  *
@@ -22,6 +26,7 @@ public final class ChatServer implements AutoCloseable {
     private final LoopServer server;
     private final ChatRoom room;
     private Summary summary; // guarded by this
+    private GreenChat green; // fibers only; set and used on the loop thread
 
     /**
      * What a stopped server did.
@@ -42,7 +47,26 @@ public final class ChatServer implements AutoCloseable {
 
     private ChatServer(ServeOptions serve, ChatOptions chat) throws StartException {
         this.room = new ChatRoom(chat);
-        this.server = LoopServer.start(withBackstop(serve, chat), loop -> room::newMember);
+        ServeOptions options = withBackstop(serve, chat);
+        this.server = switch (options.style()) {
+            case CALLBACKS -> LoopServer.start(options, loop -> room::newMember);
+            case FIBERS -> {
+                SocketAddress address = resolve(options);
+                yield LoopServer.listen(options, loop -> {
+                    green = new GreenChat(loop, room);
+                    return green.listen(address, options.server());
+                });
+            }
+        };
+    }
+
+    /** A green server socket listens on one address: the host's first. Resolved here, off the loop. */
+    private static SocketAddress resolve(ServeOptions options) throws StartException {
+        try {
+            return new InetSocketAddress(InetAddress.getByName(options.host()), options.port());
+        } catch (UnknownHostException e) {
+            throw new StartException("cannot listen on '" + options.host() + "': no such host", e);
+        }
     }
 
     /** Starts listening as the options say; returns once listening. */
@@ -88,7 +112,12 @@ public final class ChatServer implements AutoCloseable {
     /** Says goodbye, shuts down gracefully, ends the loop, and says what the server did. Idempotent. */
     public synchronized Summary stop() {
         if (summary == null) {
-            LoopServer.Shutdown s = server.shutdown(room::shutdown);
+            LoopServer.Shutdown s = server.shutdown(() -> {
+                if (green != null) {
+                    green.stopAccepting();
+                }
+                room.shutdown();
+            });
             ChatStats last = server.onLoop(room::stats);
             server.close();
             summary = new Summary(last, s.cut());

@@ -3,6 +3,7 @@ package io.weft.cli.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.weft.cli.serve.ServeOptions;
+import io.weft.cli.serve.Style;
 import io.weft.cli.testing.LineClient;
 import io.weft.cli.testing.ManualClock;
 import io.weft.cli.testing.OpenFds;
@@ -27,10 +28,14 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The chat server with real clients on loopback, as {@code nc} users would see it. The server's
- * loop runs on a manual clock, so idle timeouts are tested by moving time, not by waiting.
+ * loop runs on a manual clock, so idle timeouts are tested by moving time, not by waiting. Run
+ * once per {@link Style}: {@link ChatServerCallbacksTest} and {@link ChatServerFibersTest}.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class ChatServerTest {
+abstract class ChatServerTest {
+    /** The style every test here runs its server in. */
+    abstract Style style();
+
     private final ManualClock clock = new ManualClock();
     private final List<LineClient> clients = new ArrayList<>();
     private final Map<LineClient, String> names = new HashMap<>();
@@ -57,7 +62,7 @@ class ChatServerTest {
 
     private void start(ChatOptions options) throws Exception {
         LoopConfig loop = LoopConfig.builder().clock(clock).threadName("weft-chat-test").build();
-        server = ChatServer.start(ServeOptions.builder(0).loop(loop).build(), options);
+        server = ChatServer.start(ServeOptions.builder(0).loop(loop).style(style()).build(), options);
     }
 
     private void start() throws Exception {
