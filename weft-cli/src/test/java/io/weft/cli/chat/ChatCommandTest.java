@@ -10,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 
 /** {@code weft chat} run in-process through {@link io.weft.cli.Main}, as the launcher runs it. */
@@ -27,10 +29,11 @@ class ChatCommandTest {
         OpenFds.assertNoneLeaked(fdsBefore);
     }
 
-    @Test
-    void printsWhereItListensChatsWithItsFlagsAndPrintsASummaryWhenStopped() {
+    @ParameterizedTest
+    @ValueSource(strings = {"callbacks", "fibers"})
+    void printsWhereItListensChatsWithItsFlagsAndPrintsASummaryWhenStopped(String style) {
         CommandRun run = CommandRun.start("chat", "--port", "0", "--max-line", "16", "--max-pending", "64KiB",
-                "--idle-timeout", "30s");
+                "--idle-timeout", "30s", "--style", style);
         int port = Integer.parseInt(run.awaitLine("weft chat listening on 127\\.0\\.0\\.1:(\\d+) \\(poller nio\\)").group(1));
 
         try (LineClient a = LineClient.connect(new InetSocketAddress("127.0.0.1", port));
