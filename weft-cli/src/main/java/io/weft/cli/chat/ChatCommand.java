@@ -5,8 +5,10 @@ import io.weft.cli.serve.ByteSize;
 import io.weft.cli.serve.Durations;
 import io.weft.cli.serve.Foreground;
 import io.weft.cli.serve.ServeFlags;
+import io.weft.cli.serve.ServeOptions;
 import io.weft.cli.serve.ServerCommand;
 import io.weft.cli.serve.StartException;
+import io.weft.cli.serve.Style;
 import io.weft.net.OverflowPolicy;
 import io.weft.net.ServerOptions;
 import java.io.PrintWriter;
@@ -66,8 +68,11 @@ public final class ChatCommand implements Callable<Integer>, ServerCommand {
         ChatServer server;
         try {
             ServerOptions options = ServerOptions.builder().maxBufferedBytes(maxBuffered, OverflowPolicy.DROP_LARGEST).build();
-            // One room on one loop, until the room is split per loop (issue 6).
-            server = ChatServer.start(serve.options("chat", port).server(options).loops(1).build(), chat);
+            ServeOptions serveOptions = serve.options("chat", port).server(options).build();
+            if (serveOptions.style() == Style.FIBERS && serveOptions.loops() > 1) {
+                throw new ParameterException(spec.commandLine(), "--style fibers serves on one loop for now: add --loops 1");
+            }
+            server = ChatServer.start(serveOptions, chat);
         } catch (StartException e) {
             spec.commandLine().getErr().println("weft chat: " + e.getMessage());
             spec.commandLine().getErr().flush();
@@ -77,13 +82,20 @@ public final class ChatCommand implements Callable<Integer>, ServerCommand {
                 + serve.poller().name().toLowerCase(Locale.ROOT) + ")");
         out.flush();
         foreground.run(serve.shutdownDeadline(), () -> {
-            out.println(server.stop().describe());
+            ChatServer.Summary summary = server.stop();
+            out.println(summary.describe());
+            summary.describePerLoop().ifPresent(out::println);
             out.flush();
         });
         return 0;
     }
 
     private ChatOptions chatOptions() {
+        try {
+            serve.loops();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
         if (port < 0 || port > 65535) {
             throw new ParameterException(spec.commandLine(), "--port must be 0 to 65535, not " + port);
         }

@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * The chat's state: who is in the room, under which name, and what each line becomes. Loop
- * thread only, so no locks: every client's connection lives on the same loop.
+ * thread only, so no locks: every client's connection in this share lives on the same loop.
+ * With several loops, each has its share of the room and they talk as {@link RoomShares} says.
  *
  * <h2>Slow clients</h2>
  * Writing to a client never blocks; what its socket does not take waits in its transport's
@@ -28,17 +29,18 @@ final class ChatRoom {
     static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
 
     private final ChatOptions options;
-    /** Members by {@link Nick#key}, in joining order. */
+    private final RoomShares shares;
+    /** This share's members by {@link Nick#key}, in joining order. */
     private final Map<String, ChatMember> members = new LinkedHashMap<>();
-    private int nextGuest = 1;
     private boolean closing;
     private long connections;
     private long lines;
     private long slowDropped;
     private long idleDropped;
 
-    ChatRoom(ChatOptions options) {
+    ChatRoom(ChatOptions options, RoomShares shares) {
         this.options = options;
+        this.shares = shares;
     }
 
     /** The protocol for a new connection. */
@@ -58,11 +60,9 @@ final class ChatRoom {
         return new ChatStats(connections, members.size(), lines, slowDropped, idleDropped);
     }
 
+    /** Everyone in the room, on every loop, sorted. */
     List<String> names() {
-        List<String> names = new ArrayList<>();
-        for (ChatMember m : members.values()) {
-            names.add(m.name);
-        }
+        List<String> names = new ArrayList<>(shares.names.values());
         names.sort(String.CASE_INSENSITIVE_ORDER);
         return names;
     }
@@ -75,10 +75,7 @@ final class ChatRoom {
             m.abort();
             return;
         }
-        String name;
-        do {
-            name = "guest-" + nextGuest++;
-        } while (members.containsKey(Nick.key(name)));
+        String name = shares.claimGuestName();
         m.name = name;
         m.inRoom = true;
         members.put(Nick.key(name), m);
@@ -97,15 +94,19 @@ final class ChatRoom {
             reply(m, ChatText.badName(wanted));
             return;
         }
-        ChatMember holder = members.get(Nick.key(wanted));
-        if (holder != null && holder != m) {
-            reply(m, ChatText.nameTaken(wanted));
-            return;
-        }
         String old = m.name;
         if (old.equals(wanted)) {
             reply(m, ChatText.youAre(wanted));
             return;
+        }
+        boolean sameKey = Nick.key(old).equals(Nick.key(wanted));
+        if (sameKey) {
+            shares.names.put(Nick.key(wanted), wanted); // only the case changes: still this member's
+        } else if (shares.names.putIfAbsent(Nick.key(wanted), wanted) != null) {
+            reply(m, ChatText.nameTaken(wanted));
+            return;
+        } else {
+            shares.names.remove(Nick.key(old));
         }
         members.remove(Nick.key(old));
         m.name = wanted;
@@ -165,6 +166,16 @@ final class ChatRoom {
      */
     private void broadcast(ChatMember except, String line) {
         byte[] wire = ChatText.wire(line);
+        deliverHere(except, wire);
+        shares.relay(this, wire);
+    }
+
+    /** A line broadcast on another loop, arriving here as a message: to every member of this share. */
+    void relayed(byte[] wire) {
+        deliverHere(null, wire);
+    }
+
+    private void deliverHere(ChatMember except, byte[] wire) {
         List<ChatMember> slow = null;
         for (ChatMember m : members.values()) {
             if (m != except && m.deliver(wire)) {
@@ -197,6 +208,7 @@ final class ChatRoom {
         }
         m.inRoom = false;
         members.remove(Nick.key(m.name));
+        shares.names.remove(Nick.key(m.name));
         return true;
     }
 

@@ -3,15 +3,21 @@ package io.weft.cli.chat;
 import io.weft.cli.serve.LoopServer;
 import io.weft.cli.serve.ServeOptions;
 import io.weft.cli.serve.StartException;
+import io.weft.loop.EventLoop;
 import io.weft.net.ServerOptions;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnknownHostException;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /**
- * A chat server on a loop of its own, its connections served by protocols ({@link ChatMember})
+ * A chat server on a loop of its own (or on {@link ServeOptions#loops()} loops, each with its
+ * share of the room, see {@link RoomShares}), its connections served by protocols ({@link ChatMember})
  * or by green threads ({@link GreenChat}) as {@link ServeOptions#style()} says: {@link #start} returns once it listens, {@link #stop}
  * once it has told everyone it is shutting down and closed every connection gracefully. What
  * {@code weft chat} runs, and what the tests start and stop without signals.
@@ -24,7 +30,10 @@ import java.util.List;
  */
 public final class ChatServer implements AutoCloseable {
     private final LoopServer server;
-    private final ChatRoom room;
+    private final RoomShares shares = new RoomShares();
+    /** Each loop's share of the room; a share is touched only on its loop's thread. */
+    private final Map<EventLoop, ChatRoom> rooms = new ConcurrentHashMap<>();
+    private final ChatOptions chat;
     private Summary summary; // guarded by this
     private GreenChat green; // fibers only; set and used on the loop thread
 
@@ -32,9 +41,18 @@ public final class ChatServer implements AutoCloseable {
      * What a stopped server did.
      *
      * @param stats the room's counters at the end
-     * @param cut   connections still open at the shutdown deadline, closed without flushing
+     * @param cut     connections still open at the shutdown deadline, closed without flushing
+     * @param perLoop connections accepted by each loop, in loop order; empty with one loop
      */
-    public record Summary(ChatStats stats, int cut) {
+    public record Summary(ChatStats stats, int cut, List<Long> perLoop) {
+
+        /** The per-loop line, {@code per loop: 3, 2 connections}, or empty with one loop. */
+        public Optional<String> describePerLoop() {
+            if (perLoop.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of("per loop: " + perLoop.stream().map(String::valueOf).collect(Collectors.joining(", ")) + " connections");
+        }
 
         /** One line for the terminal. */
         public String describe() {
@@ -46,18 +64,54 @@ public final class ChatServer implements AutoCloseable {
     }
 
     private ChatServer(ServeOptions serve, ChatOptions chat) throws StartException {
-        this.room = new ChatRoom(chat);
+        this.chat = chat;
         ServeOptions options = withBackstop(serve, chat);
         this.server = switch (options.style()) {
-            case CALLBACKS -> LoopServer.start(options, loop -> room::newMember);
+            case CALLBACKS -> LoopServer.start(options, loop -> roomOf(loop)::newMember);
             case FIBERS -> {
                 SocketAddress address = resolve(options);
                 yield LoopServer.listen(options, loop -> {
-                    green = new GreenChat(loop, room);
+                    green = new GreenChat(loop, roomOf(loop));
                     return green.listen(address, options.server());
                 });
             }
         };
+    }
+
+    /** The share of the room on {@code loop}, made (and made known to the others) on first use. */
+    private ChatRoom roomOf(EventLoop loop) {
+        return rooms.computeIfAbsent(loop, l -> {
+            ChatRoom r = new ChatRoom(chat, shares);
+            shares.add(l, r);
+            return r;
+        });
+    }
+
+    /** The share of the loop this runs on. */
+    private ChatRoom roomHere() {
+        for (EventLoop l : server.loops()) {
+            if (l.inLoop()) {
+                return roomOf(l);
+            }
+        }
+        throw new WrongThreadException("not on one of " + server.loops());
+    }
+
+    /** Every share's counters added up, each read on its own loop. */
+    private ChatStats total() {
+        long connections = 0;
+        int online = 0;
+        long lines = 0;
+        long slow = 0;
+        long idle = 0;
+        for (ChatStats s : server.onEachLoop(() -> roomHere().stats())) {
+            connections += s.connections();
+            online += s.online();
+            lines += s.lines();
+            slow += s.slowDropped();
+            idle += s.idleDropped();
+        }
+        return new ChatStats(connections, online, lines, slow, idle);
     }
 
     /** A green server socket listens on one address: the host's first. Resolved here, off the loop. */
@@ -101,12 +155,17 @@ public final class ChatServer implements AutoCloseable {
      * moving time forward.
      */
     public ChatStats stats() {
-        return server.onLoop(room::stats);
+        return total();
+    }
+
+    /** Connections accepted per loop, in loop order; empty when serving on one loop. */
+    public List<Long> acceptedPerLoop() {
+        return server.acceptedPerLoop();
     }
 
     /** The names in the room now, sorted. */
     public List<String> names() {
-        return server.onLoop(room::names);
+        return server.onLoop(() -> roomHere().names());
     }
 
     /** Says goodbye, shuts down gracefully, ends the loop, and says what the server did. Idempotent. */
@@ -116,11 +175,12 @@ public final class ChatServer implements AutoCloseable {
                 if (green != null) {
                     green.stopAccepting();
                 }
-                room.shutdown();
+                roomHere().shutdown(); // runs on every loop, before the shutdown reaches it
             });
-            ChatStats last = server.onLoop(room::stats);
+            ChatStats last = total();
+            List<Long> perLoop = server.acceptedPerLoop();
             server.close();
-            summary = new Summary(last, s.cut());
+            summary = new Summary(last, s.cut(), perLoop);
         }
         return summary;
     }
