@@ -1,0 +1,42 @@
+package io.weft.bench.macro;
+
+import java.util.List;
+
+/**
+ * One server of the suite, all serving the same echo.
+ *
+ * @param name     id used on the command line ({@code --peers}) and in file names
+ * @param title    what the report calls it
+ * @param weft     whether it is one of Weft's own (the others are what Weft is compared with)
+ * @param baseline the C floor: shown, but never counted as a competitor
+ * @param jvm      whether it runs on the JVM (gets JIT warm-up, heap reporting, the JVM flags)
+ */
+record Peer(String name, String title, boolean weft, boolean baseline, boolean jvm) {
+
+    static final List<Peer> ALL = List.of(
+            new Peer("weft", "Weft (callbacks)", true, false, true),
+            new Peer("weft-green", "Weft (green threads)", true, false, true),
+            new Peer("netty-nio", "Netty 4.2 NIO", false, false, true),
+            new Peer("netty-epoll", "Netty 4.2 epoll", false, false, true),
+            new Peer("netty-iouring", "Netty 4.2 io_uring", false, false, true),
+            new Peer("jdk-threads", "JDK platform threads", false, false, true),
+            new Peer("jdk-virtual", "JDK virtual threads", false, false, true),
+            new Peer("go", "Go goroutines", false, false, false),
+            new Peer("node", "Node net", false, false, false),
+            new Peer("c-epoll", "C epoll (floor)", false, true, false));
+
+    static Peer named(String name) {
+        for (Peer p : ALL) {
+            if (p.name.equals(name)) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("unknown peer '" + name + "'; known: "
+                + String.join(", ", ALL.stream().map(Peer::name).toList()));
+    }
+
+    /** Whether Weft is measured against it (a peer, not Weft itself nor the floor). */
+    boolean competitor() {
+        return !weft && !baseline;
+    }
+}

@@ -1,0 +1,51 @@
+package io.weft.bench.macro.server;
+
+import io.weft.green.GreenServerSocket;
+import io.weft.green.GreenSocket;
+import io.weft.loop.EventLoop;
+import io.weft.loop.LoopConfig;
+import io.weft.net.ServerOptions;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Weft with green threads: the blocking-style echo, a green thread per connection that reads
+ * and writes back, on one loop. {@link GreenSocket#write} parks above the high-water mark, so
+ * flow control comes with the style.
+ */
+final class WeftGreenEcho implements EchoServer {
+    private static final int READ_MAX = 64 * 1024;
+
+    @Override
+    public int start() throws Exception {
+        EventLoop loop = EventLoop.start(LoopConfig.builder().threadName("weft-green-echo").build());
+        CompletableFuture<Integer> port = new CompletableFuture<>();
+        loop.spawn(() -> {
+            try (GreenServerSocket server = GreenServerSocket.listen(new InetSocketAddress("127.0.0.1", 0),
+                    ServerOptions.builder().backlog(4096).build())) {
+                port.complete(((InetSocketAddress) server.addresses().getFirst()).getPort());
+                while (true) {
+                    GreenSocket c = server.accept();
+                    loop.spawn(() -> echo(c));
+                }
+            } catch (Throwable e) {
+                port.completeExceptionally(e);
+                throw e;
+            }
+        });
+        return port.get();
+    }
+
+    private static Void echo(GreenSocket c) {
+        try (c) {
+            byte[] data;
+            while ((data = c.read(READ_MAX)).length > 0) {
+                c.write(data);
+            }
+        } catch (IOException e) {
+            // Reset by the client at the end of a run: nothing to do.
+        }
+        return null;
+    }
+}
