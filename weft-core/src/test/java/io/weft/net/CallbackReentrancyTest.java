@@ -153,8 +153,15 @@ class CallbackReentrancyTest extends NetTestSupport {
 
     @Test
     void closeInsidePauseWritingStillFlushesEverything() throws Exception {
-        Server s = server(checked(() -> new Flooder(f -> f.t.close(), f -> { })), ServerOptions.defaults());
+        Promise<Void> paused = loop.newPromise();
+        Server s = server(checked(() -> new Flooder(f -> {
+            f.t.close();
+            paused.complete(null);
+        }, f -> { })), ServerOptions.defaults());
         RawPeer peer = closeLater(RawPeer.connect(address(s)));
+        // The peer reads only once the flooder was paused: while it reads, the kernel can take all
+        // 8 MiB in one write on an idle machine, and no pause would ever come.
+        await(paused);
         byte[] got = await(Promise.from(loop, peer.readToEof()));
         assertThat(got).isEqualTo(pattern(8 << 20, 9));
         CheckedProtocol<Flooder> f = await(made(Flooder.class));
@@ -164,11 +171,13 @@ class CallbackReentrancyTest extends NetTestSupport {
 
     @Test
     void writeAndAbortInsideResumeWriting() throws Exception {
-        Server s = server(checked(() -> new Flooder(f -> { }, f -> {
+        Promise<Void> paused = loop.newPromise();
+        Server s = server(checked(() -> new Flooder(f -> paused.complete(null), f -> {
             f.t.write("tail".getBytes()); // allowed: writing resumed
             f.t.abort();
         })), ServerOptions.defaults());
         RawPeer peer = closeLater(RawPeer.connect(address(s)));
+        await(paused); // as above: no reading before the pause, or there may be none
         long got = await(Promise.from(loop, peer.countToEnd()));
         CheckedProtocol<Flooder> f = await(made(Flooder.class));
         assertThat(await(f.lost())).isNull();
