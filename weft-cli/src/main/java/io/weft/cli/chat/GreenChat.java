@@ -1,8 +1,8 @@
 package io.weft.cli.chat;
 
+import io.weft.cli.serve.GreenAcceptor;
 import io.weft.future.Promise;
 import io.weft.green.Green;
-import io.weft.green.GreenServerSocket;
 import io.weft.green.GreenSocket;
 import io.weft.loop.EventLoop;
 import io.weft.net.Server;
@@ -31,7 +31,7 @@ final class GreenChat {
 
     private final EventLoop loop;
     private final ChatRoom room;
-    private Promise<Void> acceptor;
+    private GreenAcceptor acceptor;
 
     GreenChat(EventLoop loop, ChatRoom room) {
         this.loop = loop;
@@ -40,32 +40,16 @@ final class GreenChat {
 
     /** Starts the acceptor; the promise completes with the server once it listens. */
     Promise<Server> listen(SocketAddress address, ServerOptions options) {
-        Promise<Server> listening = loop.newPromise();
-        acceptor = loop.spawn(() -> {
-            GreenServerSocket server;
-            try {
-                server = GreenServerSocket.listen(address, options);
-            } catch (IOException | RuntimeException e) {
-                listening.fail(e);
-                return null;
-            }
-            listening.complete(server.server());
-            try (server) {
-                while (true) {
-                    GreenSocket c = server.accept();
-                    loop.spawn(() -> serve(c));
-                }
-            } catch (IOException | CancellationException e) {
-                return null; // closed or cancelled: shutting down
-            }
+        acceptor = GreenAcceptor.start(loop, address, options, c -> {
+            loop.spawn(() -> serve(c));
         });
-        return listening;
+        return acceptor.listening();
     }
 
     /** Stops the acceptor; the server's shutdown takes care of the connections. */
     void stopAccepting() {
         if (acceptor != null) {
-            acceptor.cancel();
+            acceptor.stop();
         }
     }
 

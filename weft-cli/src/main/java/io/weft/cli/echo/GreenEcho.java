@@ -1,7 +1,7 @@
 package io.weft.cli.echo;
 
+import io.weft.cli.serve.GreenAcceptor;
 import io.weft.future.Promise;
-import io.weft.green.GreenServerSocket;
 import io.weft.green.GreenSocket;
 import io.weft.loop.EventLoop;
 import io.weft.net.Server;
@@ -28,7 +28,7 @@ final class GreenEcho {
 
     private final EventLoop loop;
     private final EchoStats stats;
-    private Promise<Void> acceptor;
+    private GreenAcceptor acceptor;
 
     GreenEcho(EventLoop loop, EchoStats stats) {
         this.loop = loop;
@@ -37,33 +37,17 @@ final class GreenEcho {
 
     /** Starts the acceptor; the promise completes with the server once it listens. */
     Promise<Server> listen(SocketAddress address, ServerOptions options) {
-        Promise<Server> listening = loop.newPromise();
-        acceptor = loop.spawn(() -> {
-            GreenServerSocket server;
-            try {
-                server = GreenServerSocket.listen(address, options);
-            } catch (IOException | RuntimeException e) {
-                listening.fail(e);
-                return null;
-            }
-            listening.complete(server.server());
-            try (server) {
-                while (true) {
-                    GreenSocket c = server.accept();
-                    stats.connections++;
-                    loop.spawn(() -> serve(c));
-                }
-            } catch (IOException | CancellationException e) {
-                return null; // closed or cancelled: shutting down
-            }
+        acceptor = GreenAcceptor.start(loop, address, options, c -> {
+            stats.connections++;
+            loop.spawn(() -> serve(c));
         });
-        return listening;
+        return acceptor.listening();
     }
 
     /** Stops the acceptor; the server's shutdown takes care of the connections. */
     void stopAccepting() {
         if (acceptor != null) {
-            acceptor.cancel();
+            acceptor.stop();
         }
     }
 
