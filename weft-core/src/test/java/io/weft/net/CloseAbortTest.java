@@ -195,6 +195,7 @@ class CloseAbortTest extends NetTestSupport {
     @Test
     void writeCopiesWhatItCannotSendSoTheCallerMayReuseItsBuffer() throws Exception {
         byte[] first = pattern(8 << 20, 3);
+        Promise<Void> written = loop.newPromise();
         Server s = actingServer(a -> {
             ByteBuffer buf = ByteBuffer.wrap(first.clone());
             a.t.write(buf);
@@ -203,8 +204,12 @@ class CloseAbortTest extends NetTestSupport {
             buf.clear();
             buf.put(new byte[buf.capacity()]); // scribble over it
             a.t.close();
+            written.complete(null);
         });
         RawPeer peer = closeLater(RawPeer.connect(address(s)));
+        // The peer reads only after the write: while it reads, an idle machine's kernel can take
+        // all 8 MiB in one write, leaving nothing buffered to check.
+        await(written);
         byte[] got = await(Promise.from(loop, peer.readToEof()));
         assertThat(got).isEqualTo(first);
     }
