@@ -1,6 +1,6 @@
 /**
- * Weft's core: the event loop, its clock, futures, transports and streams, and (underneath,
- * not exported) the pollers that wait on the kernel.
+ * Weft's core: the event loop, its clock, futures, transports, streams and green threads,
+ * and (underneath, not exported) the pollers that wait on the kernel.
  */
 module io.weft.core {
     exports io.weft.loop;

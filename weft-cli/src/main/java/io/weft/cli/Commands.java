@@ -1,5 +1,8 @@
 package io.weft.cli;
 
+import io.weft.cli.chat.ChatCommand;
+import io.weft.cli.demo.DemoCommand;
+import io.weft.cli.echo.EchoCommand;
 import io.weft.cli.info.InfoCommand;
 import java.util.List;
 import picocli.CommandLine;
@@ -15,6 +18,9 @@ final class Commands {
     /** Every subcommand, in the order the help lists them. */
     static final List<Class<?>> ALL = List.of(
             InfoCommand.class,
+            EchoCommand.class,
+            ChatCommand.class,
+            DemoCommand.class,
             CommandLine.HelpCommand.class);
 
     private Commands() {

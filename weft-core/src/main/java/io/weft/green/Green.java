@@ -2,6 +2,7 @@ package io.weft.green;
 
 import io.weft.future.Promise;
 import io.weft.internal.green.GreenThread;
+import io.weft.internal.loop.Loop;
 import io.weft.loop.EventLoop;
 import io.weft.loop.TimerHandle;
 import java.time.Duration;
@@ -39,6 +40,14 @@ public final class Green {
     /** Same as {@code loop.spawn(task)}. */
     public static <T> Promise<T> spawn(EventLoop loop, Callable<T> task) {
         return loop.spawn(task);
+    }
+
+    /**
+     * Like {@link EventLoop#spawn}, naming the green thread: the name shows in debug-mode
+     * warnings and thread dumps. Loop thread only.
+     */
+    public static <T> Promise<T> spawn(EventLoop loop, String name, Callable<T> task) {
+        return Loop.of(loop).greens().spawnThread(name, task, null).promise();
     }
 
     /** Whether the calling code runs in a green thread. */

@@ -23,7 +23,9 @@ import java.util.concurrent.Executor;
  * <h2>One turn</h2>
  * <ol>
  *   <li>Wait for I/O: not at all if callbacks are ready, otherwise until the next timer is due
- *       (or indefinitely); another thread's {@link #execute} cuts the wait short.</li>
+ *       (or indefinitely); another thread's {@link #execute} cuts the wait short. A turn that
+ *       would not wait may skip looking at I/O if the last look was under 50 µs ago, so a busy
+ *       loop pays no system call per turn while I/O is still served every few microseconds.</li>
  *   <li>Queue the reader and writer callbacks of ready channels.</li>
  *   <li>Queue the timers that are due, earliest first; equal deadlines in scheduling order.</li>
  *   <li>Queue the callbacks other threads submitted.</li>
@@ -79,7 +81,7 @@ public interface EventLoop extends Executor, AutoCloseable {
     // ---- readiness (loop thread) ----
 
     /**
-     * Calls {@code callback} every turn in which {@code channel} is readable (or, for a server
+     * Calls {@code callback} on every turn that finds {@code channel} readable (or, for a server
      * channel, has a connection to accept), until {@link #removeReader} or the handle's
      * {@link Handle#cancel()}. Replaces an earlier reader of the same channel. The channel is
      * switched to non-blocking mode.

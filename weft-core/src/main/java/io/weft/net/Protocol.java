@@ -15,7 +15,9 @@ import java.nio.ByteBuffer;
  *   <li>{@link #dataReceived} zero or more times, never after {@link #eofReceived}.</li>
  *   <li>{@link #eofReceived} at most once, when the peer shut its write side (sent FIN).</li>
  *   <li>{@link #connectionLost} exactly once, last; {@code null} for a clean close, else the
- *       cause (a typed {@link java.io.IOException} such as {@link ConnectionResetException}).</li>
+ *       cause: a typed {@link java.io.IOException} such as {@link ConnectionResetException},
+ *       or what {@code connectionMade}, {@code dataReceived} or {@code eofReceived} threw (that
+ *       also goes to the loop's exception handler, and the connection is aborted).</li>
  *   <li>{@link #pauseWriting} and {@link #resumeWriting} alternate, pause first, anywhere
  *       between {@code connectionMade} and {@code connectionLost}.</li>
  * </ul>

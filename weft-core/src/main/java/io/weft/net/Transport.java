@@ -26,7 +26,15 @@ public interface Transport {
     /** The loop this connection lives on. */
     EventLoop loop();
 
-    /** Sends the buffer's remaining bytes (position advances to the limit). */
+    /**
+     * Sends the buffer's remaining bytes (position advances to the limit).
+     *
+     * @throws IllegalStateException after this protocol called {@link #close()},
+     *         {@link #abort()} or {@link #writeEof()}: writing then is a bug in the caller. Once
+     *         the connection was lost for another reason (a reset, a timeout, the server's
+     *         output cap) writes are dropped silently instead: {@link Protocol#connectionLost}
+     *         is already on its way and the protocol could not have known.
+     */
     void write(ByteBuffer data);
 
     default void write(byte[] data) {
@@ -79,6 +87,14 @@ public interface Transport {
 
     /** The TLS session, on a TLS connection once its handshake is done. */
     default Optional<SSLSession> tlsSession() {
+        return Optional.empty();
+    }
+
+    /**
+     * On a TLS connection once its handshake is done, the application protocol both sides chose
+     * by ALPN (see {@link TlsOptions#applicationProtocols()}); empty when none was negotiated.
+     */
+    default Optional<String> applicationProtocol() {
         return Optional.empty();
     }
 }

@@ -10,7 +10,7 @@ import java.util.OptionalInt;
  * carried here, so nothing received is lost.
  */
 public final class IncompleteReadException extends EOFException {
-    private final transient byte[] partial;
+    private final byte[] partial;
     private final int expected;
 
     /**

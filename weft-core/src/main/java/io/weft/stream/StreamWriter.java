@@ -23,9 +23,11 @@ import java.util.List;
  *   <li><b>Closing.</b> {@link #close()} sends what is buffered, then closes; its promise
  *       completes when the connection is closed. {@link #writeEof()} half-closes: the peer
  *       sees EOF and can still send.</li>
- *   <li><b>Loss.</b> Once the connection is lost, writes are dropped, and {@link #drain()}
- *       (pending or later) fails with the connection's error, or with
- *       {@link ConnectionClosedException} if it was closed cleanly.</li>
+ *   <li><b>Loss.</b> Writing after {@link #close()} or {@link #writeEof()} throws
+ *       {@link IllegalStateException}. Once the connection is lost otherwise (the peer reset
+ *       it, a timeout), writes are dropped, and {@link #drain()} (pending or later) fails with
+ *       the connection's error, or with {@link ConnectionClosedException} if it was closed
+ *       cleanly.</li>
  * </ul>
  *
  * <h2>Water marks</h2>

@@ -26,9 +26,10 @@ public interface Clock {
     }
 
     /**
-     * Called by the loop when a wait returned with nothing to do: no I/O became ready and no
-     * callback was queued. {@code timeoutNanos} is the wait the loop had asked for in
-     * {@link #beforeIdle}. A manual clock with auto-jump advances itself by that much here.
+     * Called by the loop when a wait returned with nothing to do: no I/O became ready, no
+     * callback was queued and no stop was requested. {@code timeoutNanos} is the wait the loop
+     * had asked for in {@link #beforeIdle}. A manual clock with auto-jump advances itself by
+     * that much here.
      */
     default void afterIdle(long timeoutNanos) {
     }

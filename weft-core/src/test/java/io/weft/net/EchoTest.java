@@ -10,49 +10,10 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
-@Timeout(60)
-class EchoTest {
-    EventLoop loop;
-
-    @BeforeEach
-    void setUp() {
-        loop = EventLoop.create();
-    }
-
-    @AfterEach
-    void tearDown() {
-        loop.close();
-    }
-
-    static final class Echo implements Protocol {
-        Transport t;
-
-        @Override
-        public void connectionMade(Transport transport) {
-            t = transport;
-        }
-
-        @Override
-        public void dataReceived(ByteBuffer data) {
-            t.write(data);
-        }
-
-        @Override
-        public void pauseWriting() {
-            t.pauseReading();
-        }
-
-        @Override
-        public void resumeWriting() {
-            t.resumeReading();
-        }
-    }
+/** Echo through a real server on loopback: one connection, a thousand, and 64 MiB byte-exact. */
+class EchoTest extends NetTestSupport {
 
     /** Sends a payload, half-closes, collects everything echoed until the server closes. */
     static final class Client implements Protocol {
@@ -73,13 +34,14 @@ class EchoTest {
             pump();
         }
 
+        /** Writes until the buffer passes the high-water mark: pauseWriting stops it, resumeWriting restarts it. */
         void pump() {
-            while (sent < payload.length && t.writeBufferSize() < 256 * 1024) {
+            while (sent < payload.length && t.writeBufferSize() <= 64 * 1024) {
                 int n = Math.min(64 * 1024, payload.length - sent);
                 t.write(ByteBuffer.wrap(payload, sent, n));
                 sent += n;
             }
-            if (sent == payload.length) {
+            if (sent == payload.length && !t.isClosing()) {
                 t.writeEof();
             }
         }
@@ -90,22 +52,10 @@ class EchoTest {
         }
 
         @Override
-        public void pauseWriting() {
-        }
-
-        @Override
         public void dataReceived(ByteBuffer data) {
             byte[] b = new byte[data.remaining()];
             data.get(b);
             got.writeBytes(b);
-            if (sent < payload.length && t.writeBufferSize() == 0) {
-                pump();
-            }
-        }
-
-        @Override
-        public boolean eofReceived() {
-            return false;
         }
 
         @Override
@@ -118,6 +68,7 @@ class EchoTest {
         }
     }
 
+    /** Echoes; on EOF flushes what is left and closes. Stops reading while its output is paused. */
     static final class HalfCloseEcho implements Protocol {
         Transport t;
 
@@ -136,39 +87,59 @@ class EchoTest {
             t.close(); // flush what is left, then close
             return true;
         }
+
+        @Override
+        public void pauseWriting() {
+            t.pauseReading();
+        }
+
+        @Override
+        public void resumeWriting() {
+            t.resumeReading();
+        }
     }
 
     InetSocketAddress startEcho() {
-        Server s = loop.runUntilComplete(Net.createServer(loop, HalfCloseEcho::new,
-                new InetSocketAddress("127.0.0.1", 0), ServerOptions.defaults()));
-        return (InetSocketAddress) s.addresses().get(0);
+        return address(server(checked(HalfCloseEcho::new), ServerOptions.defaults()));
+    }
+
+    Promise<byte[]> echo(InetSocketAddress addr, byte[] payload) {
+        return Net.createConnection(loop, checked(() -> new Client(loop, payload)), addr, ConnectOptions.defaults())
+                .flatMap(c -> c.inner().done);
+    }
+
+    @Test
+    void echoesOneMessageOnOneConnection() {
+        InetSocketAddress addr = startEcho();
+        byte[] back = await(echo(addr, "hello, weft\n".getBytes()));
+        assertThat(new String(back)).isEqualTo("hello, weft\n");
+        assertThat(checkedProtocols()).hasSize(2)
+                .allSatisfy(c -> assertThat(c.word()).matches("MD+EL"));
     }
 
     @Test
     void echoesSixtyFourMegabytesByteExact() {
         InetSocketAddress addr = startEcho();
-        byte[] payload = new byte[64 << 20];
-        new Random(42).nextBytes(payload);
-        Promise<Client> c = Net.createConnection(loop, () -> new Client(loop, payload), "127.0.0.1", addr.getPort(),
-                ConnectOptions.defaults());
-        byte[] back = loop.runUntilComplete(c.flatMap(client -> client.done).withTimeout(Duration.ofSeconds(50)));
+        byte[] payload = pattern(64 << 20, 42);
+        byte[] back = await(echo(addr, payload), Duration.ofSeconds(50));
         assertThat(back.length).isEqualTo(payload.length);
         assertThat(back).isEqualTo(payload);
+        // The client outran the echo and went over its high-water mark: partial writes, buffering,
+        // and pause/resume were all on the way.
+        assertThat(checkedProtocols()).filteredOn(c -> c.inner() instanceof Client)
+                .singleElement().satisfies(c -> assertThat(c.word()).contains("P").contains("R"));
     }
 
     @Test
     void echoesOnAThousandConnectionsAtOnce() {
         InetSocketAddress addr = startEcho();
-        List<Promise<byte[]>> all = new ArrayList<>();
+        List<Promise<Boolean>> all = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
             byte[] payload = ("hello " + i + "\n").repeat(10).getBytes();
-            all.add(Net.createConnection(loop, () -> new Client(loop, payload), addr, ConnectOptions.defaults())
-                    .flatMap(client -> client.done.map(b -> {
-                        assertThat(b).isEqualTo(payload);
-                        return b;
-                    })));
+            all.add(echo(addr, payload).map(b -> java.util.Arrays.equals(b, payload)));
         }
-        List<byte[]> results = loop.runUntilComplete(Promise.all(loop, all).withTimeout(Duration.ofSeconds(50)));
-        assertThat(results).hasSize(1000);
+        List<Boolean> results = await(Promise.all(loop, all), Duration.ofSeconds(50));
+        assertThat(results).hasSize(1000).containsOnly(true);
+        assertThat(checkedProtocols()).hasSize(2000);
     }
 }

@@ -96,6 +96,35 @@ class StreamReaderTest extends StreamTestBase {
     }
 
     @Test
+    void aResetReachesThePendingReadAndLaterOnesAfterTheBufferedBytes() {
+        Promise<Probe> made = probeServer(true, server::set);
+        // Sends "abc", waits for the ack, then resets the connection (SO_LINGER 0).
+        java.util.concurrent.CompletableFuture<Void> reset = new java.util.concurrent.CompletableFuture<>();
+        Thread.ofPlatform().daemon().start(() -> {
+            try (java.net.Socket sock = new java.net.Socket()) {
+                sock.connect(addr());
+                sock.getOutputStream().write(bytes("abc"));
+                sock.getInputStream().read();
+                sock.setSoLinger(true, 0);
+                reset.complete(null);
+            } catch (Throwable e) {
+                reset.completeExceptionally(e);
+            }
+        });
+        Probe p = run(made);
+        StreamReader r = p.reader();
+
+        Promise<byte[]> pending = r.readExactly(10);
+        Throwable e = failureOf(pending);
+        assertThat(e).isInstanceOf(io.weft.net.ConnectionResetException.class);
+        assertThat(text(run(r.read(10)))).as("bytes that arrived before the reset are still read").isEqualTo("abc");
+        assertThat(failureOf(r.read(10))).isSameAs(e);
+        assertThat(failureOf(r.readLine())).isSameAs(e);
+        assertThat(r.atEof()).isFalse();
+        run(Promise.from(loop, reset));
+    }
+
+    @Test
     void readExactlyFailsOnEarlyEofWithThePartialBytes() {
         Promise<Probe> made = probeServer(true, server::set);
         Promise<byte[]> peer = segmentedPeer(addr(), List.of(bytes("12"), bytes("345")), true);

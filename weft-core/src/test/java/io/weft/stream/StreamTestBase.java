@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.weft.future.Promise;
 import io.weft.loop.EventLoop;
 import io.weft.loop.LoopConfig;
+import io.weft.loop.PollerKind;
 import io.weft.net.Net;
 import io.weft.net.Protocol;
 import io.weft.net.Server;
@@ -35,10 +36,15 @@ abstract class StreamTestBase {
     final List<Server> servers = new ArrayList<>();
     private List<String> fdsBefore;
 
+    /** The poller the loop runs on; the *PollTest subclasses run everything again on poll(2). */
+    PollerKind poller() {
+        return PollerKind.NIO;
+    }
+
     @BeforeEach
     void openLoop() {
         fdsBefore = OpenFds.list();
-        loop = EventLoop.create(LoopConfig.builder().exceptionHandler((l, context, error) -> {
+        loop = EventLoop.create(LoopConfig.builder().poller(poller()).exceptionHandler((l, context, error) -> {
             reportedContexts.add(context);
             reported.add(error);
         }).build());

@@ -40,6 +40,11 @@ public final class Greens implements Executor {
      * ended (after its {@code finally} blocks, unlike the promise, which a cancel settles at once).
      */
     public <T> GreenThread spawnThread(Callable<T> task, Runnable onExit) {
+        return spawnThread(null, task, onExit);
+    }
+
+    /** Like {@link #spawnThread(Callable, Runnable)}, with a thread name (null: numbered). */
+    public <T> GreenThread spawnThread(String name, Callable<T> task, Runnable onExit) {
         Promise<T> result = loop.newPromise();
         GreenThread g = new GreenThread(this, result);
         g.thread = builder.unstarted(() -> {
@@ -51,6 +56,9 @@ public final class Greens implements Executor {
                 }
             }
         });
+        if (name != null) {
+            g.thread.setName(name);
+        }
         result.onCancel(g::cancel);
         live.add(g);
         g.thread.start();
@@ -83,11 +91,7 @@ public final class Greens implements Executor {
     public void execute(Runnable continuation) {
         Continuation c = new Continuation(continuation);
         try {
-            if (loop.inLoop()) {
-                loop.callSoon(c);
-            } else {
-                loop.execute(c);
-            }
+            loop.schedule(c);
         } catch (LoopClosedException e) {
             throw new RejectedExecutionException("the green thread's loop is closed", e);
         }

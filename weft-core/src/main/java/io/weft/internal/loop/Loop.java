@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The {@link EventLoop} over a readiness {@link Poller}. See {@link EventLoop} for the contract;
@@ -58,6 +59,9 @@ public final class Loop implements EventLoop {
     private final IdentityHashMap<SelectableChannel, Watch> watches = new IdentityHashMap<>();
     private final List<Runnable> closeHooks = new ArrayList<>();
     private final Poller.ReadySink onReady = this::onReady;
+    /** See {@link #skipPoll}. */
+    private static final long BUSY_POLL_INTERVAL_NANOS = 50_000;
+    private long lastIoPoll;
     private ByteBuffer readBuffer;
     private long timerSeq;
     private long turns;
@@ -152,6 +156,24 @@ public final class Loop implements EventLoop {
         Timer t = new Timer(this, when, timerSeq++, callback, callSite());
         timers.add(t);
         return t;
+    }
+
+    /**
+     * For Weft's own layers: {@code callSoon} from the loop thread, {@code execute} from any
+     * other, without debug mode's call-site capture (the caller's frames say nothing useful,
+     * e.g. for a green thread's continuation, whose description names the thread instead).
+     */
+    public void schedule(Runnable callback) {
+        if (inLoop()) {
+            checkOpen();
+            ready.add(new Task(callback, null));
+        } else {
+            if (closed) {
+                throw new LoopClosedException("event loop " + this + " is closed; it takes no more callbacks");
+            }
+            inbox.offer(new Task(callback, null));
+            wake();
+        }
     }
 
     @Override
@@ -375,8 +397,19 @@ public final class Loop implements EventLoop {
     @Override
     public <T> T runUntilComplete(Promise<T> future) {
         if (!future.isDone()) {
-            future.whenComplete((v, e) -> stop());
-            runForever();
+            // The callback outlives this call when the run ends for another reason (a stop()
+            // elsewhere); it must then not stop some later run of the loop.
+            AtomicBoolean waiting = new AtomicBoolean(true);
+            future.whenComplete((v, e) -> {
+                if (waiting.get()) {
+                    stop();
+                }
+            });
+            try {
+                runForever();
+            } finally {
+                waiting.set(false);
+            }
             if (!future.isDone()) {
                 throw new IllegalStateException("the loop stopped before the future completed: " + future);
             }
@@ -389,15 +422,43 @@ public final class Loop implements EventLoop {
      */
     private void runOnce() {
         long timeout = pollTimeout();
-        int events = poll(timeout);          // 1, 2: wait, queue ready I/O callbacks
+        int events = skipPoll(timeout) ? 0 : poll(timeout); // 1, 2: wait, queue ready I/O callbacks
         queueDueTimers();                    // 3
         queueInbox();                        // 4
-        if (events == 0 && timeout > 0 && ready.isEmpty()) {
+        if (events == 0 && timeout > 0 && ready.isEmpty() && idle()) {
             clock.afterIdle(timeout);        // a manual clock may jump ahead now
             queueDueTimers();
         }
         runReady();                          // 5
         turns++;
+    }
+
+    /**
+     * Whether this turn may skip asking the kernel for readiness: only when callbacks are already
+     * waiting (the poll would not block) and the last look at I/O was under
+     * {@link #BUSY_POLL_INTERVAL_NANOS} ago. A busy loop (green threads switching, callbacks
+     * rescheduling themselves) then costs no system call per turn, while I/O is still looked at
+     * every few tens of microseconds: a self-rescheduling callback cannot starve it.
+     */
+    private boolean skipPoll(long timeout) {
+        if (timeout != 0 || stopRequested) {
+            return false;
+        }
+        long now = Clock.system().nanoTime();
+        if (now - lastIoPoll < BUSY_POLL_INTERVAL_NANOS) {
+            return true;
+        }
+        lastIoPoll = now;
+        return false;
+    }
+
+    /**
+     * Whether the wait that just ended ran its course rather than being cut short: a stop()
+     * or a task still being offered (its producer woke us) is work, and letting a manual clock
+     * jump then would fire timers early, or before a stop that came first.
+     */
+    private boolean idle() {
+        return !stopRequested && inbox.isEmpty();
     }
 
     /** 0 if there is work now; until the next timer; or -1 to wait for I/O alone. */

@@ -12,7 +12,8 @@ public class Task implements Handle {
     /** Where the task was scheduled from; recorded in debug mode only. */
     final String callSite;
     private volatile boolean cancelled;
-    volatile Task next;
+    /** Link in the {@link Inbox}; written and read there with release/acquire ordering. */
+    Task next;
 
     Task(Runnable callback, String callSite) {
         this.callback = callback;

@@ -73,11 +73,25 @@ public final class Connector<P extends Protocol> {
     /** Connects to one address: TCP or Unix domain. */
     public static <P extends Protocol> Promise<P> connect(Loop loop, Supplier<P> factory, SocketAddress address,
             ConnectOptions options) {
-        String host = address instanceof InetSocketAddress i ? i.getHostString() : address.toString();
-        int port = address instanceof InetSocketAddress i ? i.getPort() : 0;
+        return connect(loop, factory, List.of(address), options);
+    }
+
+    /**
+     * Races {@code addresses}, in the order given, as if a name had resolved to them (already
+     * ordered, e.g. by {@link Resolver#interleave}). Messages name the first address's host and
+     * port.
+     */
+    public static <P extends Protocol> Promise<P> connect(Loop loop, Supplier<P> factory,
+            List<? extends SocketAddress> addresses, ConnectOptions options) {
+        if (addresses.isEmpty()) {
+            throw new IllegalArgumentException("no addresses to connect to");
+        }
+        SocketAddress first = addresses.get(0);
+        String host = first instanceof InetSocketAddress i ? i.getHostString() : first.toString();
+        int port = first instanceof InetSocketAddress i ? i.getPort() : 0;
         Connector<P> c = new Connector<>(loop, factory, options, host, port);
         c.startDeadline();
-        c.targets = List.of(address);
+        c.targets = List.copyOf(addresses);
         c.startNext();
         return c.result;
     }
@@ -193,6 +207,10 @@ public final class Connector<P extends Protocol> {
             return;
         }
         giveUpOthers();
+        // Connected: the connect timeout no longer applies, whatever happens next (TLS has its own).
+        if (deadline != null) {
+            deadline.cancel();
+        }
         P app;
         try {
             app = factory.get();
@@ -215,16 +233,14 @@ public final class Connector<P extends Protocol> {
         } else {
             handshake.whenComplete((v, e) -> {
                 if (e == null) {
-                    result.complete(app);
+                    if (!result.complete(app)) {
+                        t.abort(); // the caller cancelled while the handshake ran
+                    }
                 } else {
                     result.fail(e);
                     t.abort(e);
                 }
             });
-        }
-        // Once connected, the connect timeout no longer applies (TLS has its own).
-        if (deadline != null) {
-            deadline.cancel();
         }
     }
 

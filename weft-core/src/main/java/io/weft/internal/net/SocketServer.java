@@ -4,6 +4,7 @@ import io.weft.future.Promise;
 import io.weft.internal.loop.Loop;
 import io.weft.internal.loop.Watch;
 import io.weft.internal.net.nio.NioSocketIo;
+import io.weft.internal.net.tls.TlsConnection;
 import io.weft.internal.net.tls.TlsLayer;
 import io.weft.internal.poll.Poller;
 import io.weft.loop.TimerHandle;
@@ -13,6 +14,7 @@ import io.weft.net.Protocol;
 import io.weft.net.Server;
 import io.weft.net.ServerOptions;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
@@ -20,8 +22,6 @@ import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -90,13 +90,8 @@ public final class SocketServer implements Server, TransportObserver {
 
     private void bind(SocketAddress address) throws IOException {
         ServerSocketChannel ch;
-        if (address instanceof UnixDomainSocketAddress unix) {
+        if (address instanceof UnixDomainSocketAddress) {
             ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-            Path path = unix.getPath();
-            if (Files.exists(path) && Files.isDirectory(path)) {
-                ch.close();
-                throw new IOException("cannot listen on " + path + ": it is a directory");
-            }
         } else {
             ch = ServerSocketChannel.open();
             ch.setOption(StandardSocketOptions.SO_REUSEADDR, options.reuseAddress());
@@ -109,10 +104,19 @@ public final class SocketServer implements Server, TransportObserver {
             }
         }
         try {
-            ch.bind(address, options.backlog());
             Listener l = new Listener(ch);
+            if (address instanceof UnixDomainSocketAddress unix) {
+                l.socketFile = UnixSocketFile.bind(ch, unix, options.backlog());
+            } else {
+                ch.bind(address, options.backlog());
+            }
+            listeners.add(l); // before watching: close() must remove a socket file already made
             l.watch = loop.watch(ch, l::onAcceptable, () -> { });
-            listeners.add(l);
+        } catch (BindException e) {
+            ch.close();
+            BindException typed = new BindException("cannot listen on " + address + ": " + e.getMessage());
+            typed.initCause(e);
+            throw typed;
         } catch (IOException e) {
             ch.close();
             throw new IOException("cannot listen on " + address + ": " + e.getMessage(), e);
@@ -132,6 +136,8 @@ public final class SocketServer implements Server, TransportObserver {
     private final class Listener {
         final ServerSocketChannel channel;
         Watch watch;
+        /** The file of a Unix-domain listener, removed on close; null for TCP. */
+        UnixSocketFile socketFile;
 
         Listener(ServerSocketChannel channel) {
             this.channel = channel;
@@ -324,18 +330,12 @@ public final class SocketServer implements Server, TransportObserver {
             if (l.watch != null) {
                 l.watch.close();
             }
-            SocketAddress a = null;
-            try {
-                a = l.channel.getLocalAddress();
-            } catch (IOException ignored) {
-                // already closed
-            }
             closeQuietly(l.channel);
-            if (a instanceof UnixDomainSocketAddress unix) {
+            if (l.socketFile != null) {
                 try {
-                    Files.deleteIfExists(unix.getPath()); // the socket file outlives the socket
+                    l.socketFile.remove(); // the socket file outlives the socket
                 } catch (IOException e) {
-                    loop.reportException("removing Unix socket file " + unix.getPath(), e);
+                    loop.reportException("removing Unix socket file " + l.socketFile.path(), e);
                 }
             }
         }
@@ -347,18 +347,32 @@ public final class SocketServer implements Server, TransportObserver {
     @Override
     public Promise<Void> shutdown(Duration deadline) {
         close();
+        // On the protocols' behalf, not as their own close()/abort(): a protocol that writes
+        // meanwhile (it has not heard yet) is not making a mistake.
         for (StreamTransport t : List.copyOf(connections)) {
-            t.close();
+            closeGracefully(t);
         }
         if (!connections.isEmpty()) {
             TimerHandle timer = loop.callLater(deadline, () -> {
                 for (StreamTransport t : List.copyOf(connections)) {
-                    t.abort();
+                    t.abort(null);
                 }
             });
             closed.whenComplete((v, e) -> timer.cancel());
         }
         return closed;
+    }
+
+    /**
+     * Closes through the TLS layer when there is one, so the peer gets a close_notify first;
+     * otherwise on the protocol's behalf (see {@link StreamTransport#startClosing()}).
+     */
+    private static void closeGracefully(StreamTransport t) {
+        if (t.protocol() instanceof TlsConnection tls) {
+            tls.transport().close();
+        } else {
+            t.startClosing();
+        }
     }
 
     @Override

@@ -44,8 +44,10 @@ public final class StreamTransport implements Transport, IoSink {
     private boolean outputShut;
     private boolean closing;
     private boolean lost;
+    /** "close()" or "abort()" once the protocol called one: writing after that is its bug. */
+    private String closedBy;
 
-    /** The buffer size the observer last heard of. */
+    /** The buffer size the observer last heard of (also: before the backend's latest flush). */
     private long reported;
     private Timeouts timeouts;
     private TimerHandle timeoutTimer;
@@ -75,7 +77,7 @@ public final class StreamTransport implements Transport, IoSink {
             protocol.connectionMade(this);
         } catch (Throwable e) {
             loop.reportException("connectionMade of " + protocol, e);
-            abort();
+            finish(e);
             return;
         }
         if (lost) {
@@ -93,27 +95,39 @@ public final class StreamTransport implements Transport, IoSink {
 
     @Override
     public void write(ByteBuffer data) {
-        if (closing && !lost || eofPending || outputShut) {
-            throw new IllegalStateException("write after " + (closing ? "close()" : "writeEof()") + " on " + this);
+        if (closedBy != null) {
+            throw new IllegalStateException("write() after " + closedBy + " on " + this
+                    + ": a closed transport takes no more data; write before closing");
         }
-        if (lost || !data.hasRemaining()) {
-            // Lost already: connectionLost is on its way to the protocol; the bytes go nowhere.
+        if (lost) {
+            // Lost without the protocol asking (reset, timeout, dropped): connectionLost is on
+            // its way, and until it arrives the protocol cannot know. The bytes go nowhere.
             data.position(data.limit());
             return;
         }
+        if (eofPending || outputShut) {
+            throw new IllegalStateException("write() after writeEof() on " + this + ": the write side is shut");
+        }
+        if (!data.hasRemaining()) {
+            return;
+        }
         if (queue.isEmpty()) {
+            int sent;
             try {
-                io.writeNow(data);
+                sent = io.writeNow(data);
             } catch (IOException e) {
+                data.position(data.limit()); // taken, as the contract says, and dropped with the connection
                 connectionFailed(e);
                 return;
             }
+            if (sent > 0) {
+                stampWrite(); // traffic for the idle timeout, even when only part went out
+            }
             if (!data.hasRemaining()) {
-                stampWrite();
                 return;
             }
             if (timeouts != null) {
-                timeouts.writeStalledSince = loop.time();
+                timeouts.writeStalledSince = loop.time(); // the rest starts waiting now
             }
         }
         queue.add(data);
@@ -122,15 +136,17 @@ public final class StreamTransport implements Transport, IoSink {
             return; // the observer dropped us (server-wide output cap)
         }
         io.flush(queue);
-        if (!writingPaused && queue.size() > high) {
-            writingPaused = true;
-            callProtocol(Protocol::pauseWriting, "pauseWriting");
-        }
+        maybePauseWriting();
     }
 
     @Override
     public void onFlushed() {
-        stampWrite();
+        // Only bytes that left count as progress: a backend may wake up and take nothing (a
+        // spurious readiness event, an empty completion), and stamping then would keep a
+        // stalled connection safe from its write timeout forever.
+        if (queue.size() < reported) {
+            stampWrite();
+        }
         reportBuffer();
         if (lost) {
             return;
@@ -163,8 +179,17 @@ public final class StreamTransport implements Transport, IoSink {
         }
     }
 
+    // Both check lost: once the connection is gone its protocol hears nothing but
+    // connectionLost, even if the limits change or the (cleared) buffer is now "below low".
+    private void maybePauseWriting() {
+        if (!lost && !writingPaused && queue.size() > high) {
+            writingPaused = true;
+            callProtocol(Protocol::pauseWriting, "pauseWriting");
+        }
+    }
+
     private void maybeResumeWriting() {
-        if (writingPaused && queue.size() <= low) {
+        if (!lost && writingPaused && queue.size() <= low) {
             writingPaused = false;
             callProtocol(Protocol::resumeWriting, "resumeWriting");
         }
@@ -212,12 +237,8 @@ public final class StreamTransport implements Transport, IoSink {
         }
         this.high = high;
         this.low = low;
-        if (!writingPaused && queue.size() > high) {
-            writingPaused = true;
-            callProtocol(Protocol::pauseWriting, "pauseWriting");
-        } else {
-            maybeResumeWriting();
-        }
+        maybePauseWriting();
+        maybeResumeWriting();
     }
 
     /** Current (high, low) water marks. */
@@ -240,7 +261,7 @@ public final class StreamTransport implements Transport, IoSink {
             protocol.dataReceived(data);
         } catch (Throwable e) {
             loop.reportException("dataReceived of " + protocol, e);
-            abort();
+            finish(e);
         }
     }
 
@@ -252,7 +273,7 @@ public final class StreamTransport implements Transport, IoSink {
             keepOpen = protocol.eofReceived();
         } catch (Throwable e) {
             loop.reportException("eofReceived of " + protocol, e);
-            abort();
+            finish(e);
             return;
         }
         if (lost) {
@@ -261,7 +282,7 @@ public final class StreamTransport implements Transport, IoSink {
         if (outputShut) {
             finish(null);
         } else if (!keepOpen) {
-            close();
+            startClosing();
         }
     }
 
@@ -291,6 +312,19 @@ public final class StreamTransport implements Transport, IoSink {
 
     @Override
     public void close() {
+        if (closedBy == null) {
+            closedBy = "close()";
+        }
+        startClosing();
+    }
+
+    /**
+     * Stops reading and finishes once the buffer is flushed, on someone else's behalf: the
+     * transport itself (eofReceived returned false) or its server shutting down. Unlike
+     * {@link #close()}, the protocol did not ask, so it may go on writing until it hears
+     * connectionLost; what it writes meanwhile is flushed too.
+     */
+    public void startClosing() {
         if (closing) {
             return;
         }
@@ -303,10 +337,16 @@ public final class StreamTransport implements Transport, IoSink {
 
     @Override
     public void abort() {
+        if (closedBy == null) {
+            closedBy = "abort()";
+        }
         finish(null);
     }
 
-    /** Closes with {@code cause} reported to the protocol: used for errors and policy drops. */
+    /**
+     * Closes now with {@code cause} (null: a clean close) reported to the protocol, on someone
+     * else's behalf: errors, policy drops, a shutdown deadline. Later writes are dropped silently.
+     */
     public void abort(Throwable cause) {
         finish(cause);
     }

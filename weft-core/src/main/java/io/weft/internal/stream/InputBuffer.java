@@ -7,9 +7,10 @@ import java.util.Arrays;
  * Bytes received but not yet read, in order: one array holding {@code [start, end)}.
  *
  * <p>Offsets in the methods are relative to the first unread byte. The array grows by doubling
- * when an append does not fit, and is dropped when the buffer empties if it grew past
- * {@link #KEEP}: one long line must not pin a large array to an idle connection for ever.
- * Loop thread only.
+ * when an append does not fit; once past {@link #KEEP} it shrinks when less than a quarter of
+ * it is in use, and is dropped when the buffer empties: one long line must not pin a large
+ * array to an idle connection for ever. So the array is never larger than
+ * {@code max(KEEP, 4 * size())}. Loop thread only.
  */
 public final class InputBuffer {
     private static final byte[] EMPTY = new byte[0];
@@ -105,11 +106,18 @@ public final class InputBuffer {
             throw new IndexOutOfBoundsException(n + " > " + size());
         }
         start += n;
-        if (start == end) {
+        int size = size();
+        if (size == 0) {
             start = end = 0;
             if (bytes.length > KEEP) {
                 bytes = EMPTY;
             }
+        } else if (bytes.length > KEEP && size < bytes.length / 4) {
+            // Mostly read: move the rest to a smaller array so memory follows what is held.
+            // Each move at least halves the array, so the copying stays linear overall.
+            bytes = Arrays.copyOfRange(bytes, start, start + Math.max(MIN, 2 * size));
+            start = 0;
+            end = size;
         }
     }
 }

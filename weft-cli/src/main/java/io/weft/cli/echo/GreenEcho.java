@@ -1,0 +1,71 @@
+package io.weft.cli.echo;
+
+import io.weft.cli.serve.GreenAcceptor;
+import io.weft.future.Promise;
+import io.weft.green.GreenSocket;
+import io.weft.loop.EventLoop;
+import io.weft.net.Server;
+import io.weft.net.ServerOptions;
+import io.weft.stream.StreamWriter;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CancellationException;
+
+/**
+ * The echo server written with green threads: one accepting, one per connection reading up to
+ * 64 KiB and writing it back. Flow control needs no code here: a write parks while the
+ * connection's output is over its high-water mark, and a green thread parked in a write does
+ * not read, which is exactly what {@link EchoProtocol} does by hand with pause/resume.
+ *
+ * <p>Graceful shutdown stays the {@link Server}'s: it stops listening and closes the
+ * connections, whose green threads then read end of stream (or an error) and finish;
+ * {@link #stopAccepting} cancels the acceptor, which is parked in {@code accept()}.
+ * Loop thread (and its green threads) only.
+ */
+final class GreenEcho {
+    private static final int CHUNK = 64 * 1024;
+
+    private final EventLoop loop;
+    private final EchoStats stats;
+    private GreenAcceptor acceptor;
+
+    GreenEcho(EventLoop loop, EchoStats stats) {
+        this.loop = loop;
+        this.stats = stats;
+    }
+
+    /** Starts the acceptor; the promise completes with the server once it listens. */
+    Promise<Server> listen(SocketAddress address, ServerOptions options) {
+        acceptor = GreenAcceptor.start(loop, address, options, c -> {
+            stats.connections++;
+            loop.spawn(() -> serve(c));
+        });
+        return acceptor.listening();
+    }
+
+    /** Stops the acceptor; the server's shutdown takes care of the connections. */
+    void stopAccepting() {
+        if (acceptor != null) {
+            acceptor.stop();
+        }
+    }
+
+    private Void serve(GreenSocket c) {
+        StreamWriter writer = c.writer();
+        try (c) {
+            byte[] chunk;
+            while ((chunk = c.read(CHUNK)).length > 0) {
+                stats.bytes += chunk.length;
+                writer.write(ByteBuffer.wrap(chunk)); // keeps what the socket does not take now
+                if (writer.bufferedBytes() > writer.writeBufferHigh()) {
+                    stats.readPauses++; // parked below: no reading until the peer catches up
+                    c.flush();
+                }
+            }
+        } catch (IOException | CancellationException e) {
+            // reset, cut at the shutdown deadline, or the loop closing: nothing more to echo
+        }
+        return null;
+    }
+}

@@ -1,0 +1,21 @@
+package io.weft.internal.net.udp;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+
+/** What a {@link DatagramIo} reports to its endpoint. Called on the loop thread. */
+public interface DatagramSink {
+
+    /**
+     * One datagram arrived; {@code data} is lent until this returns. It holds at most the
+     * receive limit the I/O was made with, so a datagram that fills it was longer and cut.
+     */
+    void onDatagram(ByteBuffer data, SocketAddress from);
+
+    /** The socket may have room for queued datagrams now. */
+    void onWritable();
+
+    /** Receiving failed (an ICMP error on a connected socket, say); the socket is still usable. */
+    void onError(IOException error);
+}
