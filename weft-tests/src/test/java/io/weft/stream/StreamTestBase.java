@@ -6,6 +6,7 @@ import io.weft.future.Promise;
 import io.weft.loop.EventLoop;
 import io.weft.loop.LoopConfig;
 import io.weft.loop.PollerKind;
+import io.weft.testkit.EveryBackend;
 import io.weft.net.Net;
 import io.weft.net.Protocol;
 import io.weft.net.Server;
@@ -21,10 +22,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
 /** A loop per test, descriptor counting around it, and the pieces the stream tests share. */
+@EveryBackend
 abstract class StreamTestBase {
     static final InetSocketAddress LOCAL = new InetSocketAddress("127.0.0.1", 0);
     static final Duration PATIENCE = Duration.ofSeconds(30);
@@ -37,8 +40,12 @@ abstract class StreamTestBase {
     private List<String> fdsBefore;
 
     /** The poller the loop runs on; the *PollTest subclasses run everything again on poll(2). */
+    /** The backend under test, injected by {@link EveryBackend}. */
+    @Parameter
+    PollerKind backend;
+
     PollerKind poller() {
-        return PollerKind.NIO;
+        return backend;
     }
 
     @BeforeEach

@@ -2,7 +2,10 @@ package io.weft.loop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.weft.loop.LoopConfig;
+import io.weft.loop.PollerKind;
 import io.weft.net.GroupServer;
+import io.weft.testkit.EveryBackend;
 import io.weft.net.Net;
 import io.weft.net.Protocol;
 import io.weft.net.ServerOptions;
@@ -22,9 +25,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.Parameter;
 
+@EveryBackend
 @Timeout(60)
 class LoopGroupTest {
+    /** The backend under test, injected by {@link EveryBackend}. */
+    @Parameter
+    PollerKind backend;
+
 
     /** Echo that records which loop thread served it. */
     static final class Echo implements Protocol {
@@ -45,7 +54,7 @@ class LoopGroupTest {
 
     @Test
     void connectionsSpreadOverEveryLoopAndEachStaysOnItsLoop() throws Exception {
-        try (LoopGroup group = LoopGroup.start(2, LoopConfig.builder().threadName("grp").build())) {
+        try (LoopGroup group = LoopGroup.start(2, LoopConfig.builder().poller(backend).threadName("grp").build())) {
             GroupServer server = Net.createServer(group, Echo::new, new InetSocketAddress("127.0.0.1", 0),
                     ServerOptions.defaults());
             InetSocketAddress addr = (InetSocketAddress) server.addresses().get(0);
@@ -72,7 +81,7 @@ class LoopGroupTest {
 
     @Test
     void crossLoopMessagesArriveInOrderPerSender() throws Exception {
-        try (LoopGroup group = LoopGroup.start(2, LoopConfig.builder().threadName("msg").build())) {
+        try (LoopGroup group = LoopGroup.start(2, LoopConfig.builder().poller(backend).threadName("msg").build())) {
             EventLoop a = group.loops().get(0);
             EventLoop b = group.loops().get(1);
             int n = 100_000;
@@ -99,7 +108,7 @@ class LoopGroupTest {
     @Test
     void aFailingLoopTurnDoesNotTakeTheOthersDown() throws Exception {
         AtomicInteger reported = new AtomicInteger();
-        LoopConfig config = LoopConfig.builder().threadName("fail")
+        LoopConfig config = LoopConfig.builder().poller(backend).threadName("fail")
                 .exceptionHandler((loop, ctx, e) -> reported.incrementAndGet()).build();
         try (LoopGroup group = LoopGroup.start(2, config)) {
             CountDownLatch ok = new CountDownLatch(2);
@@ -117,7 +126,7 @@ class LoopGroupTest {
 
     @Test
     void closingTheGroupStopsEveryLoop() {
-        LoopGroup group = LoopGroup.start(3, LoopConfig.builder().threadName("close").build());
+        LoopGroup group = LoopGroup.start(3, LoopConfig.builder().poller(backend).threadName("close").build());
         group.close();
         assertThat(group.loops()).allSatisfy(l -> assertThat(l.isClosed()).isTrue());
     }

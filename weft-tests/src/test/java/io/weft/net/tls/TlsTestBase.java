@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.weft.loop.EventLoop;
 import io.weft.loop.LoopConfig;
+import io.weft.loop.PollerKind;
+import io.weft.testkit.EveryBackend;
+import org.junit.jupiter.params.Parameter;
 import io.weft.net.Net;
 import io.weft.net.Protocol;
 import io.weft.net.Server;
@@ -18,6 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 
 /** A fresh loop per test, and a check that every test gives back its file descriptors. */
+@EveryBackend
 abstract class TlsTestBase {
     EventLoop loop;
     long fdsBefore;
@@ -32,9 +36,14 @@ abstract class TlsTestBase {
     @BeforeEach
     void setUp() {
         fdsBefore = openFds();
-        loop = EventLoop.create(loopConfig());
+        loop = EventLoop.create(loopConfig().toBuilder().poller(backend).build());
     }
 
+    /** The backend under test, injected by {@link EveryBackend}. */
+    @Parameter
+    PollerKind backend;
+
+    /** The loop's configuration but for the backend, which every test gets from {@link EveryBackend}. */
     LoopConfig loopConfig() {
         return LoopConfig.defaults();
     }

@@ -8,6 +8,7 @@ import io.weft.loop.EventLoop;
 import io.weft.loop.LoopConfig;
 import io.weft.loop.LoopWarning;
 import io.weft.loop.PollerKind;
+import io.weft.testkit.EveryBackend;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,14 +33,19 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @Timeout(60)
 @ExtendWith(NoFdLeaks.class)
+@EveryBackend
 class DatagramEndpointTest {
     static final InetSocketAddress ANY_LOOPBACK = new InetSocketAddress("127.0.0.1", 0);
 
     EventLoop loop;
     final List<Throwable> reported = Collections.synchronizedList(new ArrayList<>());
 
+    /** The backend under test, injected by {@link EveryBackend}. */
+    @Parameter
+    PollerKind backend;
+
     PollerKind poller() {
-        return PollerKind.NIO;
+        return backend;
     }
 
     @BeforeEach

@@ -6,6 +6,7 @@ import io.weft.future.Promise;
 import io.weft.loop.EventLoop;
 import io.weft.loop.LoopConfig;
 import io.weft.loop.PollerKind;
+import io.weft.testkit.EveryBackend;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.BindException;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
+import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,14 +38,19 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @Timeout(60)
 @ExtendWith(NoFdLeaks.class)
+@EveryBackend
 class UnixSocketTest {
     EventLoop loop;
     Path dir;
     Path path;
     final List<Transport> accepted = new ArrayList<>();
 
+    /** The backend under test, injected by {@link EveryBackend}. */
+    @Parameter
+    PollerKind backend;
+
     PollerKind poller() {
-        return PollerKind.NIO;
+        return backend;
     }
 
     @BeforeEach

@@ -6,6 +6,8 @@ import io.weft.future.Promise;
 import io.weft.loop.EventLoop;
 import io.weft.loop.LoopConfig;
 import io.weft.loop.PollerKind;
+import io.weft.testkit.Backends;
+import io.weft.testkit.EveryBackend;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +23,7 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.Parameter;
 
 /**
  * What every transport test shares: a fresh loop per test whose exception handler records
@@ -28,6 +31,7 @@ import org.junit.jupiter.api.Timeout;
  * what the test left open, then fails the test if any protocol saw calls out of order, any
  * callback threw, or any socket, pipe or epoll descriptor outlived the test.
  */
+@EveryBackend
 @Timeout(60)
 abstract class NetTestSupport {
     private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -48,7 +52,11 @@ abstract class NetTestSupport {
     private volatile boolean watchdogFired;
     private int ioFdsBefore;
 
-    /** Override to configure the loop (a clock, a poller). */
+    /** The backend under test, injected by {@link EveryBackend}. */
+    @Parameter
+    PollerKind backend;
+
+    /** Override to configure the loop further (a clock). */
     LoopConfig.Builder configure(LoopConfig.Builder b) {
         return b;
     }
@@ -66,10 +74,7 @@ abstract class NetTestSupport {
             return;
         }
         warmedUp = true;
-        for (PollerKind kind : PollerKind.values()) {
-            if (!io.weft.internal.io.Drivers.status(kind).ok()) {
-                continue; // not here: no test runs on it
-            }
+        for (PollerKind kind : Backends.list()) {
             try (EventLoop l = EventLoop.create(LoopConfig.builder().poller(kind).build())) {
                 Server s = l.runUntilComplete(Net.createServer(l, () -> new Recorder(l) {
                     @Override
@@ -100,7 +105,7 @@ abstract class NetTestSupport {
     final void openLoop() throws Exception {
         warmUp();
         ioFdsBefore = Fds.io();
-        loop = EventLoop.create(configure(LoopConfig.builder())
+        loop = EventLoop.create(configure(LoopConfig.builder().poller(backend))
                 .exceptionHandler((l, context, error) -> {
                     reports.add(context + ": " + error);
                     reportedErrors.add(error);

@@ -13,13 +13,27 @@ import java.net.PortUnreachableException;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
+import io.weft.loop.LoopConfig;
+import io.weft.loop.PollerKind;
+import io.weft.testkit.EveryBackend;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+@EveryBackend
 @Timeout(30)
 class GreenDatagramSocketTest {
-    final EventLoop loop = EventLoop.create();
+    /** The backend under test, injected by {@link EveryBackend}. */
+    @Parameter
+    PollerKind backend;
+    EventLoop loop;
+
+    @BeforeEach
+    void openLoop() {
+        loop = EventLoop.create(LoopConfig.builder().poller(backend).build());
+    }
 
     @AfterEach
     void tearDown() {
