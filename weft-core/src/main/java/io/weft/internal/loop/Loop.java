@@ -1,6 +1,7 @@
 package io.weft.internal.loop;
 
 import io.weft.future.Promise;
+import io.weft.internal.dispatch.Dispatcher;
 import io.weft.internal.dispatch.Inbox;
 import io.weft.internal.dispatch.Task;
 import io.weft.internal.green.GreenThread;
@@ -70,6 +71,28 @@ public final class Loop implements EventLoop {
     final Lifecycle lifecycle = new Lifecycle(this);
     /** This loop's green threads, made on first {@link #spawn}. */
     private Greens greens;
+    /** What green threads see of this loop. */
+    private final Dispatcher dispatcher = new Dispatcher() {
+        @Override
+        public boolean inLoop() {
+            return Loop.this.inLoop();
+        }
+
+        @Override
+        public void dispatch(Runnable task) {
+            schedule(task);
+        }
+
+        @Override
+        public void report(String context, Throwable error) {
+            reportException(context, error);
+        }
+
+        @Override
+        public void runQueued() {
+            runReadyOnce();
+        }
+    };
 
     private Loop(LoopConfig config) throws IOException {
         this.config = config;
@@ -122,8 +145,8 @@ public final class Loop implements EventLoop {
     /** The loop the calling thread is running, or the loop of the calling green thread, or null. */
     public static Loop current() {
         GreenThread g = GreenThread.current();
-        if (g != null) {
-            return g.greens().loop();
+        if (g != null && g.greens().loop() instanceof Loop l) {
+            return l;
         }
         return RUNNING.get();
     }
@@ -512,7 +535,7 @@ public final class Loop implements EventLoop {
     }
 
     /** For closing: one more round of queued work, without waiting for I/O. */
-    public void runReadyOnce() {
+    private void runReadyOnce() {
         queueDueTimers();
         queueInbox();
         runReady();
@@ -574,7 +597,7 @@ public final class Loop implements EventLoop {
         checkThread("spawn");
         checkOpen();
         if (greens == null) {
-            greens = new Greens(this);
+            greens = new Greens(this, dispatcher);
         }
         return greens;
     }
