@@ -1,6 +1,7 @@
 package io.weft.internal.net.udp;
 
 import io.weft.internal.io.DatagramIo;
+import io.weft.internal.io.DatagramQueue;
 import io.weft.internal.io.DatagramSink;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -54,17 +55,25 @@ class DatagramEndpointFlowControlTest {
         loop.close();
     }
 
-    /** A kernel that takes {@link #room} more datagrams, then says "no room" until given more. */
+    /**
+     * A kernel that takes {@link #room} more datagrams, then says "no room" until given more; a
+     * queue handed to {@link #flush} is drained only when the test says the socket is writable
+     * ({@link #writable()}), as a readiness backend does.
+     */
     static final class ScriptedIo implements DatagramIo {
         int room;
         IOException failNext;
         final List<byte[]> sent = new ArrayList<>();
         boolean reading;
+        /** Whether a queue is waiting for writability. */
         boolean writing;
         boolean closed;
+        DatagramSink sink;
+        DatagramQueue pending;
 
         @Override
         public void start(DatagramSink sink) {
+            this.sink = sink;
         }
 
         @Override
@@ -73,12 +82,7 @@ class DatagramEndpointFlowControlTest {
         }
 
         @Override
-        public void setWriting(boolean on) {
-            writing = on;
-        }
-
-        @Override
-        public boolean send(ByteBuffer datagram, SocketAddress to) throws IOException {
+        public boolean sendNow(ByteBuffer datagram, SocketAddress to) throws IOException {
             if (failNext != null) {
                 IOException e = failNext;
                 failNext = null;
@@ -95,10 +99,51 @@ class DatagramEndpointFlowControlTest {
         }
 
         @Override
+        public void flush(DatagramQueue queue) {
+            if (!closed && !queue.isEmpty()) {
+                pending = queue;
+                writing = true;
+            }
+        }
+
+        /** The socket has room again: send from the queue's front as the real backend does. */
+        void writable() {
+            DatagramQueue q = pending;
+            if (q == null || closed) {
+                return;
+            }
+            boolean progress = false;
+            while (!q.isEmpty() && !closed) {
+                boolean took;
+                try {
+                    took = sendNow(q.peek().data(), q.peek().to());
+                } catch (IOException e) {
+                    q.remove();
+                    progress = true;
+                    sink.onSendError(e);
+                    continue;
+                }
+                if (!took) {
+                    break;
+                }
+                q.remove();
+                progress = true;
+            }
+            if (q.isEmpty()) {
+                pending = null;
+                writing = false;
+            }
+            if (progress && !closed) {
+                sink.onFlushed();
+            }
+        }
+
+        @Override
         public void close() {
             closed = true;
             reading = false;
             writing = false;
+            pending = null;
         }
 
         @Override
@@ -184,18 +229,18 @@ class DatagramEndpointFlowControlTest {
         assertThat(protocol.events).as("pause once, not per datagram").containsExactly("pause");
 
         io.room = 2;
-        endpoint.onWritable();
+        io.writable();
         assertThat(endpoint.writeBufferSize()).isEqualTo(400);
         assertThat(protocol.events).as("400 bytes left is above the low mark of 200").containsExactly("pause");
 
         io.room = 1;
-        endpoint.onWritable();
+        io.writable();
         assertThat(endpoint.writeBufferSize()).isZero();
         assertThat(protocol.events).containsExactly("pause", "resume");
         assertThat(io.writing).as("the empty datagram is still queued").isTrue();
 
         io.room = 1;
-        endpoint.onWritable();
+        io.writable();
         assertThat(io.writing).isFalse();
         assertThat(io.sent).containsExactly(bytes('a', 400), bytes('b', 400), bytes('c', 400), new byte[0]);
         assertThat(protocol.events).containsExactly("pause", "resume");
@@ -208,7 +253,7 @@ class DatagramEndpointFlowControlTest {
         io.room = 5; // the socket drained, but the loop has not said so yet
         send('b', 10);
         assertThat(io.sent).as("b must not overtake a").isEmpty();
-        endpoint.onWritable();
+        io.writable();
         assertThat(io.sent).containsExactly(bytes('a', 10), bytes('b', 10));
     }
 
@@ -234,7 +279,7 @@ class DatagramEndpointFlowControlTest {
         assertThatThrownBy(() -> send('c', 10)).isInstanceOf(IllegalStateException.class);
 
         io.room = 10;
-        endpoint.onWritable();
+        io.writable();
         assertThat(io.sent).containsExactly(bytes('a', 10), bytes('b', 10));
         assertThat(io.closed).isTrue();
         runOneTurn();
@@ -265,7 +310,7 @@ class DatagramEndpointFlowControlTest {
         send('z', 10);
         io.room = 10;
         io.failNext = new IOException("no route");
-        endpoint.onWritable();
+        io.writable();
         assertThat(io.sent).containsExactly(bytes('y', 10), bytes('z', 10));
         assertThat(protocol.events).containsExactly("error no route");
         assertThat(endpoint.writeBufferSize()).isZero();
