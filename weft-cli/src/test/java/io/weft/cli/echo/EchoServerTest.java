@@ -10,6 +10,7 @@ import io.weft.loop.LoopConfig;
 import io.weft.loop.PollerKind;
 import io.weft.net.SelfSignedCertificate;
 import io.weft.net.ServerOptions;
+import io.weft.testkit.Backends;
 import io.weft.testkit.FileDescriptors;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -69,10 +70,9 @@ abstract class EchoServerTest {
     /** The style every test here runs its server in. */
     abstract Style style();
 
-    /** Every backend that works here (the others cannot open a loop). */
+    /** Every backend that works here (the others cannot open a loop), narrowed by -Dweft.backends. */
     static java.util.stream.Stream<PollerKind> backends() {
-        return io.weft.internal.io.Drivers.statuses().stream()
-                .filter(io.weft.internal.io.Drivers.Status::ok).map(io.weft.internal.io.Drivers.Status::kind);
+        return Backends.available();
     }
 
     private EchoServer start(ServeOptions.Builder options) throws StartException {
