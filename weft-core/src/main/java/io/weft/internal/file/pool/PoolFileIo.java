@@ -7,6 +7,7 @@ import io.weft.future.Promise;
 import io.weft.internal.file.FileErrors;
 import io.weft.internal.file.FileHandle;
 import io.weft.internal.file.FileIo;
+import io.weft.internal.file.NativeBuffers;
 import io.weft.internal.offload.OffloadPool;
 import io.weft.loop.EventLoop;
 import java.io.IOException;
@@ -145,12 +146,6 @@ public final class PoolFileIo implements FileIo {
 
     @Override
     public Promise<ByteBuffer> allocate(EventLoop loop, int capacity, int alignment) {
-        return OffloadPool.forLoop(loop).submit(loop, () -> {
-            if (alignment <= 1) {
-                return ByteBuffer.allocateDirect(capacity);
-            }
-            ByteBuffer raw = ByteBuffer.allocateDirect(capacity + alignment);
-            return raw.alignedSlice(alignment).slice(0, capacity);
-        }, false, null);
+        return OffloadPool.forLoop(loop).submit(loop, () -> NativeBuffers.allocate(capacity, alignment), false, null);
     }
 }
