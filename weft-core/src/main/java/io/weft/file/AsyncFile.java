@@ -174,6 +174,24 @@ public final class AsyncFile {
     }
 
     /**
+     * Copies up to {@code count} bytes from {@code position} of this file to {@code target}, at
+     * the target's own offset (a sequential write there: the target may have no other sequential
+     * call pending), inside the kernel where it can ({@code copy_file_range} on Linux): the
+     * bytes never pass through a buffer of this process. The promise gives the bytes copied,
+     * fewer at the end of this file. Both files must be open on this loop.
+     */
+    public Promise<Long> transferTo(long position, long count, AsyncFile target) {
+        checkPosition("transferTo", position);
+        if (count < 0) {
+            throw new IllegalArgumentException("transferTo: a count is 0 or more, got " + count);
+        }
+        if (target.loop != loop) {
+            throw new IllegalArgumentException("transferTo: the target file is open on another loop; open it on this one");
+        }
+        return target.sequential("transferTo", () -> track("transferTo", handle.transferTo(position, count, target.handle)));
+    }
+
+    /**
      * The whole file in a new direct buffer (position 0, limit the byte count), read as several
      * large positional reads in flight at once. Bytes are those up to the size the file had when
      * the call started. A file whose size reads as 0 ({@code /proc} files, FIFOs) is read

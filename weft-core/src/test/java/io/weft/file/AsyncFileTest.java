@@ -120,6 +120,25 @@ class AsyncFileTest extends FileTestSupport {
     }
 
     @Test
+    void transferToCopiesInsideTheKernelAtTheTargetsOffset() throws Exception {
+        byte[] content = pattern(300_000, 8);
+        Path src = Files.write(dir.resolve("src"), content);
+        Path dst = dir.resolve("dst");
+        AsyncFile from = open(src);
+        AsyncFile to = open(dst, FileOption.WRITE, FileOption.CREATE);
+        await(to.write(ByteBuffer.wrap("head".getBytes())));
+        assertThat(await(from.transferTo(1000, 200_000, to))).isEqualTo(200_000L);
+        assertThat(await(from.transferTo(299_000, 5000, to))).as("fewer at the end").isEqualTo(1000L);
+        await(from.close());
+        await(to.close());
+        byte[] expected = new byte[4 + 201_000];
+        System.arraycopy("head".getBytes(), 0, expected, 0, 4);
+        System.arraycopy(content, 1000, expected, 4, 200_000);
+        System.arraycopy(content, 299_000, expected, 200_004, 1000);
+        assertThat(Files.readAllBytes(dst)).isEqualTo(expected);
+    }
+
+    @Test
     void truncateShrinksAndGrowsAndForceSyncs() throws Exception {
         Path p = dir.resolve("tr");
         AsyncFile f = open(p, FileOption.WRITE, FileOption.CREATE);

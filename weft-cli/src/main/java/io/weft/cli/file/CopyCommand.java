@@ -17,8 +17,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code weft copy SRC DST}: copies a file with asynchronous positional reads and writes on one
- * loop, several chunks in flight ({@link FileCopy}), and prints the bytes, the time, the rate and
- * the CPU spent per GB. The target is created or truncated.
+ * loop, several chunks in flight ({@link FileCopy}), or with {@code --zero-copy} inside the kernel
+ * ({@link AsyncFile#transferTo}, as {@code cp} does with {@code copy_file_range}), and prints the
+ * bytes, the time, the rate and the CPU spent per GB. The target is created or truncated.
  */
 @Command(name = "copy", mixinStandardHelpOptions = true, versionProvider = WeftVersion.class,
         description = {"Copies SRC to DST with async reads and writes (several chunks in flight),",
@@ -39,6 +40,10 @@ public final class CopyCommand implements Callable<Integer> {
 
     @Option(names = "--depth", defaultValue = "4", description = "Chunks in flight at once (default: ${DEFAULT-VALUE}).")
     private int depth;
+
+    @Option(names = "--zero-copy", description = {"Copy inside the kernel (copy_file_range, through AsyncFile.transferTo),",
+        "64 MiB at a time, instead of reading into and writing from buffers."})
+    private boolean zeroCopy;
 
     @Option(names = "--fsync", description = "Sync the target to the device before reporting.")
     private boolean fsync;
@@ -61,11 +66,23 @@ public final class CopyCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** {@code [position, size)} by transferTo, one 64 MiB step at a time (so a close can come between). */
+    private static Promise<Long> transfer(AsyncFile from, AsyncFile to, long position, long size) {
+        if (position >= size) {
+            return Promise.completed(from.loop(), position);
+        }
+        return from.transferTo(position, Math.min(64L << 20, size - position), to).flatMap(n -> n == 0
+                ? Promise.failed(from.loop(), new java.io.EOFException("copy " + from.path() + ": the file ended at byte "
+                        + position + "; it shrank during the copy"))
+                : transfer(from, to, position + n, size));
+    }
+
     private Promise<Long> copy(EventLoop loop) {
         return AsyncFile.open(loop, source).flatMap(opened -> Closing.use(opened, from ->
                 AsyncFile.open(loop, target, FileOption.WRITE, FileOption.CREATE, FileOption.TRUNCATE)
                         .flatMap(created -> Closing.use(created, to -> from.size()
-                                .flatMap(size -> FileCopy.start(loop, from, to, size, chunkKib * 1024, depth))
+                                .flatMap(size -> zeroCopy ? transfer(from, to, 0, size)
+                                        : FileCopy.start(loop, from, to, size, chunkKib * 1024, depth))
                                 .flatMap(n -> fsync ? to.fsync().map(v -> n) : Promise.completed(loop, n))))));
     }
 }

@@ -27,6 +27,13 @@ public interface FileHandle {
     /** Writes every remaining byte of {@code src} at {@code position} (or {@link #CURRENT}). */
     Promise<Integer> write(long position, ByteBuffer src);
 
+    /**
+     * Copies up to {@code count} bytes from {@code position} of this file to {@code target} at
+     * its own offset, inside the kernel where it can ({@code copy_file_range}), no bytes through
+     * user space; fewer at the end of this file. {@code target} is a handle of the same backend.
+     */
+    Promise<Long> transferTo(long position, long count, FileHandle target);
+
     Promise<Long> size();
 
     Promise<Void> truncate(long size);

@@ -51,6 +51,23 @@ final class PoolFileHandle implements FileHandle {
     }
 
     @Override
+    public Promise<Long> transferTo(long position, long count, FileHandle target) {
+        FileChannel out = ((PoolFileHandle) target).channel;
+        // The JDK turns a file-to-file transferTo into copy_file_range on Linux.
+        return PoolFileIo.run(loop, "transferTo", path, () -> {
+            long n = 0;
+            while (n < count) {
+                long k = channel.transferTo(position + n, count - n, out);
+                if (k <= 0) {
+                    break; // the end of this file
+                }
+                n += k;
+            }
+            return n;
+        });
+    }
+
+    @Override
     public Promise<Long> size() {
         return PoolFileIo.run(loop, "size", path, channel::size);
     }
