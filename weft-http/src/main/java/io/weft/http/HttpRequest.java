@@ -20,6 +20,9 @@ import java.util.List;
  */
 public interface HttpRequest {
 
+    /** The server's loop, where this request's callbacks run. */
+    io.weft.loop.EventLoop loop();
+
     /** The method: GET, HEAD, POST, PUT, DELETE, OPTIONS, TRACE or PATCH. */
     String method();
 
@@ -85,6 +88,6 @@ public interface HttpRequest {
      */
     InputStream bodyStream();
 
-    /** The trailer fields of a chunked body, once it has been read; empty otherwise. */
+    /** The trailer fields of a chunked body once it has been read, as name, value, name, value...; empty otherwise. */
     List<String> trailers();
 }

@@ -178,7 +178,8 @@ final class ServerRequest implements HttpRequest {
         return t;
     }
 
-    io.weft.loop.EventLoop loop() {
+    @Override
+    public io.weft.loop.EventLoop loop() {
         return connection.server.loop;
     }
 }
