@@ -66,6 +66,13 @@ public interface HttpResponse {
     boolean isStarted();
 
     /**
+     * Whether the connection is gone (the client left, or the server aborted it): writes are
+     * dropped from then on, so a producer should stop and release what it holds. Pending
+     * {@link #onWritable} callbacks run once when this becomes true, so that it can notice.
+     */
+    boolean isClosed();
+
+    /**
      * Gives up on this request after {@code failure}: a 500 if the head was not sent, else the
      * connection is aborted (the client sees a truncated body, which is the truth). Reports the
      * failure to the loop's exception handler.

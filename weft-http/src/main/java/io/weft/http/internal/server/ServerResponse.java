@@ -240,6 +240,11 @@ final class ServerResponse implements HttpResponse {
     }
 
     @Override
+    public boolean isClosed() {
+        return lost || connection.isClosing();
+    }
+
+    @Override
     public void fail(Throwable failure) {
         connection.server.loop.reportException("an HTTP handler failed on " + request.method() + " " + request.target(), failure);
         if (state == State.ENDED || lost) {
