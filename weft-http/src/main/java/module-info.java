@@ -5,7 +5,7 @@
 module io.weft.http {
     requires transitive io.weft.core;
     exports io.weft.http;
-    // exports io.weft.http.client; (added with the client)
+    exports io.weft.http.client;
     // The parsers are internal; the command line's static file server and the fuzz targets
     // reach them through the API only.
 }
