@@ -3,6 +3,7 @@ package io.weft.cli;
 import io.weft.cli.chat.ChatCommand;
 import io.weft.cli.demo.DemoCommand;
 import io.weft.cli.echo.EchoCommand;
+import io.weft.cli.http.get.GetCommand;
 import io.weft.cli.http.serve.ServeCommand;
 import io.weft.cli.info.InfoCommand;
 import java.util.List;
@@ -23,6 +24,7 @@ final class Commands {
             ChatCommand.class,
             DemoCommand.class,
             ServeCommand.class,
+            GetCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class);
 
