@@ -254,23 +254,22 @@ public final class ChunkedDecoder {
                 }
                 trailer = Arrays.copyOf(trailer, Math.min(maxTrailerBytes + 2, Math.max(64, trailerLength * 2)));
             }
-            trailer[trailerLength++] = b[p++];
+            byte c = b[p++];
+            trailer[trailerLength++] = c;
             int n = trailerLength;
-            boolean ended = n == 2 && trailer[0] == '\r' && trailer[1] == '\n'
-                    || n >= 4 && trailer[n - 1] == '\n' && trailer[n - 2] == '\r' && trailer[n - 3] == '\n' && trailer[n - 4] == '\r';
-            if (n == 2 && trailer[0] == '\r' && trailer[1] != '\n') {
+            if (n == 2 && trailer[0] == '\r' && c != '\n') {
                 throw new ParseException(400, "a bare CR after the last chunk");
             }
-            if (ended) {
+            if (c == '\n') {
+                // Each line end: parse what is here, so that a bad line fails now, not at the limit.
                 Fields fields = new Fields();
                 fields.clear(trailer);
                 int after = FieldLines.parse(trailer, 0, n, 0, Integer.MAX_VALUE, maxTrailerBytes, fields);
-                if (after != n) {
-                    throw new ParseException(400, "a malformed trailer section");
+                if (after == n) {
+                    trailers = fields;
+                    state = State.DONE;
+                    return p;
                 }
-                trailers = fields;
-                state = State.DONE;
-                return p;
             }
         }
         return p;

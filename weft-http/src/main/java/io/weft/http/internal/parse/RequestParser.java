@@ -133,8 +133,15 @@ public final class RequestParser {
 
         // HTTP-version CRLF: "HTTP/" DIGIT "." DIGIT
         if (end - p < 10) {
-            if (!prefixOf(b, p, end, "HTTP/")) {
-                throw new ParseException(400, "a malformed HTTP-version (expected HTTP/1.1)");
+            // Found by the fuzzer: a head cut short inside the version ("HTTP/\r\n\r\n") must fail
+            // now, not wait for bytes that will never make it valid.
+            for (int i = p; i < end; i++) {
+                int k = i - p;
+                byte c = b[i];
+                boolean ok = k < 5 ? c == "HTTP/".charAt(k) : k == 5 || k == 7 ? digit(c) : k == 6 ? c == '.' : k == 8 ? c == '\r' : c == '\n';
+                if (!ok) {
+                    throw new ParseException(400, "a malformed HTTP-version (expected HTTP/1.1)");
+                }
             }
             return INCOMPLETE;
         }
@@ -267,8 +274,12 @@ public final class RequestParser {
                             while (c < t && Chars.TCHAR[b[c] & 0xff]) {
                                 c++;
                             }
-                            if (c == s) {
-                                throw new ParseException(400, "a transfer coding that is not a token");
+                            int q = c;
+                            while (q < t && (b[q] == ' ' || b[q] == '\t')) {
+                                q++;
+                            }
+                            if (c == s || q < t && b[q] != ';') {
+                                throw new ParseException(400, "a transfer coding that is not a token (with parameters after \";\")");
                             }
                             otherCoding = true;
                             lastChunked = false;
@@ -381,15 +392,6 @@ public final class RequestParser {
             p += 2;
         }
         return p;
-    }
-
-    private static boolean prefixOf(byte[] b, int p, int end, String s) {
-        for (int i = 0; i < s.length() && p + i < end; i++) {
-            if (b[p + i] != s.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static boolean digit(byte c) {
