@@ -42,13 +42,18 @@ final class TestServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         CompletableFuture<Void> done = new CompletableFuture<>();
         loop.execute(() -> {
             server.close();
             done.complete(null);
         });
-        done.get(10, TimeUnit.SECONDS);
-        loop.close();
+        try {
+            done.get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("the server did not close: " + e, e);
+        } finally {
+            loop.close();
+        }
     }
 }
