@@ -4,6 +4,8 @@ import io.weft.cli.chat.ChatCommand;
 import io.weft.cli.demo.DemoCommand;
 import io.weft.cli.echo.EchoCommand;
 import io.weft.cli.file.CopyCommand;
+import io.weft.cli.http.get.GetCommand;
+import io.weft.cli.http.serve.ServeCommand;
 import io.weft.cli.info.InfoCommand;
 import java.util.List;
 import picocli.CommandLine;
@@ -23,6 +25,9 @@ final class Commands {
             ChatCommand.class,
             DemoCommand.class,
             CopyCommand.class,
+            ServeCommand.class,
+            GetCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class);
 
     private Commands() {
