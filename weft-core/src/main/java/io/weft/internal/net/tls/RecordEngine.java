@@ -42,6 +42,13 @@ final class RecordEngine {
         /** Whether the connection is gone: stop doing what the engine asks. */
         boolean gone();
 
+        /**
+         * The peer's records moved a handshake on (the engine now wants {@code hs}): the first
+         * handshake, or one the peer started on an open connection. Throwing refuses it; the
+         * connection then fails with that exception.
+         */
+        void peerHandshake(HandshakeStatus hs) throws SSLException;
+
         /** A handshake finished: the first, or a later one. */
         void handshakeFinished() throws SSLException;
 
@@ -261,6 +268,7 @@ final class RecordEngine {
                 HandshakeStatus hs = r.getHandshakeStatus();
                 if (hs != NOT_HANDSHAKING && hs != NEED_UNWRAP) {
                     deliver(plain); // plaintext before the handshake step, in order
+                    events.peerHandshake(hs); // before its tasks run: refusing costs no key exchange
                     advance(hs);
                 } else if (r.bytesConsumed() == 0 && r.bytesProduced() == 0 && hs != NEED_UNWRAP_AGAIN) {
                     return; // no progress: wait for more input rather than spin

@@ -66,6 +66,8 @@ public final class TlsConnection implements Protocol {
     private TimerHandle handshakeTimer;
 
     private boolean handshakeDone;
+    /** We started the handshake under way on an open connection ({@link #rekey}). */
+    private boolean rekeying;
     private boolean appReading = true;
     private boolean rawPaused;
     private boolean appPaused;
@@ -253,6 +255,11 @@ public final class TlsConnection implements Protocol {
         }
 
         @Override
+        public void peerHandshake(HandshakeStatus hs) throws SSLException {
+            refuseClientRenegotiation();
+        }
+
+        @Override
         public void handshakeFinished() throws SSLException {
             finished();
         }
@@ -277,7 +284,24 @@ public final class TlsConnection implements Protocol {
         return appReading;
     }
 
+    /**
+     * A server refuses a TLS 1.2 renegotiation the client starts, unless the options allow it:
+     * each one makes the server do a full handshake's key exchange for a few bytes from the
+     * client, a cheap way to burn its CPU (and nothing modern needs it; TLS 1.3 dropped it).
+     * The JDK's own switch for this, {@code jdk.tls.rejectClientInitiatedRenegotiation}, is a
+     * system property for the whole JVM; this is per server. TLS 1.3 KeyUpdates are not
+     * handshakes of this kind and always go through.
+     */
+    private void refuseClientRenegotiation() throws SSLException {
+        if (handshakeDone && !client && !rekeying && !options.allowClientRenegotiation()
+                && "TLSv1.2".equals(engine.getSession().getProtocol())) {
+            throw new SSLException("TLS renegotiation started by " + peer() + " refused: a server does not renegotiate"
+                    + " at the client's request unless TlsOptions.Builder.allowClientRenegotiation(true) says so");
+        }
+    }
+
     private void finished() throws SSLException {
+        rekeying = false;
         if (!handshakeDone) {
             handshakeDone = true;
             cancelHandshakeTimer();
@@ -536,6 +560,7 @@ public final class TlsConnection implements Protocol {
      * renegotiates. For tests of those paths.
      */
     public void rekey() {
+        rekeying = handshakeDone;
         try {
             records.beginHandshake();
         } catch (SSLException | RuntimeException e) {

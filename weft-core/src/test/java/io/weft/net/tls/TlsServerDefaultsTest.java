@@ -1,0 +1,243 @@
+package io.weft.net.tls;
+
+import static io.weft.net.tls.TlsFixtures.server;
+import static io.weft.net.tls.TlsFixtures.serverCert;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.weft.future.Promise;
+import io.weft.net.Server;
+import io.weft.net.TlsOptions;
+import io.weft.net.tls.TlsFixtures.Recorder;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A Weft TLS server's defaults, as {@code openssl s_client} sees them: client-initiated
+ * renegotiation is refused (each one costs the server a handshake's CPU: a DoS lever), and TLS
+ * 1.2 offers only AEAD suites (no CBC, so no LUCKY13 and friends). Both can be turned back on
+ * through {@link TlsOptions}. Skipped when there is no {@code openssl} on the PATH.
+ */
+@Timeout(60)
+class TlsServerDefaultsTest extends TlsTestBase {
+    /** Every ECDHE CBC suite OpenSSL knows for TLS 1.2 with an RSA or ECDSA certificate. */
+    static final String CBC = "ECDHE-ECDSA-AES256-SHA384:ECDHE-RSA-AES256-SHA384:ECDHE-ECDSA-AES128-SHA256"
+            + ":ECDHE-RSA-AES128-SHA256:ECDHE-ECDSA-AES256-SHA:ECDHE-RSA-AES256-SHA:ECDHE-ECDSA-AES128-SHA"
+            + ":ECDHE-RSA-AES128-SHA:AES128-SHA:AES256-SHA:AES128-SHA256:AES256-SHA256";
+    static Path openssl;
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void findOpenssl() {
+        openssl = OpenSslInteropTest.onPath("openssl");
+        assumeTrue(openssl != null, "openssl is not on the PATH: skipping the TLS defaults tests");
+    }
+
+    @Test
+    void clientInitiatedRenegotiationIsRefusedByDefault() throws Exception {
+        AtomicReference<Recorder> serverSide = new AtomicReference<>();
+        Server s = listen(() -> echo(serverSide), server().build());
+        try (SClient c = sClient(s, "-tls1_2")) {
+            c.send("before\n");
+            c.await(Pattern.compile("^before$"));
+            c.send("R\n"); // s_client's command: renegotiate
+            c.await(Pattern.compile("RENEGOTIATING"));
+            List<String> events = loop.runUntilComplete(serverSide.get().lost.withTimeout(Duration.ofSeconds(30)));
+            assertThat(events).first().isEqualTo("made");
+            assertThat(events).last().isEqualTo("lost:SSLException");
+            assertThat(serverSide.get().cause).hasMessageContaining("renegotiation");
+            c.awaitExit(); // the server closed the connection
+        }
+        shutdown(s);
+    }
+
+    @Test
+    void clientRenegotiationWorksWhenTheOptionsAllowIt() throws Exception {
+        AtomicReference<Recorder> serverSide = new AtomicReference<>();
+        Server s = listen(() -> echo(serverSide), server().allowClientRenegotiation(true).build());
+        try (SClient c = sClient(s, "-tls1_2")) {
+            c.send("R\n");
+            c.await(Pattern.compile("RENEGOTIATING"));
+            c.send("after\n");
+            c.await(Pattern.compile("^after$"));
+            assertThat(serverSide.get().lost.isDone()).isFalse();
+        }
+        shutdown(s);
+    }
+
+    @Test
+    void cbcSuitesAreNotOfferedOnTls12() throws Exception {
+        Server s = listen(() -> new Recorder(loop, null), server().build());
+        try (SClient c = sClient(s, "-tls1_2", "-cipher", CBC)) {
+            assertThat(c.awaitExit()).as("s_client output: %s", c.output).isNotZero();
+            assertThat(c.all()).contains("handshake failure").doesNotContain("Protocol version: TLSv1.2");
+        }
+        shutdown(s);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256",
+            "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384",
+            "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305"})
+    void aeadSuitesAreOfferedOnTls12(String suites) throws Exception {
+        AtomicReference<Recorder> serverSide = new AtomicReference<>();
+        Server s = listen(() -> echo(serverSide), server().build());
+        try (SClient c = sClient(s, "-tls1_2", "-cipher", suites)) {
+            c.send("aead\n");
+            c.await(Pattern.compile("^aead$"));
+            assertThat(c.sofar()).contains("Protocol version: TLSv1.2");
+        }
+        shutdown(s);
+    }
+
+    @Test
+    void cbcSuitesCanBeConfiguredBackIn() throws Exception {
+        AtomicReference<Recorder> serverSide = new AtomicReference<>();
+        Server s = listen(() -> echo(serverSide), server()
+                .cipherSuites("TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256").build());
+        try (SClient c = sClient(s, "-tls1_2", "-cipher", CBC)) {
+            c.send("cbc\n");
+            c.await(Pattern.compile("^cbc$"));
+            assertThat(c.sofar()).containsPattern("Ciphersuite: ECDHE-(ECDSA|RSA)-AES128-SHA256");
+        }
+        shutdown(s);
+    }
+
+    Recorder echo(AtomicReference<Recorder> into) {
+        Recorder r = new Recorder(loop, null) {
+            @Override
+            void onData(String text) {
+                t.write(text.getBytes(StandardCharsets.US_ASCII));
+            }
+        };
+        into.set(r);
+        return r;
+    }
+
+    /** Starts {@code openssl s_client} against {@code s}. */
+    SClient sClient(Server s, String... args) throws IOException {
+        Path cert = dir.resolve("cert.pem");
+        serverCert().writePem(cert, dir.resolve("key.pem"));
+        List<String> cmd = new ArrayList<>(List.of(openssl.toString(), "s_client", "-connect",
+                "127.0.0.1:" + port(s), "-servername", "localhost", "-CAfile", cert.toString(), "-brief"));
+        cmd.addAll(List.of(args));
+        return new SClient(new ProcessBuilder(cmd).redirectErrorStream(true).start());
+    }
+
+    /** One {@code openssl s_client}, its output collected line by line by a thread of its own. */
+    final class SClient implements AutoCloseable {
+        final Process process;
+        /** Every line so far; guarded by itself, notified on each line and at the end. */
+        final List<String> output = new ArrayList<>();
+        private boolean ended;
+        private final OutputStream in;
+
+        SClient(Process process) {
+            this.process = process;
+            this.in = process.getOutputStream();
+            Thread.ofPlatform().daemon().name("s_client output").start(this::collect);
+        }
+
+        private void collect() {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    synchronized (output) {
+                        output.add(line);
+                        output.notifyAll();
+                    }
+                }
+            } catch (IOException e) {
+                // the process was killed: what was read is all there is
+            } finally {
+                synchronized (output) {
+                    ended = true;
+                    output.notifyAll();
+                }
+            }
+        }
+
+        void send(String text) throws IOException {
+            in.write(text.getBytes(StandardCharsets.US_ASCII));
+            in.flush();
+        }
+
+        /** Runs the loop until a line of output matches (failing if s_client ends first); returns it. */
+        String await(Pattern wanted) {
+            CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
+                synchronized (output) {
+                    for (int i = 0; ; i++) {
+                        while (i >= output.size()) {
+                            if (ended) {
+                                throw new IllegalStateException("s_client ended without printing " + wanted + ": " + output);
+                            }
+                            try {
+                                output.wait();
+                            } catch (InterruptedException e) {
+                                throw new IllegalStateException(e);
+                            }
+                        }
+                        if (wanted.matcher(output.get(i)).find()) {
+                            return output.get(i);
+                        }
+                    }
+                }
+            });
+            return loop.runUntilComplete(Promise.from(loop, line).withTimeout(Duration.ofSeconds(30)));
+        }
+
+        /** Runs the loop until s_client exits; returns its exit code. */
+        int awaitExit() {
+            return loop.runUntilComplete(Promise.from(loop, process.onExit()).withTimeout(Duration.ofSeconds(30)))
+                    .exitValue();
+        }
+
+        /** All the output, once s_client has exited and its output is read. */
+        String all() throws InterruptedException {
+            synchronized (output) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (!ended && System.nanoTime() < deadline) {
+                    output.wait(1000);
+                }
+                return String.join("\n", output);
+            }
+        }
+
+        /** The output so far. */
+        String sofar() {
+            synchronized (output) {
+                return String.join("\n", output);
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            try {
+                in.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+}
