@@ -70,6 +70,22 @@ class TlsServerDefaultsTest extends TlsTestBase {
         shutdown(s);
     }
 
+    /** What testssl does: "R" and end of input at once; s_client must see the server refuse. */
+    @Test
+    void aRenegotiationRequestWithNothingAfterItFails() throws Exception {
+        Server s = listen(() -> new Recorder(loop, null), server().build());
+        try (SClient c = sClient(s, "-tls1_2")) {
+            c.send("R\n");
+            c.in.close();
+            int exit = c.awaitExit();
+            String out = c.all();
+            // A close_notify would end s_client cleanly ("DONE", exit 0): testssl reads that as accepted.
+            assertThat(exit).as("s_client saw the refusal; output:%n%s", out).isNotZero();
+            assertThat(out).contains("alert");
+        }
+        shutdown(s);
+    }
+
     @Test
     void clientRenegotiationWorksWhenTheOptionsAllowIt() throws Exception {
         AtomicReference<Recorder> serverSide = new AtomicReference<>();
@@ -149,7 +165,7 @@ class TlsServerDefaultsTest extends TlsTestBase {
         /** Every line so far; guarded by itself, notified on each line and at the end. */
         final List<String> output = new ArrayList<>();
         private boolean ended;
-        private final OutputStream in;
+        final OutputStream in;
 
         SClient(Process process) {
             this.process = process;

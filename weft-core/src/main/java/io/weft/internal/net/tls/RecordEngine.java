@@ -44,10 +44,10 @@ final class RecordEngine {
 
         /**
          * The peer's records moved a handshake on (the engine now wants {@code hs}): the first
-         * handshake, or one the peer started on an open connection. Throwing refuses it; the
-         * connection then fails with that exception.
+         * handshake, or one the peer started on an open connection. Called before the engine's
+         * tasks for it run.
          */
-        void peerHandshake(HandshakeStatus hs) throws SSLException;
+        void peerHandshake(HandshakeStatus hs);
 
         /** A handshake finished: the first, or a later one. */
         void handshakeFinished() throws SSLException;

@@ -255,7 +255,7 @@ public final class TlsConnection implements Protocol {
         }
 
         @Override
-        public void peerHandshake(HandshakeStatus hs) throws SSLException {
+        public void peerHandshake(HandshakeStatus hs) {
             refuseClientRenegotiation();
         }
 
@@ -291,19 +291,36 @@ public final class TlsConnection implements Protocol {
      * The JDK's own switch for this, {@code jdk.tls.rejectClientInitiatedRenegotiation}, is a
      * system property for the whole JVM; this is per server. TLS 1.3 KeyUpdates are not
      * handshakes of this kind and always go through.
+     *
+     * <p>How: once the first handshake is done, the engine may create no new session, and on a
+     * client's ClientHello (before the engine's task looks at it) the current session is made
+     * unresumable. The engine then fails the handshake itself and sends a fatal
+     * {@code handshake_failure} alert, which the client reports as a refusal; a close_notify
+     * would read as a clean end instead. The connection fails with the reason said here.
      */
-    private void refuseClientRenegotiation() throws SSLException {
-        if (handshakeDone && !client && !rekeying && !options.allowClientRenegotiation()
-                && "TLSv1.2".equals(engine.getSession().getProtocol())) {
-            throw new SSLException("TLS renegotiation started by " + peer() + " refused: a server does not renegotiate"
-                    + " at the client's request unless TlsOptions.Builder.allowClientRenegotiation(true) says so");
+    private boolean refusesClientRenegotiation() {
+        return !client && !options.allowClientRenegotiation() && "TLSv1.2".equals(engine.getSession().getProtocol());
+    }
+
+    private void refuseClientRenegotiation() {
+        if (handshakeDone && !rekeying && refusesClientRenegotiation()) {
+            engine.getSession().invalidate(); // the connection is ending: its session may go too
+            setFailure(new SSLException("TLS renegotiation started by " + peer() + " refused: a server does not"
+                    + " renegotiate at the client's request unless TlsOptions.Builder.allowClientRenegotiation(true)"
+                    + " says so"));
         }
     }
 
     private void finished() throws SSLException {
         rekeying = false;
+        if (handshakeDone && failure != null) {
+            throw new SSLException("the handshake after a refused renegotiation must not finish", failure);
+        }
         if (!handshakeDone) {
             handshakeDone = true;
+            if (refusesClientRenegotiation()) {
+                engine.setEnableSessionCreation(false); // see refuseClientRenegotiation
+            }
             cancelHandshakeTimer();
             try {
                 app.connectionMade(transport);
