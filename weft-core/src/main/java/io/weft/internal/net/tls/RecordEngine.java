@@ -21,7 +21,7 @@ import javax.net.ssl.SSLException;
  *
  * <p>Records are batched, {@value #RECORDS_PER_BATCH} at most, into one raw write and into one
  * delivery of plaintext: fewer system calls and upcalls for bulk data. The batch buffers are
- * the thread's {@link Scratch}. Loop thread only.
+ * the loop's {@link Scratch}. Loop thread (and its green threads) only.
  */
 final class RecordEngine {
     static final int RECORDS_PER_BATCH = 4;
@@ -58,13 +58,15 @@ final class RecordEngine {
 
     private final SSLEngine engine;
     private final Events events;
+    private final Scratch scratch;
     private final ByteBuffer[] one = new ByteBuffer[1];
     /** Plaintext bytes the last {@link #wrap} took. */
     private long consumed;
 
-    RecordEngine(SSLEngine engine, Events events) {
+    RecordEngine(SSLEngine engine, Events events, Scratch scratch) {
         this.engine = engine;
         this.events = events;
+        this.scratch = scratch;
     }
 
     SSLEngine engine() {
@@ -155,7 +157,6 @@ final class RecordEngine {
      */
     HandshakeStatus wrap(ByteBuffer[] srcs, int offset, int length) throws SSLException {
         consumed = 0;
-        Scratch scratch = Scratch.get();
         int packet = engine.getSession().getPacketBufferSize();
         ByteBuffer out = scratch.takeCipher(packet * RECORDS_PER_BATCH);
         try {
@@ -239,7 +240,6 @@ final class RecordEngine {
      * more input, or the inbound side ends. Plaintext is delivered in batches.
      */
     private void unwrap(ByteBuffer src) throws SSLException {
-        Scratch scratch = Scratch.get();
         int appSize = engine.getSession().getApplicationBufferSize();
         ByteBuffer plain = scratch.takePlain(appSize * RECORDS_PER_BATCH);
         try {

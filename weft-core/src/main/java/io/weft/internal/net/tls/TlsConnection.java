@@ -53,6 +53,8 @@ public final class TlsConnection implements Protocol {
     private final Loop loop;
     private final SSLEngine engine;
     private final RecordEngine records;
+    /** The loop's working buffers, shared with every TLS connection on it. */
+    private final Scratch scratch;
     private final TlsOptions options;
     private final boolean client;
     /** Client with hostname verification: the name the certificate must carry; else null. */
@@ -91,7 +93,8 @@ public final class TlsConnection implements Protocol {
             BiConsumer<Transport, Throwable> onHandshake) {
         this.loop = loop;
         this.engine = engine;
-        this.records = new RecordEngine(engine, new EngineEvents());
+        this.scratch = Scratch.of(loop);
+        this.records = new RecordEngine(engine, new EngineEvents(), scratch);
         this.options = options;
         this.client = engine.getUseClientMode();
         this.app = app;
@@ -129,7 +132,6 @@ public final class TlsConnection implements Protocol {
     @Override
     public void dataReceived(ByteBuffer data) {
         // `data` is lent: every byte of it is decrypted now or copied into the stash.
-        Scratch scratch = Scratch.get();
         ByteBuffer in = data.isDirect() ? scratch.takeInputCopy(data) : data;
         try {
             records.feed(in, stash);
