@@ -121,6 +121,16 @@ public final class GreenSocket implements AutoCloseable {
         return got > 0 ? got : reader.readNow(dst) == -1 ? -1 : read(dst);
     }
 
+    /**
+     * Copies what is buffered into {@code dst} now, without parking: the count, 0 if nothing is
+     * buffered, -1 at end of stream. With a buffer shared by a loop's green threads, this is how
+     * to drain a burst without a large buffer per connection: nothing can touch {@code dst}
+     * before this returns (unlike a parked {@link #read(ByteBuffer)}, which lends it).
+     */
+    public int readAvailable(ByteBuffer dst) throws IOException {
+        return reader.readNow(dst);
+    }
+
     private void wakeReader() {
         GreenThread g = parked;
         if (g != null) {

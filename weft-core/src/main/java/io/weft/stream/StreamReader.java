@@ -161,6 +161,9 @@ public final class StreamReader {
         if (n > 0) {
             buffer.copyTo(dst, n);
             buffer.discard(n);
+            // Bytes that come while the caller waits go straight into its buffer (lend), so an
+            // idle connection read this way keeps no array of the reader's own.
+            buffer.releaseIfEmpty();
             updateFlow();
             return n;
         }

@@ -108,6 +108,14 @@ public final class InputBuffer {
         dst.put(bytes, start, n);
     }
 
+    /** Lets go of the array if nothing is buffered (a reader that reads into its caller's memory needs none). */
+    public void releaseIfEmpty() {
+        if (isEmpty()) {
+            bytes = EMPTY;
+            start = end = 0;
+        }
+    }
+
     /** Drops the first {@code n} bytes. */
     public void discard(int n) {
         if (n > size()) {
