@@ -28,6 +28,10 @@ import java.util.concurrent.CompletionException;
  * ...); cancelling the green thread makes a parked call throw {@link CancellationException}
  * (buffered input is kept for a later read, as the reader promises).
  *
+ * <p>{@link #read(byte[], int, int)}, {@link #read(ByteBuffer)} and {@link #readAvailable} read
+ * into the caller's memory and allocate nothing per call; the other reads return fresh arrays
+ * (simpler, and a promise and a copy per call).
+ *
  * <p>Use it only in a green thread of the loop it lives on; it is not thread-safe.
  */
 public final class GreenSocket implements AutoCloseable {

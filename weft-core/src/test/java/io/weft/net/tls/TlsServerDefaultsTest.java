@@ -1,26 +1,17 @@
 package io.weft.net.tls;
 
 import static io.weft.net.tls.TlsFixtures.server;
-import static io.weft.net.tls.TlsFixtures.serverCert;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.weft.future.Promise;
 import io.weft.net.Server;
 import io.weft.net.TlsOptions;
 import io.weft.net.tls.TlsFixtures.Recorder;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
