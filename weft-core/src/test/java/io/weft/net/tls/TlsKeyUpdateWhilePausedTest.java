@@ -58,6 +58,11 @@ class TlsKeyUpdateWhilePausedTest extends TlsTestBase {
             c.await(Pattern.compile("^CONNECTION ESTABLISHED"));
             if (!sentFirst.isEmpty()) {
                 c.send(sentFirst);
+                // Wait until it is through (held for the paused application): s_client reads a
+                // command only when it is alone in one read of its input.
+                loop.runUntilComplete(until(() -> serverSide.get() != null && serverSide.get().t != null
+                        && io.weft.internal.net.tls.TlsConnection.of(serverSide.get().t).heldBytes()
+                                == sentFirst.length()));
             }
             c.send("K\n"); // s_client: KeyUpdate, update_requested
             c.await(KEY_UPDATE_RECEIVED);
