@@ -93,6 +93,52 @@ class OutboundLimitTest extends NetTestSupport {
         assertThat(s.bufferedBytes()).isZero();
     }
 
+    /**
+     * Three readers that never read, holding about 1, 4 and 1 MiB; a write of 1.5 MiB to the
+     * third crosses a 6.5 MiB cap: the second, the largest, is dropped and not the writer.
+     */
+    @org.junit.jupiter.api.Test
+    void dropLargestDropsTheLargestNotTheWriter() throws Exception {
+        long cap = 13L << 19; // 6.5 MiB
+        Server s = server(checked(() -> new Hub(loop)),
+                ServerOptions.builder().maxBufferedBytes(cap, OverflowPolicy.DROP_LARGEST).build());
+        InetSocketAddress at = address(s);
+        List<Integer> ports = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ports.add(closeLater(RawPeer.connect(at, 4096)).localPort());
+        }
+        await(until(() -> s.connectionCount() == 3));
+        CheckedProtocol<?>[] byPeer = new CheckedProtocol<?>[3];
+        for (int i = 0; i < 3; i++) {
+            CheckedProtocol<Hub> p = await(made(Hub.class));
+            byPeer[ports.indexOf(((InetSocketAddress) p.transport().remoteAddress()).getPort())] = p;
+        }
+        int mib = 1 << 20;
+        // No loop turn between the writes: the sockets cannot drain meanwhile. The kernel takes
+        // what fits its send buffer first (how much varies), so write until the queue holds it.
+        fill(byPeer[0].transport(), mib);
+        fill(byPeer[1].transport(), 4 * mib);
+        fill(byPeer[2].transport(), mib);
+        assertThat(s.bufferedBytes()).isLessThanOrEqualTo(cap);
+        byPeer[2].transport().write(new byte[3 * mib / 2]);
+        assertThat(await(byPeer[1].lost())).isInstanceOf(OutboundLimitException.class);
+        assertThat(byPeer[0].isLost()).isFalse();
+        assertThat(byPeer[2].isLost()).isFalse();
+        assertThat(s.bufferedBytes()).isLessThanOrEqualTo(cap);
+        byPeer[0].transport().abort();
+        byPeer[2].transport().abort();
+        await(until(() -> s.connectionCount() == 0));
+        assertThat(s.bufferedBytes()).isZero();
+    }
+
+    /** Writes 64 KiB chunks until {@code t} buffers at least {@code bytes}. */
+    static void fill(Transport t, long bytes) {
+        byte[] chunk = new byte[64 * 1024];
+        while (t.writeBufferSize() < bytes) {
+            t.write(chunk);
+        }
+    }
+
     /** The server side of every connection. */
     static final class Hub extends Recorder {
         Hub(io.weft.loop.EventLoop loop) {

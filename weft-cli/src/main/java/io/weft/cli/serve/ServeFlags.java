@@ -27,13 +27,13 @@ public final class ServeFlags {
             description = "On SIGINT/SIGTERM, connections still flushing after this long are cut (default: ${DEFAULT-VALUE}).")
     Duration shutdownDeadline;
 
-    @Option(names = "--style", defaultValue = "callbacks", paramLabel = "callbacks|fibers", converter = Style.Converter.class,
-            description = "Per-connection code in callbacks (protocols) or fibers (a green thread per connection, blocking-style I/O on the loop) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--style", defaultValue = "callbacks", paramLabel = "callbacks|green", converter = Style.Converter.class,
+            description = "Per-connection code in callbacks (protocols) or green (a green thread per connection, blocking-style I/O on the loop; `fibers` is its old name) (default: ${DEFAULT-VALUE}).")
     Style style;
 
     @Option(names = "--loops", paramLabel = "N",
             description = "Event loops to serve on, one thread each, every one listening on the port with SO_REUSEPORT"
-                    + " (default: every core; 1 with --style fibers).")
+                    + " (default: every core; 1 with --style green).")
     Integer loops;
 
     /** The options these flags describe, listening on {@code port}; the loop thread is named {@code weft-NAME}. */
@@ -46,7 +46,7 @@ public final class ServeFlags {
                 .loops(loops());
     }
 
-    /** {@code --loops}, or its default: every core for callbacks, one loop for fibers. */
+    /** {@code --loops}, or its default: every core for callbacks, one loop for green. */
     public int loops() {
         if (loops != null) {
             if (loops < 1) {
@@ -54,7 +54,7 @@ public final class ServeFlags {
             }
             return loops;
         }
-        return style == Style.FIBERS ? 1 : Runtime.getRuntime().availableProcessors();
+        return style == Style.GREEN ? 1 : Runtime.getRuntime().availableProcessors();
     }
 
     public String host() {

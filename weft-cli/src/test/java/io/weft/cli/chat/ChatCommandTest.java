@@ -31,7 +31,7 @@ class ChatCommandTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"callbacks", "fibers"})
+    @ValueSource(strings = {"callbacks", "green", "fibers"})
     void printsWhereItListensChatsWithItsFlagsAndPrintsASummaryWhenStopped(String style) {
         // One loop: with clients on two loops, joins announced across loops may reach a client
         // after its own greeting, and which client is guest-1 depends on which loop accepts first

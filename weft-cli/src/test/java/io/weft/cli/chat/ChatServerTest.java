@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The chat server with real clients on loopback, as {@code nc} users would see it. The server's
  * loop runs on a manual clock, so idle timeouts are tested by moving time, not by waiting. Run
- * once per {@link Style}: {@link ChatServerCallbacksTest} and {@link ChatServerFibersTest}.
+ * once per {@link Style}: {@link ChatServerCallbacksTest} and {@link ChatServerGreenTest}.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 abstract class ChatServerTest {

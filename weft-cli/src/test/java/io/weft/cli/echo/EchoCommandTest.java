@@ -38,7 +38,7 @@ class EchoCommandTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"nio,callbacks", "poll,callbacks", "nio,fibers", "poll,fibers"})
+    @CsvSource({"nio,callbacks", "poll,callbacks", "nio,green", "poll,green", "nio,fibers"})
     void printsWhereItListensEchoesAndPrintsASummaryWhenStopped(String poller, String style) throws Exception {
         CommandRun run = CommandRun.start("echo", "--port", "0", "--poller", poller, "--style", style);
         Matcher listening = run.awaitLine(LISTENING);

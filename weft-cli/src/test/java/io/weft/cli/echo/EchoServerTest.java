@@ -39,7 +39,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * went in, for one client, a thousand at once and 8 MiB in one connection; a client that does
  * not read is held back by flow control rather than buffered for; shutdown flushes and then
  * cuts. No descriptor outlives a test. Run once per {@link Style}: {@link EchoServerCallbacksTest}
- * and {@link EchoServerFibersTest} are the same tests against the two ways of writing the server.
+ * and {@link EchoServerGreenTest} are the same tests against the two ways of writing the server.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 abstract class EchoServerTest {

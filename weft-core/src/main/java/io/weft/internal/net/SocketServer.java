@@ -54,6 +54,8 @@ public final class SocketServer implements Server, TransportObserver, LoopResour
     private final Promise<Void> closed;
     /** Written on the loop; volatile so a group can sum it from other threads. */
     private volatile long buffered;
+    /** With {@link OverflowPolicy#DROP_LARGEST} and a cap: who buffers most, kept in order as it changes. */
+    private final LargestFirst<StreamTransport> bySize = new LargestFirst<>();
     private boolean closing;
     private boolean armed;
     private Duration backoff = FIRST_BACKOFF;
@@ -199,24 +201,25 @@ public final class SocketServer implements Server, TransportObserver, LoopResour
     public void bufferChanged(StreamTransport t, long delta) {
         buffered += delta;
         long max = options.maxBufferedBytes();
-        if (max == 0 || delta <= 0 || buffered <= max) {
+        if (max == 0) {
             return;
         }
-        if (options.overflowPolicy() == OverflowPolicy.DROP_WRITER) {
+        boolean largest = options.overflowPolicy() == OverflowPolicy.DROP_LARGEST;
+        if (largest) {
+            bySize.changed(t, delta); // O(log n): dropping below must not scan every connection
+        }
+        if (delta <= 0 || buffered <= max) {
+            return;
+        }
+        if (!largest) {
             drop(t, max);
             return;
         }
-        while (buffered > max) {
-            StreamTransport largest = null;
-            for (StreamTransport c : connections) {
-                if (largest == null || c.writeBufferSize() > largest.writeBufferSize()) {
-                    largest = c;
-                }
-            }
-            if (largest == null || largest.writeBufferSize() == 0) {
-                return;
-            }
-            drop(largest, max);
+        // Each drop reports the dropped buffer back here (as a negative delta), which takes it out.
+        StreamTransport next;
+        while (buffered > max && (next = bySize.largest()) != null) {
+            drop(next, max);
+            bySize.remove(next); // already out, unless it was closed before: never drop it twice
         }
     }
 
@@ -227,6 +230,7 @@ public final class SocketServer implements Server, TransportObserver, LoopResour
 
     @Override
     public void closed(StreamTransport t) {
+        bySize.remove(t);
         if (!connections.remove(t)) {
             return;
         }

@@ -139,10 +139,14 @@ class TlsFlowControlTest extends TlsTestBase {
         long total = 8L << 20;
         AtomicReference<Flooder> flooder = new AtomicReference<>();
         AtomicReference<Reader> reader = new AtomicReference<>();
+        long[] heldAtPause = {-1};
         Server s = listen(() -> {
             Flooder f = new Flooder(total);
             // The reader holds off until the writer is paused, so the buffer must fill.
-            f.onFirstPause = () -> reader.get().t.resumeReading();
+            f.onFirstPause = () -> {
+                heldAtPause[0] = io.weft.internal.net.tls.TlsConnection.of(reader.get().t).heldBytes();
+                reader.get().t.resumeReading();
+            };
             flooder.set(f);
             return f;
         }, server().build());
@@ -160,6 +164,9 @@ class TlsFlowControlTest extends TlsTestBase {
         assertThat(loop.runUntilComplete(r.done.withTimeout(Duration.ofSeconds(60)))).isEqualTo(total);
         List<String> flow = flooder.get().flow;
         assertThat(flow).isNotEmpty().startsWith("pause");
+        // While paused, the reader decrypts on (for handshake messages) but holds a bounded amount.
+        assertThat(heldAtPause[0]).as("plaintext held by the paused reader")
+                .isBetween(0L, io.weft.internal.net.tls.TlsConnection.HOLD_LIMIT + 5L * 16 * 1024);
         assertThat(flow.size() % 2).as("every pause was followed by a resume: %s", flow).isZero();
         shutdown(s);
     }

@@ -3,9 +3,9 @@ package io.weft.cli.chat;
 import io.weft.cli.serve.Style;
 
 /** The chat server's tests against the server written in green threads: one per client. */
-class ChatServerFibersTest extends ChatServerTest {
+class ChatServerGreenTest extends ChatServerTest {
     @Override
     Style style() {
-        return Style.FIBERS;
+        return Style.GREEN;
     }
 }

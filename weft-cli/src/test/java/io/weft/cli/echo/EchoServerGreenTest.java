@@ -3,9 +3,9 @@ package io.weft.cli.echo;
 import io.weft.cli.serve.Style;
 
 /** The echo server's tests against the server written in green threads: one per connection. */
-class EchoServerFibersTest extends EchoServerTest {
+class EchoServerGreenTest extends EchoServerTest {
     @Override
     Style style() {
-        return Style.FIBERS;
+        return Style.GREEN;
     }
 }
