@@ -5,4 +5,5 @@ module io.weft.testkit {
     requires transitive org.junit.jupiter.api;
     requires org.assertj.core;
     exports io.weft.testkit;
+    exports io.weft.testkit.faults;
 }

@@ -98,16 +98,16 @@ class StreamReaderFuzzTest {
                 mostExactly = Math.max(mostExactly, arg);
             }
             while (!p.isDone()) {
-                assertThat(transport.reading).as("a read waits while reading is paused: it would hang").isTrue();
+                check(transport.reading, "a read waits while reading is paused: it would hang");
                 if (!chunks.isEmpty()) {
                     reader.dataReceived(ByteBuffer.wrap(chunks.poll()));
                 } else {
-                    assertThat(ended).as("a read still pending after the end: %s", reader).isFalse();
+                    check(!ended, "a read still pending after the end: %s", reader);
                     ended = true;
                     reader.ended(resetError);
                 }
-                assertThat(reader.bufferedBytes()).as("buffered")
-                        .isLessThanOrEqualTo(Math.max(reader.limit(), mostExactly) + MAX_CHUNK);
+                check(reader.bufferedBytes() <= Math.max(reader.limit(), mostExactly) + MAX_CHUNK, "buffered: %s",
+                        reader);
             }
             String got = outcome(p);
             String expected = switch (op[0]) {
@@ -117,13 +117,22 @@ class StreamReaderFuzzTest {
                 case 3 -> ref.some(1 + arg % 100, p.isFailed() ? 0 : ((byte[]) p.resultNow()).length);
                 default -> ref.skip(separator, p, reader.bufferedBytes());
             };
-            assertThat(got).as("read %d(%d) of %s", op[0], arg, reader).isEqualTo(expected);
-            if (ended) {
-                assertThat(reader.bufferedBytes()).as("buffered at the end").isEqualTo(ref.rest());
-            } else {
-                assertThat(transport.reading).as("reading while %d of %d bytes are buffered", reader.bufferedBytes(),
-                        reader.limit()).isEqualTo(reader.bufferedBytes() < reader.limit());
+            if (!got.equals(expected)) {
+                assertThat(got).as("read %d(%d) of %s", op[0], arg, reader).isEqualTo(expected);
             }
+            if (ended) {
+                check(reader.bufferedBytes() == ref.rest(), "buffered at the end: %s, expected %d", reader, ref.rest());
+            } else {
+                check(transport.reading == reader.bufferedBytes() < reader.limit(), "reading=%s with %s",
+                        transport.reading, reader);
+            }
+        }
+    }
+
+    /** A cheap assertion for the hot path: the message is formatted only on failure. */
+    private static void check(boolean ok, String what, Object... args) {
+        if (!ok) {
+            throw new AssertionError(String.format(what, args));
         }
     }
 
@@ -241,7 +250,8 @@ class StreamReaderFuzzTest {
             if (rest() == 0) {
                 return error != null ? "reset" : "[]";
             }
-            assertThat(gotLength).as("read(%d) with %d bytes to come", max, rest()).isBetween(1, Math.min(max, rest()));
+            check(gotLength >= 1 && gotLength <= Math.min(max, rest()), "read(%d) gave %d with %d bytes to come", max,
+                    gotLength, rest());
             return Arrays.toString(take(gotLength));
         }
 
@@ -256,17 +266,17 @@ class StreamReaderFuzzTest {
                 take(at + separator.length);
                 return Long.toString(at + separator.length);
             }
-            assertThat(p.isFailed()).as("skipUntil without a separator succeeded").isTrue();
-            assertThat(stillBuffered).isLessThanOrEqualTo(rest());
+            check(p.isFailed(), "skipUntil without a separator succeeded");
+            check(stillBuffered <= rest(), "skipUntil left %d of %d", stillBuffered, rest());
             if (error != null) {
                 pos = input.length - stillBuffered;
                 return "reset";
             }
             byte[] dropped = take(rest());
-            assertThat(stillBuffered).as("skipUntil at EOF consumes all").isZero();
+            check(stillBuffered == 0, "skipUntil at EOF left %d", stillBuffered);
             if (p.cause() instanceof IncompleteReadException e) {
                 byte[] partial = e.partial();
-                assertThat(partial.length).isLessThanOrEqualTo(dropped.length);
+                check(partial.length <= dropped.length, "skipUntil's partial is longer than the rest");
                 return "incomplete " + Arrays.toString(Arrays.copyOfRange(dropped, dropped.length - partial.length,
                         dropped.length)) + " of OptionalInt.empty";
             }
@@ -290,13 +300,13 @@ class StreamReaderFuzzTest {
 
         @Override
         public void pauseReading() {
-            assertThat(reading).as("paused twice").isTrue();
+            check(reading, "paused twice");
             reading = false;
         }
 
         @Override
         public void resumeReading() {
-            assertThat(reading).as("resumed twice").isFalse();
+            check(!reading, "resumed twice");
             reading = true;
         }
 
