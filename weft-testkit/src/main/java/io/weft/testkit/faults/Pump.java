@@ -63,12 +63,14 @@ final class Pump implements Runnable {
             }
             Settings s = toxics.settings();
             if (s.blackhole()) {
+                toxics.dropped(n);
                 continue;
             }
             sleep(delay(s));
             for (int off = 0; off < n; ) {
                 s = toxics.settings();
                 if (s.blackhole()) {
+                    toxics.dropped(n - off);
                     break; // turned on meanwhile: the rest of the chunk goes too
                 }
                 int len = n - off;
@@ -82,6 +84,8 @@ final class Pump implements Runnable {
                     throttle(s, last);
                     out.write(buf, off, last);
                     forwarded += last;
+                    toxics.forwarded(last);
+                    toxics.dropped(n - off - last);
                     if (reset) {
                         link.reset();
                     } else {
@@ -92,6 +96,7 @@ final class Pump implements Runnable {
                 throttle(s, len);
                 out.write(buf, off, len);
                 forwarded += len;
+                toxics.forwarded(len);
                 off += len;
             }
         }

@@ -2,6 +2,7 @@ package io.weft.testkit.faults;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What a {@link FaultProxy} does to the bytes going one way: its "toxics", in toxiproxy's word.
@@ -40,6 +41,8 @@ public final class Toxics {
 
     private volatile Settings settings = Settings.NONE;
     private final String name;
+    private final AtomicLong forwarded = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
 
     Toxics(String name) {
         this.name = name;
@@ -47,6 +50,27 @@ public final class Toxics {
 
     Settings settings() {
         return settings;
+    }
+
+    /** Bytes forwarded this way so far, over all connections. */
+    public long bytesForwarded() {
+        return forwarded.get();
+    }
+
+    /**
+     * Bytes read this way and dropped so far, over all connections: swallowed by the blackhole,
+     * or read past a truncation or reset.
+     */
+    public long bytesDropped() {
+        return dropped.get();
+    }
+
+    void forwarded(long n) {
+        forwarded.addAndGet(n);
+    }
+
+    void dropped(long n) {
+        dropped.addAndGet(n);
     }
 
     /** Drops everything this way while on. */
