@@ -144,25 +144,48 @@ public final class FaultProxy implements AutoCloseable {
     private void acceptLoop() {
         try {
             while (!closed) {
-                Socket c = server.accept();
-                if (closed || links.size() >= maxConnections) {
-                    refused.incrementAndGet();
-                    c.close();
-                    continue;
+                Socket c;
+                try {
+                    c = server.accept();
+                } catch (IOException e) {
+                    if (closed) {
+                        return;
+                    }
+                    continue; // one client's failure (reset before accept, say) is not the proxy's
                 }
-                tune(c, socketBuffer);
-                Link link = new Link(this, ids.getAndIncrement(), c);
-                links.add(link);
-                if (!startThread(() -> link.run(upstream, connectTimeoutMillis, socketBuffer, seed),
-                        "fault-proxy-" + port() + "-" + link.id() + "-to-upstream")) {
-                    link.close();
-                    links.remove(link);
-                }
+                admit(c);
             }
-        } catch (IOException e) {
-            // closed: the loop ends
         } finally {
             threads.remove(Thread.currentThread());
+        }
+    }
+
+    private void admit(Socket c) {
+        try {
+            if (closed || links.size() >= maxConnections) {
+                refused.incrementAndGet();
+                c.close();
+                return;
+            }
+            tune(c, socketBuffer);
+        } catch (IOException e) {
+            closeQuietly(c);
+            return;
+        }
+        Link link = new Link(this, ids.getAndIncrement(), c);
+        links.add(link);
+        if (!startThread(() -> link.run(upstream, connectTimeoutMillis, socketBuffer, seed),
+                "fault-proxy-" + port() + "-" + link.id() + "-to-upstream")) {
+            link.close();
+            links.remove(link);
+        }
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException e) {
+            // closing anyway
         }
     }
 

@@ -8,8 +8,9 @@ import java.util.SplittableRandom;
 /**
  * One connection through a {@link FaultProxy}: the socket the proxy accepted from the client,
  * the one it opened to the upstream, and a {@link Pump} for each direction, each on its own
- * thread. Closes both sockets once both directions have ended, at once on a truncation, and
- * with RST on a reset or when either side fails. Thread-safe.
+ * thread. Closes both sockets once both directions have ended; with RST at once on a reset or
+ * when either side fails; on a truncation, the sender's at once and the receiver's once it
+ * closes. Thread-safe.
  */
 final class Link {
     private final FaultProxy proxy;
@@ -18,6 +19,8 @@ final class Link {
     private Socket upstream;
     private boolean closed;
     private int pumpsDone;
+    /** After a truncation: the sender's socket, closed; what its peer still sends is drained. */
+    private Socket cutSender;
 
     Link(FaultProxy proxy, int id, Socket client) {
         this.proxy = proxy;
@@ -59,7 +62,7 @@ final class Link {
     }
 
     synchronized void shutdownOutput(Socket s) {
-        if (closed) {
+        if (closed || s == cutSender) {
             return;
         }
         try {
@@ -69,9 +72,29 @@ final class Link {
         }
     }
 
-    /** A truncation: both sides closed with FIN. */
-    void truncate() {
-        closeBoth(false);
+    /**
+     * A truncation of the direction {@code from} → {@code to}: {@code to} gets FIN after the
+     * bytes already written, and {@code from}, the sender, is closed. What {@code to}'s side
+     * still sends is read and dropped until it closes too, so that closing its socket later
+     * finds nothing unread and sends FIN, not RST.
+     */
+    synchronized void truncate(Socket from, Socket to) {
+        if (closed) {
+            return;
+        }
+        cutSender = from;
+        try {
+            to.shutdownOutput();
+        } catch (IOException e) {
+            closeBoth(true);
+            return;
+        }
+        closeQuietly(from, false);
+    }
+
+    /** Whether {@code s} is the sender a truncation closed: writes to it fail, and that is expected. */
+    synchronized boolean isCutSender(Socket s) {
+        return s == cutSender;
     }
 
     /** Both sides closed with RST. */
@@ -108,6 +131,7 @@ final class Link {
         if (upstream != null) {
             closeQuietly(upstream, rst);
         }
+        proxy.linkEnded(this); // ended now, though its threads may take a moment to notice
     }
 
     private static void closeQuietly(Socket s, boolean rst) {

@@ -42,7 +42,11 @@ final class Pump implements Runnable {
         try {
             pump();
         } catch (IOException e) {
-            link.broken(); // a reset or a failure on one side: the other side hears of it as a reset
+            if (link.isCutSender(to)) {
+                drain(); // the other way was truncated: swallow the rest until the far side closes
+            } else {
+                link.broken(); // a reset or a failure on one side: the other side hears of it as a reset
+            }
         } catch (InterruptedException e) {
             // the proxy is closing; it closes the sockets
         } finally {
@@ -89,7 +93,7 @@ final class Pump implements Runnable {
                     if (reset) {
                         link.reset();
                     } else {
-                        link.truncate();
+                        link.truncate(from, to);
                     }
                     return;
                 }
@@ -99,6 +103,19 @@ final class Pump implements Runnable {
                 toxics.forwarded(len);
                 off += len;
             }
+        }
+    }
+
+    /** Reads and drops until EOF or an error. */
+    private void drain() {
+        byte[] buf = new byte[CHUNK];
+        try {
+            InputStream in = from.getInputStream();
+            for (int n; (n = in.read(buf)) >= 0; ) {
+                toxics.dropped(n);
+            }
+        } catch (IOException e) {
+            // the far side is gone, or the proxy closed the socket: drained either way
         }
     }
 

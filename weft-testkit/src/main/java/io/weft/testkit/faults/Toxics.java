@@ -21,8 +21,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li><b>bandwidth</b>: at most this many bytes per second on each connection, forwarded in
  *       slices of about 20 ms worth; the proxy then reads only as fast as it forwards, so the
  *       sender meets TCP back-pressure.</li>
- *   <li><b>truncate after</b> N bytes: once a connection has forwarded N bytes this way, it is
- *       closed on both sides with FIN, as if the sender had stopped there.</li>
+ *   <li><b>truncate after</b> N bytes: once a connection has forwarded N bytes this way, the
+ *       receiver gets FIN after exactly those N bytes, as if the sender had stopped there, and
+ *       the sender's connection is closed (it may see a reset if it is still sending). What the
+ *       receiver sends after that is dropped until it closes.</li>
  *   <li><b>reset after</b> N bytes: once a connection has forwarded N bytes this way, both of
  *       its sockets are closed with RST ({@code SO_LINGER} 0). Bytes still in the proxy's send
  *       queue are dropped by the kernel then, so at most N arrive. If both limits are set, the
