@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
@@ -52,7 +53,7 @@ class PemFuzzTest {
         }
         assertThat(certificates).isNotEmpty();
         for (X509Certificate c : certificates) {
-            Path again = file(Pem.encode(c).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            Path again = file(Pem.encode(c).getBytes(StandardCharsets.ISO_8859_1));
             assertThat(Pem.readCertificates(again)).containsExactly(c);
         }
     }
@@ -70,7 +71,7 @@ class PemFuzzTest {
             return;
         }
         assertThat(key.getFormat()).isEqualTo("PKCS#8");
-        Path again = file(Pem.encode(key).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        Path again = file(Pem.encode(key).getBytes(StandardCharsets.ISO_8859_1));
         assertThat(Pem.readPrivateKey(again).getEncoded()).isEqualTo(key.getEncoded());
     }
 }
