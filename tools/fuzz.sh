@@ -8,6 +8,8 @@
 # build then runs them as regression tests: commit the ones that show a bug, with the fix.
 # The corpus Jazzer grows while fuzzing stays in <module>/.cifuzz-corpus/ (not committed).
 #
+# FUZZ_MAX_DURATION=10m (say) stops it after that long instead, whichever comes first.
+#
 # A plain `mvn verify` runs the same tests in regression mode: each committed input once.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -42,4 +44,4 @@ runs="${2:-10000000}"
 # decides (24h is only a backstop). -am builds weft-core first for weft-cli's target; only the named test runs.
 JAZZER_FUZZ=1 exec nice -n 10 mvn -B -pl "$module" -am verify \
   -Dtest="$test" -Dsurefire.failIfNoSpecifiedTests=false -DskipITs \
-  -Djazzer.max_executions="$runs" -Djazzer.max_duration=24h
+  -Djazzer.max_executions="$runs" -Djazzer.max_duration="${FUZZ_MAX_DURATION:-24h}"
