@@ -8,6 +8,9 @@
 # build then runs them as regression tests: commit the ones that show a bug, with the fix.
 # The corpus Jazzer grows while fuzzing stays in <module>/.cifuzz-corpus/ (not committed).
 #
+# Stopping a run by a signal leaves a crash-<hash> file of the input it was on: a run that ends
+# by itself names a real finding in its output; delete the ones a kill left.
+#
 # FUZZ_MAX_DURATION=10m (say) stops it after that long instead, whichever comes first.
 #
 # A plain `mvn verify` runs the same tests in regression mode: each committed input once.
