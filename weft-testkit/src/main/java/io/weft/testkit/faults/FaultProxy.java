@@ -137,8 +137,10 @@ public final class FaultProxy implements AutoCloseable {
 
     private void start() {
         Thread t = Thread.ofPlatform().daemon().name("fault-proxy-" + port() + "-accept").unstarted(this::acceptLoop);
-        threads.add(t);
-        t.start();
+        synchronized (threads) {
+            threads.add(t);
+            t.start();
+        }
     }
 
     private void acceptLoop() {
@@ -198,13 +200,13 @@ public final class FaultProxy implements AutoCloseable {
                 threads.remove(Thread.currentThread());
             }
         });
-        synchronized (threads) {
+        synchronized (threads) { // started under the lock: close() must never find one it cannot join
             if (closed) {
                 return false;
             }
             threads.add(t);
+            t.start();
         }
-        t.start();
         return true;
     }
 

@@ -127,11 +127,11 @@ final class Link {
             return;
         }
         closed = true;
+        proxy.linkEnded(this); // ended before either side can hear of it; its threads notice later
         closeQuietly(client, rst);
         if (upstream != null) {
             closeQuietly(upstream, rst);
         }
-        proxy.linkEnded(this); // ended now, though its threads may take a moment to notice
     }
 
     private static void closeQuietly(Socket s, boolean rst) {
