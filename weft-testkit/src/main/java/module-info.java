@@ -7,4 +7,5 @@ module io.weft.testkit {
     requires transitive org.junit.jupiter.params;
     requires org.assertj.core;
     exports io.weft.testkit;
+    exports io.weft.testkit.faults;
 }

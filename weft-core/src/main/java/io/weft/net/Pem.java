@@ -125,7 +125,9 @@ public final class Pem {
             if (b < 0) {
                 return out;
             }
-            int e = text.indexOf(end, b);
+            // From after the BEGIN line: "-----BEGIN X-----END X-----" must not find an END
+            // inside the BEGIN marker's own dashes (found by PemFuzzTest).
+            int e = text.indexOf(end, b + begin.length());
             if (e < 0) {
                 throw new IOException("'" + begin + "' without '" + end + "'");
             }

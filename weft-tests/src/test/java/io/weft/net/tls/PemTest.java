@@ -80,4 +80,12 @@ class PemTest extends TlsTestBase {
         assertThatThrownBy(() -> Pem.readCertificates(empty)).isInstanceOf(IOException.class)
                 .hasMessageContaining("no '-----BEGIN CERTIFICATE-----' block in " + empty);
     }
+
+    @Test
+    void anEndMarkerOverlappingTheBeginMarkerIsAMissingEnd() throws IOException {
+        Path f = Files.writeString(dir.resolve("overlap.pem"), "-----BEGIN CERTIFICATE-----END CERTIFICATE-----\n");
+
+        assertThatThrownBy(() -> Pem.readCertificates(f)).isInstanceOf(IOException.class)
+                .hasMessageContaining("without '-----END CERTIFICATE-----'");
+    }
 }
