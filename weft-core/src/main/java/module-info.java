@@ -9,6 +9,6 @@ module io.weft.core {
     exports io.weft.net;
     exports io.weft.stream;
     exports io.weft.green;
-    // The poller SPI is internal; the test kit runs the same contract tests on every backend.
-    exports io.weft.internal.poll to io.weft.testkit;
+    // The driver layer is internal; the test kit lists the backends that work here.
+    exports io.weft.internal.io to io.weft.testkit;
 }

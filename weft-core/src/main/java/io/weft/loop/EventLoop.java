@@ -55,6 +55,15 @@ public interface EventLoop extends Executor, AutoCloseable {
         return Loop.startOnOwnThread(config);
     }
 
+    /**
+     * The loop the calling thread is running ({@link #runForever()} or
+     * {@link #runUntilComplete}), or whose green thread is calling; empty on any other thread.
+     * Lets code deep in a call chain schedule on "its" loop without the loop being passed down.
+     */
+    static java.util.Optional<EventLoop> current() {
+        return java.util.Optional.ofNullable(Loop.current());
+    }
+
     // ---- scheduling (loop thread) ----
 
     /** Runs {@code callback} on a later turn, after the callbacks already queued. */
@@ -78,7 +87,19 @@ public interface EventLoop extends Executor, AutoCloseable {
     @Override
     void execute(Runnable command);
 
-    // ---- readiness (loop thread) ----
+    /**
+     * Runs {@code task} on the loop, from any thread, and returns a promise of its result (its
+     * exception fails the promise). Cancelling the promise before the task has started keeps it
+     * from running. From the loop thread the task runs on a later turn, like {@link #callSoon}.
+     */
+    <T> Promise<T> submit(java.util.concurrent.Callable<T> task);
+
+    // ---- readiness on JDK channels (loop thread): an extra for NIO users ----
+    //
+    // Weft's own sockets (io.weft.net.Net) do not go through these: they sit on the loop's I/O
+    // driver, which may be a completion backend (io_uring) that has no readiness to report.
+    // Such a loop refuses these calls with UnsupportedOperationException, saying so; the
+    // readiness backends (epoll, nio, poll) support them.
 
     /**
      * Calls {@code callback} on every turn that finds {@code channel} readable (or, for a server

@@ -8,7 +8,8 @@ import java.util.Objects;
  * Everything an {@link EventLoop} is configured with. Build one with {@link #builder()}; the
  * defaults suit production.
  *
- * @param poller                which kernel interface to wait on
+ * @param poller                which kernel interface the loop's I/O driver uses (default:
+ *                              {@link PollerKind#preferred()})
  * @param clock                 the loop's time source
  * @param debug                 debug mode: slow-callback warnings, dropped-failure warnings,
  *                              and the call site of each callback in error messages
@@ -35,7 +36,7 @@ public record LoopConfig(
         }
     }
 
-    /** The defaults: NIO poller, system clock, debug off unless {@code WEFT_DEBUG=1}. */
+    /** The defaults: the preferred backend, system clock, debug off unless {@code WEFT_DEBUG=1}. */
     public static LoopConfig defaults() {
         return builder().build();
     }
@@ -62,7 +63,7 @@ public record LoopConfig(
 
     /** Builds a {@link LoopConfig}. Not thread-safe. */
     public static final class Builder {
-        private PollerKind poller = PollerKind.NIO;
+        private PollerKind poller = PollerKind.preferred();
         private Clock clock = Clock.system();
         private boolean debug = debugFromEnvironment();
         private Duration slowCallbackThreshold = Duration.ofMillis(100);

@@ -24,7 +24,7 @@ class AcceptFdExhaustionTest extends NetTestSupport {
         await(until(() -> s.connectionCount() == 0));
         loop.stats();
         loop.reportException("warming up the handler", new java.io.IOException("Too many open files"));
-        Class.forName("io.weft.internal.net.Errors");
+        Class.forName("io.weft.internal.io.Errors");
         takeReports();
 
         RawPeer pending = closeLater(RawPeer.connect(address(s))); // the kernel completes it

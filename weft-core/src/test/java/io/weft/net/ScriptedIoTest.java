@@ -3,11 +3,11 @@ package io.weft.net;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.weft.internal.loop.Loop;
-import io.weft.internal.net.IoSink;
-import io.weft.internal.net.SocketIo;
+import io.weft.internal.io.IoSink;
+import io.weft.internal.io.SocketIo;
 import io.weft.internal.net.StreamTransport;
 import io.weft.internal.net.TransportObserver;
-import io.weft.internal.net.WriteQueue;
+import io.weft.internal.io.WriteQueue;
 import io.weft.loop.LoopConfig;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;

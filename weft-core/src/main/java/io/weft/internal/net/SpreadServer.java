@@ -1,6 +1,7 @@
 package io.weft.internal.net;
 
 import io.weft.future.Promise;
+import io.weft.internal.io.Drivers;
 import io.weft.internal.loop.Loop;
 import io.weft.loop.EventLoop;
 import io.weft.loop.LoopGroup;
@@ -10,8 +11,6 @@ import io.weft.net.ServerOptions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.StandardSocketOptions;
-import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +47,7 @@ public final class SpreadServer implements GroupServer {
     public static SpreadServer listen(LoopGroup group, Supplier<? extends Protocol> factory, SocketAddress address,
             ServerOptions options) throws IOException {
         List<EventLoop> loops = group.loops();
-        boolean reusePort = address instanceof InetSocketAddress && supportsReusePort();
+        boolean reusePort = address instanceof InetSocketAddress && Drivers.reusePortSupported();
         List<SocketServer> members = new ArrayList<>();
         try {
             if (reusePort) {
@@ -99,14 +98,6 @@ public final class SpreadServer implements GroupServer {
         }
         whenAllDone(each, () -> closed.complete(null));
         return new SpreadServer(List.copyOf(members), addresses, closed, reusePort);
-    }
-
-    private static boolean supportsReusePort() {
-        try (ServerSocketChannel probe = ServerSocketChannel.open()) {
-            return probe.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT);
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     private interface IoCall<T> {

@@ -1,5 +1,8 @@
 package io.weft.internal.net;
 
+import io.weft.internal.io.IoSink;
+import io.weft.internal.io.SocketIo;
+import io.weft.internal.io.WriteQueue;
 import io.weft.internal.loop.Loop;
 import io.weft.loop.EventLoop;
 import io.weft.loop.TimerHandle;

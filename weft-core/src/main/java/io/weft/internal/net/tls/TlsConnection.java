@@ -5,7 +5,7 @@ import static javax.net.ssl.SSLEngineResult.HandshakeStatus.NEED_TASK;
 import static javax.net.ssl.SSLEngineResult.HandshakeStatus.NEED_WRAP;
 
 import io.weft.internal.loop.Loop;
-import io.weft.internal.net.WriteQueue;
+import io.weft.internal.io.WriteQueue;
 import io.weft.loop.TimerHandle;
 import io.weft.net.Protocol;
 import io.weft.net.TlsHandshakeException;

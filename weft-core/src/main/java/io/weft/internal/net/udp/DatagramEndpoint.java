@@ -1,5 +1,7 @@
 package io.weft.internal.net.udp;
 
+import io.weft.internal.io.DatagramIo;
+import io.weft.internal.io.DatagramSink;
 import io.weft.internal.loop.Loop;
 import io.weft.loop.EventLoop;
 import io.weft.net.DatagramProtocol;

@@ -1,5 +1,8 @@
 package io.weft.internal.net.udp;
 
+import io.weft.internal.io.DatagramIo;
+import io.weft.internal.io.DatagramSink;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package io.weft.internal.net;
+package io.weft.internal.io;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package io.weft.internal.net;
+package io.weft.internal.io;
 
 import java.io.IOException;
 import java.net.BindException;
@@ -36,21 +36,39 @@ public record UnixSocketFile(Path path, Object key) {
     private static final int S_IFMT = 0170000;
     private static final int S_IFSOCK = 0140000;
 
-    /** Binds {@code channel} to {@code address}, clearing a stale file first if needed. */
-    public static UnixSocketFile bind(ServerSocketChannel channel, UnixDomainSocketAddress address, int backlog)
-            throws IOException {
+    /** Binds one socket to its address and starts listening; returns the path it got. */
+    @FunctionalInterface
+    public interface Binder {
+        Path bindAndListen() throws IOException;
+    }
+
+    /**
+     * Binds a listening socket to {@code address} through {@code binder}, clearing a stale file
+     * first if needed: when the first bind fails with {@link BindException}, a leftover file
+     * that nobody answers on is removed and the bind tried once more.
+     */
+    public static UnixSocketFile bind(UnixDomainSocketAddress address, Binder binder) throws IOException {
         Path path = address.getPath();
         if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
             throw new BindException(path + " is a directory; a Unix socket needs a path for a new file");
         }
+        Path bound;
         try {
-            channel.bind(address, backlog);
+            bound = binder.bindAndListen();
         } catch (BindException inUse) {
             removeIfStale(path, inUse);
-            channel.bind(address, backlog);
+            bound = binder.bindAndListen();
         }
-        Path bound = ((UnixDomainSocketAddress) channel.getLocalAddress()).getPath();
         return new UnixSocketFile(bound, keyOf(bound));
+    }
+
+    /** Binds {@code channel} to {@code address}, clearing a stale file first if needed. */
+    public static UnixSocketFile bind(ServerSocketChannel channel, UnixDomainSocketAddress address, int backlog)
+            throws IOException {
+        return bind(address, () -> {
+            channel.bind(address, backlog);
+            return ((UnixDomainSocketAddress) channel.getLocalAddress()).getPath();
+        });
     }
 
     /** Removes the file at {@code path} if it is a stale socket, else throws why not. */

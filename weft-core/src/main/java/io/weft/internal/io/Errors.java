@@ -1,4 +1,4 @@
-package io.weft.internal.net;
+package io.weft.internal.io;
 
 import io.weft.net.ConnectionResetException;
 import io.weft.net.DatagramTooLargeException;

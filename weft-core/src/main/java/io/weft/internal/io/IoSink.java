@@ -1,4 +1,4 @@
-package io.weft.internal.net;
+package io.weft.internal.io;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -15,6 +15,6 @@ public interface IoSink {
     /** The write queue shrank in the background (perhaps to empty). */
     void onFlushed();
 
-    /** The socket failed; the transport should close. Already typed by {@link Errors}. */
+    /** The socket failed; the transport should close. Already typed ({@code internal.net.Errors} for NIO, {@code internal.sys} errno mapping for native backends). */
     void onIoError(IOException error);
 }

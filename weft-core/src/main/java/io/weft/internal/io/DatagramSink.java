@@ -1,4 +1,4 @@
-package io.weft.internal.net.udp;
+package io.weft.internal.io;
 
 import java.io.IOException;
 import java.net.SocketAddress;

@@ -1,4 +1,4 @@
-package io.weft.internal.loop;
+package io.weft.internal.dispatch;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -12,7 +12,7 @@ import java.lang.invoke.VarHandle;
  * producer that has swapped the tail but not yet linked {@code next}; it then stops and picks
  * the task up on the next drain (the producer is one store away).
  */
-final class Inbox {
+public final class Inbox {
     private static final VarHandle TAIL;
     /**
      * {@link Task#next} with release/acquire ordering: enough to publish a task's fields to the
@@ -37,19 +37,19 @@ final class Inbox {
     private volatile Task tail = stub;
 
     /** Any thread. */
-    void offer(Task t) {
+    public void offer(Task t) {
         t.next = null; // published by the exchange below, a full fence
         Task prev = (Task) TAIL.getAndSet(this, t);
         NEXT.setRelease(prev, t);
     }
 
     /** Loop thread. May return false while a producer is mid-offer. */
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return NEXT.getAcquire(head) == null && tail == head;
     }
 
     /** Loop thread: takes the next task, or null. */
-    Task poll() {
+    public Task poll() {
         Task next = (Task) NEXT.getAcquire(head);
         if (next == null) {
             return null;

@@ -1,12 +1,9 @@
-package io.weft.internal.net.nio;
+package io.weft.internal.io.readiness.nio;
 
-import io.weft.internal.loop.Loop;
-import io.weft.internal.loop.Watch;
-import io.weft.internal.net.Errors;
-import io.weft.internal.net.IoSink;
-import io.weft.internal.net.SocketIo;
-import io.weft.internal.net.WriteQueue;
-import io.weft.internal.poll.Poller;
+import io.weft.internal.io.IoSink;
+import io.weft.internal.io.SocketIo;
+import io.weft.internal.io.WriteQueue;
+import io.weft.internal.io.Errors;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -16,30 +13,32 @@ import java.nio.channels.SocketChannel;
  * {@link SocketIo} over a non-blocking {@link SocketChannel}: reads when the poller says
  * readable, writes the queue when it says writable.
  */
-public final class NioSocketIo implements SocketIo {
+final class NioSocketIo implements SocketIo {
     /**
      * Reads per readiness event at most. More than one saves poll calls on a fast sender; a cap
      * keeps one busy connection from starving the others on the loop.
      */
     private static final int MAX_READS_PER_EVENT = 4;
 
-    private final Loop loop;
+    private final NioDriver driver;
+    private final ByteBuffer readBuffer;
     private final SocketChannel channel;
-    private Watch watch;
+    private NioDriver.Registration watch;
     private IoSink sink;
     private WriteQueue pending;
     private boolean reading;
     private boolean closed;
 
-    public NioSocketIo(Loop loop, SocketChannel channel) {
-        this.loop = loop;
+    NioSocketIo(NioDriver driver, ByteBuffer readBuffer, SocketChannel channel) {
+        this.driver = driver;
+        this.readBuffer = readBuffer;
         this.channel = channel;
     }
 
     @Override
     public void start(IoSink sink) {
         this.sink = sink;
-        this.watch = loop.watch(channel, this::onReadable, this::onWritable);
+        this.watch = driver.watch(channel, this::onReadable, this::onWritable);
     }
 
     @Override
@@ -52,11 +51,11 @@ public final class NioSocketIo implements SocketIo {
     }
 
     private void arm() {
-        watch.arm((reading ? Poller.READ : 0) | (pending != null ? Poller.WRITE : 0));
+        watch.arm((reading ? NioDriver.READ : 0) | (pending != null ? NioDriver.WRITE : 0));
     }
 
     private void onReadable() {
-        ByteBuffer buf = loop.readBuffer();
+        ByteBuffer buf = readBuffer;
         for (int i = 0; i < MAX_READS_PER_EVENT && reading && !closed; i++) {
             buf.clear();
             int n;

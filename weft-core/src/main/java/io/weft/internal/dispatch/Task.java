@@ -1,23 +1,30 @@
-package io.weft.internal.loop;
+package io.weft.internal.dispatch;
 
 import io.weft.loop.Handle;
 
 /**
  * A callback queued on a loop: the implementation behind {@link Handle}.
  *
- * <p>{@link #next} links tasks in the cross-thread {@link Inbox} without a node allocation.
+ * <p>Drivers subclass it for their long-lived I/O callbacks (one object per registration, queued
+ * again on every readiness or completion, so an event allocates nothing). {@link #next} links
+ * tasks in the cross-thread {@link Inbox} without a node allocation.
  */
 public class Task implements Handle {
-    final Runnable callback;
+    private final Runnable callback;
     /** Where the task was scheduled from; recorded in debug mode only. */
-    final String callSite;
+    private final String callSite;
     private volatile boolean cancelled;
     /** Link in the {@link Inbox}; written and read there with release/acquire ordering. */
     Task next;
 
-    Task(Runnable callback, String callSite) {
+    public Task(Runnable callback, String callSite) {
         this.callback = callback;
         this.callSite = callSite;
+    }
+
+    /** Runs the callback; the loop's run phase is the only caller. */
+    public final void run() {
+        callback.run();
     }
 
     @Override
@@ -26,7 +33,7 @@ public class Task implements Handle {
     }
 
     /** Sets the flag only, without whatever else a subclass does on {@link #cancel()}. */
-    final void markCancelled() {
+    public final void markCancelled() {
         cancelled = true;
     }
 
@@ -36,7 +43,7 @@ public class Task implements Handle {
     }
 
     /** What to call this task in a log line or an exception handler's context. */
-    String describe() {
+    public String describe() {
         String what = "callback " + callback;
         return callSite == null ? what : what + " scheduled at " + callSite;
     }

@@ -1,4 +1,4 @@
-package io.weft.internal.net.udp;
+package io.weft.internal.io;
 
 import java.io.IOException;
 import java.net.SocketAddress;
@@ -8,7 +8,7 @@ import java.nio.ByteBuffer;
  * The I/O under a datagram endpoint: how datagrams get in and out of one UDP socket. The
  * endpoint says whether it wants datagrams ({@link #setReading}) and whether it has some
  * queued ({@link #setWriting}), and hears back through a {@link DatagramSink}; it never asks
- * whether the socket is ready. The datagram counterpart of {@link io.weft.internal.net.SocketIo}.
+ * whether the socket is ready. The datagram counterpart of {@link SocketIo}.
  *
  * <p>Loop thread only. After {@link #close()} every method is a no-op and no sink call follows.
  */
@@ -30,7 +30,7 @@ public interface DatagramIo {
      *
      * @param to the destination, or null on a connected socket
      * @throws IOException the kernel refused this datagram (already typed by
-     *         {@link io.weft.internal.net.Errors}); the socket is still usable
+     *         {@link io.weft.internal.io.Errors}); the socket is still usable
      */
     boolean send(ByteBuffer datagram, SocketAddress to) throws IOException;
 

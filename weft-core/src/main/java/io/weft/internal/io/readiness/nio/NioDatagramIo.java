@@ -1,11 +1,8 @@
-package io.weft.internal.net.nio;
+package io.weft.internal.io.readiness.nio;
 
-import io.weft.internal.loop.Loop;
-import io.weft.internal.loop.Watch;
-import io.weft.internal.net.Errors;
-import io.weft.internal.net.udp.DatagramIo;
-import io.weft.internal.net.udp.DatagramSink;
-import io.weft.internal.poll.Poller;
+import io.weft.internal.io.DatagramIo;
+import io.weft.internal.io.DatagramSink;
+import io.weft.internal.io.Errors;
 import io.weft.net.DatagramOptions;
 import java.io.IOException;
 import java.net.BindException;
@@ -29,18 +26,19 @@ import java.nio.channels.UnsupportedAddressTypeException;
  * next receive or send fails with {@link java.net.PortUnreachableException}, consuming the
  * error. So an error costs one failed call and cannot make the loop spin.
  */
-public final class NioDatagramIo implements DatagramIo {
+final class NioDatagramIo implements DatagramIo {
     /**
      * Datagrams received per readiness event at most: each is a system call, and a cap keeps
      * one busy endpoint from starving the other channels on the loop.
      */
     private static final int MAX_DATAGRAMS_PER_EVENT = 16;
 
-    private final Loop loop;
+    private final NioDriver driver;
+    private final ByteBuffer readBuffer;
     private final DatagramChannel channel;
     private final int receiveLimit;
     private final SocketAddress remote;
-    private Watch watch;
+    private NioDriver.Registration watch;
     private DatagramSink sink;
     private boolean reading;
     private boolean writing;
@@ -51,10 +49,11 @@ public final class NioDatagramIo implements DatagramIo {
      *                     its maximum datagram size plus one, so a longer datagram shows as one
      *                     that filled the limit (the kernel drops the rest silently)
      */
-    public NioDatagramIo(Loop loop, DatagramChannel channel, int receiveLimit) {
-        this.loop = loop;
+    NioDatagramIo(NioDriver driver, ByteBuffer readBuffer, DatagramChannel channel, int receiveLimit) {
+        this.driver = driver;
+        this.readBuffer = readBuffer;
         this.channel = channel;
-        this.receiveLimit = Math.min(receiveLimit, loop.readBuffer().capacity());
+        this.receiveLimit = Math.min(receiveLimit, readBuffer.capacity());
         this.remote = remoteOf(channel);
     }
 
@@ -63,7 +62,7 @@ public final class NioDatagramIo implements DatagramIo {
      * address, a free port) and connected to {@code remote} if not null. Both must be resolved.
      * Closes the socket again if any step fails.
      */
-    public static DatagramChannel open(SocketAddress local, SocketAddress remote, DatagramOptions options)
+    static DatagramChannel open(SocketAddress local, SocketAddress remote, DatagramOptions options)
             throws IOException {
         ProtocolFamily family = familyOf(local, remote);
         DatagramChannel ch = family == null ? DatagramChannel.open() : DatagramChannel.open(family);
@@ -131,7 +130,7 @@ public final class NioDatagramIo implements DatagramIo {
     @Override
     public void start(DatagramSink sink) {
         this.sink = sink;
-        this.watch = loop.watch(channel, this::onReadable, this::onWritable);
+        this.watch = driver.watch(channel, this::onReadable, this::onWritable);
     }
 
     @Override
@@ -153,13 +152,13 @@ public final class NioDatagramIo implements DatagramIo {
     }
 
     private void arm() {
-        watch.arm((reading ? Poller.READ : 0) | (writing ? Poller.WRITE : 0));
+        watch.arm((reading ? NioDriver.READ : 0) | (writing ? NioDriver.WRITE : 0));
     }
 
     private void onReadable() {
         // Why the shared buffer is safe: 64 KiB holds any UDP datagram (65,507 bytes over IPv4,
         // 65,527 over IPv6), and the protocol is done with it before the next receive.
-        ByteBuffer buf = loop.readBuffer();
+        ByteBuffer buf = readBuffer;
         for (int i = 0; i < MAX_DATAGRAMS_PER_EVENT && reading && !closed; i++) {
             buf.clear().limit(receiveLimit);
             SocketAddress from;
