@@ -17,6 +17,8 @@ public final class Fd {
     /** {@code open(const char *path, int flags, ...)}: variadic from {@code mode} on. */
     private static final MethodHandle OPEN = Native.withErrnoVariadic("open",
             FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_INT), 2);
+    /** close without errno, for {@link #closeQuietly}. */
+    private static final MethodHandle CLOSE_QUIETLY = Native.plain("close", FunctionDescriptor.of(C_INT, C_INT));
     private static final MethodHandle PIPE2 = Native.withErrno("pipe2",
             FunctionDescriptor.of(C_INT, C_POINTER, C_INT), false);
 
@@ -41,6 +43,18 @@ public final class Fd {
         try {
             int r = (int) CLOSE.invokeExact(cs.capture, fd);
             return r == 0 ? 0 : cs.fail();
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /**
+     * {@code close(fd)} from any thread, without a {@link CallState}, ignoring failure: for a
+     * descriptor that is being given up (an accepted socket nobody adopted).
+     */
+    public static void closeQuietly(int fd) {
+        try {
+            int ignored = (int) CLOSE_QUIETLY.invokeExact(fd);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }

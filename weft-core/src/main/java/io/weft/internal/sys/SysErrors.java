@@ -16,7 +16,7 @@ import java.net.SocketException;
  * The one place that turns an errno from a native call into a typed {@link IOException} whose
  * message names the call and the errno: {@code "connect to 127.0.0.1:9: ECONNREFUSED (Connection
  * refused)"}. The types are the ones the NIO backend reports for the same failure
- * ({@link io.weft.internal.net.Errors}), so a transport cannot tell the backends apart by their
+ * ({@link io.weft.internal.io.Errors}), so a transport cannot tell the backends apart by their
  * exceptions:
  * <ul>
  *   <li>ECONNRESET, EPIPE: {@link ConnectionResetException} (a write after the peer's reset is EPIPE);
@@ -26,7 +26,7 @@ import java.net.SocketException;
  *   <li>EADDRINUSE, EADDRNOTAVAIL, and EACCES on {@code bind}: {@link BindException};
  *   <li>EMSGSIZE: {@link DatagramTooLargeException};
  *   <li>EMFILE, ENFILE: an {@code IOException} whose text is libc's ("Too many open files"),
- *       which {@link io.weft.internal.net.Errors#isOutOfFiles} recognises as it does the JDK's;
+ *       which {@link io.weft.internal.io.Errors#isOutOfFiles} recognises as it does the JDK's;
  *       the raw paths test {@link #isOutOfFiles(int)} instead;
  *   <li>any other socket errno (ENOTSOCK..EINPROGRESS, asm-generic/errno.h 88..115):
  *       {@link SocketException}; anything else: {@link IOException}.

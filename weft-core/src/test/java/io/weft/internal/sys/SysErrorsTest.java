@@ -2,7 +2,7 @@ package io.weft.internal.sys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.weft.internal.net.Errors;
+import io.weft.internal.io.Errors;
 import io.weft.net.ConnectionResetException;
 import io.weft.net.DatagramTooLargeException;
 import java.io.IOException;

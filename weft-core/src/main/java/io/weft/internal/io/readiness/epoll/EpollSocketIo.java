@@ -1,0 +1,243 @@
+package io.weft.internal.io.readiness.epoll;
+
+import io.weft.internal.io.IoSink;
+import io.weft.internal.io.SocketIo;
+import io.weft.internal.io.WriteQueue;
+import io.weft.internal.sys.CallState;
+import io.weft.internal.sys.Errno;
+import io.weft.internal.sys.Fd;
+import io.weft.internal.sys.Io;
+import io.weft.internal.sys.SockAddr;
+import io.weft.internal.sys.SocketConstants;
+import io.weft.internal.sys.Sockets;
+import io.weft.internal.sys.SysErrors;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+
+/**
+ * {@link SocketIo} over a connected non-blocking descriptor: {@code recv} into the loop's shared
+ * read buffer when epoll says readable, {@code send} of the queue when it says writable.
+ *
+ * <p>Buffers: reads land in the loop's direct read buffer (its native memory seen as a segment),
+ * lent to the sink for one {@link IoSink#onRead} call. A direct buffer given to {@link #writeNow}
+ * is sent from where it lies; heap bytes (the caller's, and the {@link WriteQueue}'s, which are
+ * heap buffers) are copied into the driver's staging segment first and sent from there, several
+ * queued buffers gathered into one {@code send}: one system call per writable event, as a
+ * {@code writev} would be.
+ *
+ * <p>A reset while the transport has reading paused and nothing queued is heard at once: the
+ * driver's hang-up task reads {@code SO_ERROR} and reports it (see {@link EpollDriver}).
+ */
+final class EpollSocketIo implements SocketIo {
+    /** Reads per readiness event at most, as the NIO backend: a cap keeps one busy connection from starving the others. */
+    private static final int MAX_READS_PER_EVENT = 4;
+
+    private final EpollDriver driver;
+    private final CallState cs;
+    private final ByteBuffer readBuffer;
+    /** The read buffer's whole capacity as a segment; owned by the loop. */
+    private final MemorySegment readSegment;
+    private final int fd;
+    private final boolean unix;
+    private EpollDriver.Registration watch;
+    private IoSink sink;
+    private WriteQueue pending;
+    private boolean reading;
+    private boolean closed;
+    private SocketAddress local;
+    private SocketAddress remote;
+
+    EpollSocketIo(EpollDriver driver, ByteBuffer readBuffer, int fd, boolean unix) {
+        this.driver = driver;
+        this.cs = driver.callState();
+        this.readBuffer = readBuffer;
+        this.readSegment = driver.readSegment();
+        this.fd = fd;
+        this.unix = unix;
+    }
+
+    @Override
+    public void start(IoSink sink) {
+        this.sink = sink;
+        this.watch = driver.watch(fd, this::onReadable, this::onWritable, this::onHangup);
+        watch.watchHangups();
+    }
+
+    @Override
+    public void setReading(boolean on) {
+        if (closed || reading == on) {
+            return;
+        }
+        reading = on;
+        arm();
+    }
+
+    private void arm() {
+        watch.arm((reading ? EpollDriver.READ : 0) | (pending != null ? EpollDriver.WRITE : 0));
+    }
+
+    private void onReadable() {
+        long cap = readSegment.byteSize();
+        for (int i = 0; i < MAX_READS_PER_EVENT && reading && !closed; i++) {
+            long n = Io.recv(cs, fd, readSegment, cap, 0);
+            if (n == -Errno.EAGAIN) {
+                return;
+            }
+            if (n == -Errno.EINTR) {
+                continue;
+            }
+            if (n < 0) {
+                sink.onIoError(SysErrors.exception("recv", (int) -n));
+                return;
+            }
+            if (n == 0) {
+                reading = false;
+                arm();
+                sink.onReadEof();
+                return;
+            }
+            ByteBuffer buf = readBuffer;
+            buf.clear().limit((int) n);
+            sink.onRead(buf);
+            if (n < cap) {
+                return; // the socket is (very likely) empty: don't pay for a read that says so
+            }
+        }
+    }
+
+    /** A hang-up or error that no armed interest took: a reset while paused with nothing queued, say. */
+    private void onHangup() {
+        if (closed) {
+            return;
+        }
+        int r = Sockets.soError(cs, fd);
+        if (r < 0) {
+            sink.onIoError(SysErrors.exception("recv", -r));
+        }
+        // No pending error: both directions are shut; resuming reading will show the end of stream.
+    }
+
+    @Override
+    public int writeNow(ByteBuffer src) throws IOException {
+        if (closed || !src.hasRemaining()) {
+            return 0;
+        }
+        if (src.isDirect()) {
+            long n = Io.send(cs, fd, MemorySegment.ofBuffer(src), src.remaining(), SocketConstants.MSG_NOSIGNAL);
+            return advance(src, n);
+        }
+        Buffers b = driver.buffers();
+        int total = 0;
+        while (src.hasRemaining()) {
+            int staged = b.stage(src);
+            long n = Io.send(cs, fd, b.staging, staged, SocketConstants.MSG_NOSIGNAL);
+            int sent = advance(src, n);
+            total += sent;
+            if (sent < staged) {
+                break;
+            }
+        }
+        return total;
+    }
+
+    private static int advance(ByteBuffer src, long n) throws IOException {
+        if (n == -Errno.EAGAIN || n == -Errno.EINTR) {
+            return 0;
+        }
+        if (n < 0) {
+            throw SysErrors.exception("send", (int) -n);
+        }
+        src.position(src.position() + (int) n);
+        return (int) n;
+    }
+
+    @Override
+    public void flush(WriteQueue queue) {
+        if (closed || pending != null || queue.isEmpty()) {
+            return;
+        }
+        // The caller just failed to write everything straight away, so the socket buffer is
+        // full: wait for writability instead of trying again now.
+        pending = queue;
+        arm();
+    }
+
+    private void onWritable() {
+        WriteQueue q = pending;
+        if (q == null || closed) {
+            return;
+        }
+        Buffers b = driver.buffers();
+        while (!q.isEmpty()) {
+            int staged = b.stage(q.array(), q.offset(), q.count());
+            long n = Io.send(cs, fd, b.staging, staged, SocketConstants.MSG_NOSIGNAL);
+            if (n == -Errno.EAGAIN) {
+                break;
+            }
+            if (n == -Errno.EINTR) {
+                continue;
+            }
+            if (n < 0) {
+                sink.onIoError(SysErrors.exception("send", (int) -n));
+                return;
+            }
+            Buffers.advance(q.array(), q.offset(), n);
+            q.consumed(n);
+            if (n < staged) {
+                break;
+            }
+        }
+        if (q.isEmpty()) {
+            pending = null;
+            arm();
+        }
+        sink.onFlushed();
+    }
+
+    @Override
+    public void shutdownOutput() throws IOException {
+        if (closed) {
+            return;
+        }
+        int r = Sockets.shutdown(cs, fd, SocketConstants.SHUT_WR);
+        if (r < 0 && r != -Errno.ENOTCONN) {
+            throw SysErrors.exception("shutdown", -r);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        pending = null;
+        if (watch != null) {
+            watch.close();
+        }
+        Fd.close(cs, fd); // EINTR or not, the descriptor is released: never retried
+    }
+
+    @Override
+    public SocketAddress localAddress() {
+        if (local == null && !closed && Sockets.getsockname(cs, fd) == 0) {
+            local = SockAddr.decode(cs.sockaddr(), cs.sockaddrLength());
+        }
+        return local;
+    }
+
+    @Override
+    public SocketAddress remoteAddress() {
+        if (remote == null && !closed && Sockets.getpeername(cs, fd) == 0) {
+            remote = SockAddr.decode(cs.sockaddr(), cs.sockaddrLength());
+        }
+        return remote;
+    }
+
+    @Override
+    public String toString() {
+        return "epoll socket fd " + fd + (unix ? " (unix)" : "");
+    }
+}
