@@ -34,8 +34,16 @@ public final class CallState implements AutoCloseable {
     /** Owned by this CallState: option values, pipe fds, an eventfd counter, one epoll_event; freed at {@link #close()}. */
     final MemorySegment scratch = arena.allocate(MemoryLayout.sequenceLayout(SCRATCH_SIZE / 8, ValueLayout.JAVA_LONG));
 
+    /**
+     * The capture segment itself, for a handle made with {@link Native#withErrno} outside this
+     * package (the system-call benchmark's critical and plain variants).
+     */
+    public MemorySegment captureSegment() {
+        return capture;
+    }
+
     /** The errno of the last call that failed. */
-    int errno() {
+    public int errno() {
         return capture.get(ValueLayout.JAVA_INT, Native.ERRNO_OFFSET);
     }
 

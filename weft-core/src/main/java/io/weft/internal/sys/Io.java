@@ -39,6 +39,9 @@ public final class Io {
             FunctionDescriptor.of(C_LONG, C_INT, C_POINTER, C_LONG, C_INT), CRITICAL);
     private static final MethodHandle SEND = Native.withErrno("send",
             FunctionDescriptor.of(C_LONG, C_INT, C_POINTER, C_LONG, C_INT), CRITICAL);
+    /** send with the buffer as a raw address (an integer register either way on LP64): see {@link #sendAddress}. */
+    private static final MethodHandle SEND_ADDRESS = Native.withErrno("send",
+            FunctionDescriptor.of(C_LONG, C_INT, C_LONG, C_LONG, C_INT), CRITICAL);
     private static final MethodHandle READV = Native.withErrno("readv",
             FunctionDescriptor.of(C_LONG, C_INT, C_POINTER, C_INT), CRITICAL);
     private static final MethodHandle WRITEV = Native.withErrno("writev",
@@ -97,6 +100,21 @@ public final class Io {
     public static long send(CallState cs, int fd, MemorySegment buf, long len, int flags) {
         try {
             long r = (long) SEND.invokeExact(cs.capture, fd, buf, len, flags);
+            return r >= 0 ? r : cs.fail();
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /**
+     * {@code send} from a raw native address, for memory that is not a segment yet (a direct
+     * {@code ByteBuffer}): making a segment per call costs an object per write, which this
+     * avoids. The caller keeps the memory alive (and reachable: {@code Reference.reachabilityFence})
+     * until the call returns.
+     */
+    public static long sendAddress(CallState cs, int fd, long address, long len, int flags) {
+        try {
+            long r = (long) SEND_ADDRESS.invokeExact(cs.capture, fd, address, len, flags);
             return r >= 0 ? r : cs.fail();
         } catch (Throwable t) {
             throw Native.rethrow(t);

@@ -24,6 +24,8 @@ final class Buffers {
     private final Arena arena = Arena.ofShared();
     /** Owned by the driver: heap bytes on their way into a send; freed at the driver's close. */
     final MemorySegment staging = arena.allocate(STAGING, 64);
+    /** {@link #staging} as a buffer, made once: copying through it allocates nothing per write. */
+    private final ByteBuffer stagingBuffer = staging.asByteBuffer();
     /** Owned by the driver: the iovec array of one writev; freed at the driver's close. */
     final MemorySegment iov = arena.allocate(IoVec.SIZE * IOV_MAX, 8);
 
@@ -33,7 +35,7 @@ final class Buffers {
      */
     int stage(ByteBuffer src) {
         int n = Math.min(src.remaining(), STAGING);
-        MemorySegment.copy(MemorySegment.ofBuffer(src), 0, staging, 0, n);
+        stagingBuffer.put(0, src, src.position(), n);
         return n;
     }
 
@@ -46,7 +48,7 @@ final class Buffers {
         for (int i = offset; i < offset + count && at < STAGING; i++) {
             ByteBuffer b = bufs[i];
             int n = (int) Math.min(b.remaining(), STAGING - at);
-            MemorySegment.copy(MemorySegment.ofBuffer(b), 0, staging, at, n);
+            stagingBuffer.put((int) at, b, b.position(), n);
             at += n;
         }
         return (int) at;

@@ -44,8 +44,8 @@ final class EpollDatagramIo implements DatagramIo {
     private final int receiveLimit;
     private final SocketAddress local;
     private final SocketAddress remote;
-    /** The last sender's raw address, to reuse {@link #lastFromAddress}; owned by the driver's CallState lifetime. */
-    private final byte[] lastFrom = new byte[SockAddr.IN6_SIZE];
+    /** The last sender's raw {@code sockaddr} (a heap segment, made once), to reuse {@link #lastFromAddress}. */
+    private final MemorySegment lastFrom = MemorySegment.ofArray(new byte[SockAddr.IN6_SIZE]);
     private int lastFromLength;
     private SocketAddress lastFromAddress;
     private EpollDriver.Registration watch;
@@ -197,14 +197,14 @@ final class EpollDatagramIo implements DatagramIo {
 
     /** The sender of the datagram just received, reusing the last one's object when it is the same. */
     private SocketAddress sender() {
-        int len = Math.min(cs.sockaddrLength(), lastFrom.length);
-        MemorySegment raw = cs.sockaddr().asSlice(0, len);
+        MemorySegment raw = cs.sockaddr();
+        int len = (int) Math.min(cs.sockaddrLength(), lastFrom.byteSize());
         if (lastFromAddress != null && len == lastFromLength
-                && MemorySegment.mismatch(raw, 0, len, MemorySegment.ofArray(lastFrom), 0, len) < 0) {
+                && MemorySegment.mismatch(raw, 0, len, lastFrom, 0, len) < 0) {
             return lastFromAddress;
         }
-        lastFromAddress = SockAddr.decode(cs.sockaddr(), cs.sockaddrLength());
-        MemorySegment.copy(raw, 0, MemorySegment.ofArray(lastFrom), 0, len);
+        lastFromAddress = SockAddr.decode(raw, cs.sockaddrLength());
+        MemorySegment.copy(raw, 0, lastFrom, 0, len);
         lastFromLength = len;
         return lastFromAddress;
     }
