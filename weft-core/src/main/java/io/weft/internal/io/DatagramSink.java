@@ -13,9 +13,18 @@ public interface DatagramSink {
      */
     void onDatagram(ByteBuffer data, SocketAddress from);
 
-    /** The socket may have room for queued datagrams now. */
-    void onWritable();
+    /** The queue handed to {@link DatagramIo#flush} shrank (perhaps to empty). */
+    void onFlushed();
 
-    /** Receiving failed (an ICMP error on a connected socket, say); the socket is still usable. */
+    /**
+     * The queued datagram {@code to} was refused by the kernel and dropped from the queue; the
+     * socket is still usable.
+     */
+    void onSendError(IOException error);
+
+    /**
+     * Receiving failed, or a send reported an earlier datagram's ICMP error (port unreachable on
+     * a connected socket, say); the socket is still usable.
+     */
     void onError(IOException error);
 }

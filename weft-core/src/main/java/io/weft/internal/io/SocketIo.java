@@ -38,6 +38,14 @@ import java.nio.ByteBuffer;
  */
 public interface SocketIo {
 
+    /**
+     * Where the transport's {@link WriteQueue} takes its buffers: the backend's choice of memory
+     * (native for a backend that sends straight from it). Heap by default.
+     */
+    default WriteQueue.Chunks chunks() {
+        return WriteQueue.HEAP;
+    }
+
     /** Starts delivering events to {@code sink}; reading starts off. */
     void start(IoSink sink);
 

@@ -9,13 +9,13 @@ import java.nio.channels.SelectableChannel;
  * thread removes it from the driver on the loop thread.
  */
 final class ChannelTask extends Task {
-    private final Loop loop;
+    private final ChannelReadiness owner;
     final SelectableChannel channel;
     final boolean reader;
 
-    ChannelTask(Loop loop, SelectableChannel channel, boolean reader, Runnable callback, String callSite) {
+    ChannelTask(ChannelReadiness owner, SelectableChannel channel, boolean reader, Runnable callback, String callSite) {
         super(callback, callSite);
-        this.loop = loop;
+        this.owner = owner;
         this.channel = channel;
         this.reader = reader;
     }
@@ -26,7 +26,7 @@ final class ChannelTask extends Task {
             return;
         }
         markCancelled();
-        loop.channelTaskCancelled(this);
+        owner.cancelled(this);
     }
 
     @Override

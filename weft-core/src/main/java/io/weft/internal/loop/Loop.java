@@ -1,11 +1,11 @@
 package io.weft.internal.loop;
 
 import io.weft.future.Promise;
+import io.weft.internal.dispatch.Dispatcher;
 import io.weft.internal.dispatch.Inbox;
 import io.weft.internal.dispatch.Task;
 import io.weft.internal.green.GreenThread;
 import io.weft.internal.green.Greens;
-import io.weft.internal.io.ChannelWatches;
 import io.weft.internal.io.DriverContext;
 import io.weft.internal.io.Drivers;
 import io.weft.internal.io.IoDriver;
@@ -70,6 +70,29 @@ public final class Loop implements EventLoop {
     final Lifecycle lifecycle = new Lifecycle(this);
     /** This loop's green threads, made on first {@link #spawn}. */
     private Greens greens;
+    private final ChannelReadiness channels;
+    /** What green threads see of this loop. */
+    private final Dispatcher dispatcher = new Dispatcher() {
+        @Override
+        public boolean inLoop() {
+            return Loop.this.inLoop();
+        }
+
+        @Override
+        public void dispatch(Runnable task) {
+            schedule(task);
+        }
+
+        @Override
+        public void report(String context, Throwable error) {
+            reportException(context, error);
+        }
+
+        @Override
+        public void runQueued() {
+            runReadyOnce();
+        }
+    };
 
     private Loop(LoopConfig config) throws IOException {
         this.config = config;
@@ -78,6 +101,7 @@ public final class Loop implements EventLoop {
         this.slowNanos = config.slowCallbackThreshold().toNanos();
         this.driver = Drivers.open(config.poller(), new DriverContext(this, ready::add, readBuffer));
         this.waker = new Waker(driver);
+        this.channels = new ChannelReadiness(this, driver);
     }
 
     public static Loop open(LoopConfig config) {
@@ -122,13 +146,11 @@ public final class Loop implements EventLoop {
     /** The loop the calling thread is running, or the loop of the calling green thread, or null. */
     public static Loop current() {
         GreenThread g = GreenThread.current();
-        if (g != null) {
-            return g.greens().loop();
+        if (g != null && g.greens().loop() instanceof Loop l) {
+            return l;
         }
         return RUNNING.get();
     }
-
-    // ---- scheduling ----
 
     @Override
     public Handle callSoon(Runnable callback) {
@@ -221,63 +243,31 @@ public final class Loop implements EventLoop {
         }
     }
 
-    // ---- readiness on JDK channels: an extra of readiness drivers ----
-
     @Override
     public Handle addReader(SelectableChannel channel, Runnable callback) {
         checkThread("addReader");
-        return addWatch("addReader", channel, true, callback);
+        checkOpen();
+        return channels.add("addReader", channel, true, callback, callSite());
     }
 
     @Override
     public Handle addWriter(SelectableChannel channel, Runnable callback) {
         checkThread("addWriter");
-        return addWatch("addWriter", channel, false, callback);
+        checkOpen();
+        return channels.add("addWriter", channel, false, callback, callSite());
     }
 
     @Override
     public boolean removeReader(SelectableChannel channel) {
         checkThread("removeReader");
-        ChannelWatches w = driver.channelWatches();
-        return w != null && w.remove(channel, true, null);
+        return channels.remove(channel, true);
     }
 
     @Override
     public boolean removeWriter(SelectableChannel channel) {
         checkThread("removeWriter");
-        ChannelWatches w = driver.channelWatches();
-        return w != null && w.remove(channel, false, null);
+        return channels.remove(channel, false);
     }
-
-    private Handle addWatch(String method, SelectableChannel channel, boolean reader, Runnable callback) {
-        checkOpen();
-        ChannelWatches w = driver.channelWatches();
-        if (w == null) {
-            throw new UnsupportedOperationException(method + "() needs a readiness backend, and this loop runs on "
-                    + driver.name() + ", a completion backend: it has no readiness to report. Use Weft's transports"
-                    + " (io.weft.net.Net), or make the loop with LoopConfig.builder().poller(PollerKind.EPOLL or NIO)");
-        }
-        ChannelTask task = new ChannelTask(this, channel, reader, callback, callSite());
-        w.set(channel, reader, task);
-        return task;
-    }
-
-    void channelTaskCancelled(ChannelTask task) {
-        if (inLoop()) {
-            ChannelWatches w = driver.channelWatches();
-            if (w != null && !lifecycle.isClosed()) {
-                w.remove(task.channel, task.reader, task);
-            }
-        } else if (!lifecycle.isClosed()) {
-            try {
-                execute(() -> channelTaskCancelled(task));
-            } catch (LoopClosedException ignored) {
-                // closed meanwhile: the registration went with the loop
-            }
-        }
-    }
-
-    // ---- running ----
 
     @Override
     public void runForever() {
@@ -464,8 +454,6 @@ public final class Loop implements EventLoop {
         }
     }
 
-    // ---- closing: see Lifecycle ----
-
     @Override
     public void close() {
         lifecycle.close();
@@ -492,10 +480,7 @@ public final class Loop implements EventLoop {
             }
         }
         closeHooks.clear();
-        ChannelWatches w = driver.channelWatches();
-        if (w != null) {
-            w.clear();
-        }
+        channels.clear();
         ready.clear();
         timers.clear();
         while (inbox.poll() != null) {
@@ -512,13 +497,11 @@ public final class Loop implements EventLoop {
     }
 
     /** For closing: one more round of queued work, without waiting for I/O. */
-    public void runReadyOnce() {
+    private void runReadyOnce() {
         queueDueTimers();
         queueInbox();
         runReady();
     }
-
-    // ---- state ----
 
     @Override
     public boolean isRunning() {
@@ -574,7 +557,7 @@ public final class Loop implements EventLoop {
         checkThread("spawn");
         checkOpen();
         if (greens == null) {
-            greens = new Greens(this);
+            greens = new Greens(this, dispatcher);
         }
         return greens;
     }

@@ -33,7 +33,7 @@ public final class StreamTransport implements Transport, IoSink {
     private final Loop loop;
     private final SocketIo io;
     private final TransportObserver observer;
-    private final WriteQueue queue = new WriteQueue();
+    private final WriteQueue queue;
     private final SocketAddress local;
     private final SocketAddress remote;
     private Protocol protocol;
@@ -58,6 +58,7 @@ public final class StreamTransport implements Transport, IoSink {
     public StreamTransport(Loop loop, SocketIo io, Protocol protocol, int high, int low, TransportObserver observer) {
         this.loop = loop;
         this.io = io;
+        this.queue = new WriteQueue(io.chunks());
         this.protocol = Objects.requireNonNull(protocol, "protocol");
         this.observer = observer;
         this.high = high;

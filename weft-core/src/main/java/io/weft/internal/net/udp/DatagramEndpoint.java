@@ -1,6 +1,7 @@
 package io.weft.internal.net.udp;
 
 import io.weft.internal.io.DatagramIo;
+import io.weft.internal.io.DatagramQueue;
 import io.weft.internal.io.DatagramSink;
 import io.weft.internal.loop.Loop;
 import io.weft.loop.EventLoop;
@@ -12,7 +13,6 @@ import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -41,8 +41,7 @@ public final class DatagramEndpoint implements DatagramTransport, DatagramSink {
     private final int maxDatagramSize;
     private final SocketAddress local;
     private final SocketAddress remote;
-    private final ArrayDeque<Queued> queue = new ArrayDeque<>();
-    private long queuedBytes;
+    private final DatagramQueue queue = new DatagramQueue();
     private DatagramProtocol protocol;
     private int high;
     private int low;
@@ -53,9 +52,6 @@ public final class DatagramEndpoint implements DatagramTransport, DatagramSink {
     private boolean lost;
 
     /** A datagram waiting for room in the socket: its own copy of the bytes, and where to. */
-    private record Queued(ByteBuffer data, SocketAddress to) {
-    }
-
     public DatagramEndpoint(Loop loop, DatagramIo io, DatagramProtocol protocol, int maxDatagramSize, int high,
             int low) {
         this.loop = loop;
@@ -120,20 +116,15 @@ public final class DatagramEndpoint implements DatagramTransport, DatagramSink {
                 return;
             }
         }
-        ByteBuffer copy = ByteBuffer.allocate(n);
-        copy.put(data).flip();
-        queue.add(new Queued(copy, target));
-        queuedBytes += n;
-        if (queue.size() == 1) {
-            io.setWriting(true);
-        }
-        if (!writingPaused && queuedBytes > high) {
+        queue.add(data, target);
+        io.flush(queue);
+        if (!writingPaused && queue.bytes() > high) {
             writingPaused = true;
             callProtocol(DatagramProtocol::pauseWriting, "pauseWriting");
         }
     }
 
-    /** The address to hand to {@link DatagramIo#send}: null on a connected endpoint. */
+    /** The address to hand to {@link DatagramIo#sendNow}: null on a connected endpoint. */
     private SocketAddress checkTarget(SocketAddress to) {
         if (remote != null) {
             if (to != null && !to.equals(remote)) {
@@ -156,21 +147,22 @@ public final class DatagramEndpoint implements DatagramTransport, DatagramSink {
     }
 
     /**
-     * Hands one datagram to the I/O. Why the retry: on a connected socket the kernel reports a
-     * pending ICMP error from the next send <em>instead of</em> sending (Linux checks the socket
-     * error before queuing the datagram), so the error is an earlier datagram's and this one
-     * never left. The error is consumed by then: report it and send this datagram once more.
+     * Offers one datagram to the I/O for sending at once. Why the retry: on a connected socket the
+     * kernel reports a pending ICMP error from the next send <em>instead of</em> sending (Linux
+     * checks the socket error before queuing the datagram), so the error is an earlier
+     * datagram's and this one never left. The error is consumed by then: report it (after this
+     * call, not inside the protocol's own sendTo) and offer this datagram once more.
      */
     private boolean send(ByteBuffer data, SocketAddress to, boolean deferErrors) throws IOException {
         try {
-            return io.send(data, to);
+            return io.sendNow(data, to);
         } catch (PortUnreachableException earlier) {
             if (deferErrors) {
                 loop.callSoon(() -> errorReceived(earlier));
             } else {
                 errorReceived(earlier);
             }
-            return !lost && io.send(data, to);
+            return !lost && io.sendNow(data, to);
         }
     }
 
@@ -184,25 +176,9 @@ public final class DatagramEndpoint implements DatagramTransport, DatagramSink {
     }
 
     @Override
-    public void onWritable() {
-        while (!queue.isEmpty() && !lost) {
-            Queued q = queue.peek();
-            try {
-                if (!send(q.data, q.to, false)) {
-                    break;
-                }
-            } catch (IOException e) {
-                dropHead(q);
-                errorReceived(e);
-                continue;
-            }
-            dropHead(q);
-        }
+    public void onFlushed() {
         if (lost) {
             return;
-        }
-        if (queue.isEmpty()) {
-            io.setWriting(false);
         }
         maybeResumeWriting();
         if (closing && queue.isEmpty()) {
@@ -210,13 +186,13 @@ public final class DatagramEndpoint implements DatagramTransport, DatagramSink {
         }
     }
 
-    private void dropHead(Queued q) {
-        queue.poll();
-        queuedBytes -= q.data.limit();
+    @Override
+    public void onSendError(IOException error) {
+        errorReceived(error);
     }
 
     private void maybeResumeWriting() {
-        if (writingPaused && queuedBytes <= low) {
+        if (writingPaused && queue.bytes() <= low) {
             writingPaused = false;
             callProtocol(DatagramProtocol::resumeWriting, "resumeWriting");
         }
@@ -229,7 +205,7 @@ public final class DatagramEndpoint implements DatagramTransport, DatagramSink {
         }
         this.high = high;
         this.low = low;
-        if (!writingPaused && queuedBytes > high) {
+        if (!writingPaused && queue.bytes() > high) {
             writingPaused = true;
             callProtocol(DatagramProtocol::pauseWriting, "pauseWriting");
         } else {
@@ -239,7 +215,7 @@ public final class DatagramEndpoint implements DatagramTransport, DatagramSink {
 
     @Override
     public long writeBufferSize() {
-        return queuedBytes;
+        return queue.bytes();
     }
 
     // ---- receiving ----
@@ -320,7 +296,6 @@ public final class DatagramEndpoint implements DatagramTransport, DatagramSink {
         closing = true;
         io.close();
         queue.clear();
-        queuedBytes = 0;
         DatagramProtocol p = protocol;
         loop.callSoon(() -> p.connectionLost(null));
     }

@@ -7,8 +7,8 @@ import java.nio.ByteBuffer;
 
 /**
  * One driver's native scratch memory for writes: a staging area that heap bytes are copied into
- * before a {@code send} (the kernel cannot read the Java heap through a plain downcall, and a
- * heap-access {@code critical} call was not measured to pay), and an iovec array for gathering
+ * before a {@code send} (the kernel cannot read the Java heap through a plain downcall, and
+ * {@code critical(true)}, which can, was not measured to pay), and an iovec array for gathering
  * writes of direct buffers.
  *
  * <p>Owned by the {@link EpollDriver}; valid from one call's start to its end (each write fills

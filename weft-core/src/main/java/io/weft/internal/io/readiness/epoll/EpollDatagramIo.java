@@ -1,6 +1,7 @@
 package io.weft.internal.io.readiness.epoll;
 
 import io.weft.internal.io.DatagramIo;
+import io.weft.internal.io.DatagramQueue;
 import io.weft.internal.io.DatagramSink;
 import io.weft.internal.sys.CallState;
 import io.weft.internal.sys.Errno;
@@ -17,6 +18,7 @@ import java.net.BindException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 
@@ -24,7 +26,8 @@ import java.nio.ByteBuffer;
  * {@link DatagramIo} over a non-blocking UDP descriptor: {@code recvfrom} into the loop's read
  * buffer when readable (the sender's address decoded from the kernel's {@code sockaddr}, and the
  * last one reused when the next datagram comes from the same sender, so a steady peer costs no
- * address object per datagram), {@code sendto} straight from the caller's buffer.
+ * address object per datagram), {@code sendto} at once ({@link #sendNow}) or of the endpoint's
+ * queue when writable ({@link #flush}).
  *
  * <p>ICMP errors: Linux reports them only on a connected UDP socket, as a pending socket error
  * (ECONNREFUSED for port unreachable). epoll then reports EPOLLERR, and the next receive or send
@@ -50,8 +53,8 @@ final class EpollDatagramIo implements DatagramIo {
     private SocketAddress lastFromAddress;
     private EpollDriver.Registration watch;
     private DatagramSink sink;
+    private DatagramQueue pending;
     private boolean reading;
-    private boolean writing;
     private boolean closed;
 
     private EpollDatagramIo(EpollDriver driver, ByteBuffer readBuffer, int fd, boolean v6, int receiveLimit,
@@ -161,17 +164,8 @@ final class EpollDatagramIo implements DatagramIo {
         arm();
     }
 
-    @Override
-    public void setWriting(boolean on) {
-        if (closed || writing == on) {
-            return;
-        }
-        writing = on;
-        arm();
-    }
-
     private void arm() {
-        watch.arm((reading ? EpollDriver.READ : 0) | (writing ? EpollDriver.WRITE : 0));
+        watch.arm((reading ? EpollDriver.READ : 0) | (pending != null ? EpollDriver.WRITE : 0));
     }
 
     private void onReadable() {
@@ -209,14 +203,67 @@ final class EpollDatagramIo implements DatagramIo {
         return lastFromAddress;
     }
 
+    @Override
+    public void flush(DatagramQueue queue) {
+        if (closed || pending != null || queue.isEmpty()) {
+            return;
+        }
+        // The endpoint queues only after sendNow found no room (or behind datagrams already
+        // queued), so the socket is full now: wait for writability instead of trying again.
+        pending = queue;
+        arm();
+    }
+
     private void onWritable() {
-        if (writing && !closed) {
-            sink.onWritable();
+        if (pending == null || closed) {
+            return;
+        }
+        DatagramQueue q = pending;
+        boolean progress = false;
+        while (!q.isEmpty() && !closed) {
+            DatagramQueue.Datagram d = q.peek();
+            boolean sent;
+            try {
+                sent = sendRetryingOnce(d.data(), d.to());
+            } catch (IOException e) {
+                q.remove();
+                progress = true;
+                sink.onSendError(e);
+                continue;
+            }
+            if (!sent) {
+                break;
+            }
+            q.remove();
+            progress = true;
+        }
+        if (closed) {
+            return;
+        }
+        if (q.isEmpty()) {
+            pending = null;
+        }
+        arm();
+        if (progress) {
+            sink.onFlushed();
+        }
+    }
+
+    /**
+     * One send, and once more after a pending ICMP error: Linux reports that error from the next
+     * send instead of sending it, so the error is an earlier datagram's and this one never left.
+     */
+    private boolean sendRetryingOnce(ByteBuffer data, SocketAddress to) throws IOException {
+        try {
+            return sendNow(data, to);
+        } catch (PortUnreachableException earlier) {
+            sink.onError(earlier);
+            return !closed && sendNow(data, to);
         }
     }
 
     @Override
-    public boolean send(ByteBuffer datagram, SocketAddress to) throws IOException {
+    public boolean sendNow(ByteBuffer datagram, SocketAddress to) throws IOException {
         if (closed) {
             return false;
         }
@@ -258,6 +305,7 @@ final class EpollDatagramIo implements DatagramIo {
             return;
         }
         closed = true;
+        pending = null;
         if (watch != null) {
             watch.close();
         }

@@ -2,6 +2,7 @@ package io.weft.internal.io.readiness.epoll;
 
 import io.weft.internal.dispatch.Task;
 import io.weft.internal.io.ChannelWatches;
+import io.weft.internal.io.DirectChunks;
 import io.weft.internal.io.DriverContext;
 import io.weft.internal.io.IoDriver;
 import io.weft.internal.io.ReadyQueue;
@@ -61,6 +62,8 @@ public final class EpollDriver implements IoDriver, ChannelWatches {
     private final CallState cs;
     private final Epoll epoll;
     private final Buffers buffers;
+    /** Direct chunks for the write queues of this driver's sockets; see {@link DirectChunks}. */
+    private final DirectChunks chunks = new DirectChunks(256);
     private final EpollSockets sockets;
     /** The loop's read buffer's whole capacity as a segment: owned by the loop, which outlives this driver. */
     private final MemorySegment readSegment;
@@ -195,6 +198,11 @@ public final class EpollDriver implements IoDriver, ChannelWatches {
     /** Native scratch for writes: staging for heap bytes, an iovec array. Loop thread only. */
     Buffers buffers() {
         return buffers;
+    }
+
+    /** Where this driver's sockets' write queues take their buffers. Loop thread only. */
+    DirectChunks chunks() {
+        return chunks;
     }
 
     /** The loop's read buffer as a segment, for {@code recv}. */

@@ -1,5 +1,6 @@
 package io.weft.internal.io.readiness.epoll;
 
+import io.weft.internal.io.DirectChunks;
 import io.weft.internal.io.IoSink;
 import io.weft.internal.io.SocketIo;
 import io.weft.internal.io.WriteQueue;
@@ -7,6 +8,7 @@ import io.weft.internal.sys.CallState;
 import io.weft.internal.sys.Errno;
 import io.weft.internal.sys.Fd;
 import io.weft.internal.sys.Io;
+import io.weft.internal.sys.IoVec;
 import io.weft.internal.sys.SockAddr;
 import io.weft.internal.sys.SocketConstants;
 import io.weft.internal.sys.Sockets;
@@ -23,10 +25,10 @@ import java.nio.ByteBuffer;
  *
  * <p>Buffers: reads land in the loop's direct read buffer (its native memory seen as a segment),
  * lent to the sink for one {@link IoSink#onRead} call. A direct buffer given to {@link #writeNow}
- * is sent from where it lies; heap bytes (the caller's, and the {@link WriteQueue}'s, which are
- * heap buffers) are copied into the driver's staging segment first and sent from there, several
- * queued buffers gathered into one {@code send}: one system call per writable event, as a
- * {@code writev} would be.
+ * is sent from where it lies (by address); heap bytes are copied into the driver's staging
+ * segment first and sent from there. The {@link WriteQueue}'s chunks are the driver's direct
+ * ones ({@link #chunks()}), sent by one {@code writev} per writable event with no copy; a heap
+ * chunk (a write larger than a chunk) is staged.
  *
  * <p>A reset while the transport has reading paused and nothing queued is heard at once: the
  * driver's hang-up task reads {@code SO_ERROR} and reports it (see {@link EpollDriver}).
@@ -57,6 +59,12 @@ final class EpollSocketIo implements SocketIo {
         this.readSegment = driver.readSegment();
         this.fd = fd;
         this.unix = unix;
+    }
+
+    /** Direct chunks from the driver's pool, so queued bytes go out by {@code writev} without a staging copy. */
+    @Override
+    public WriteQueue.Chunks chunks() {
+        return driver.chunks();
     }
 
     @Override
@@ -175,10 +183,9 @@ final class EpollSocketIo implements SocketIo {
         if (q == null || closed) {
             return;
         }
-        Buffers b = driver.buffers();
         while (!q.isEmpty()) {
-            int staged = b.stage(q.array(), q.offset(), q.count());
-            long n = Io.send(cs, fd, b.staging, staged, SocketConstants.MSG_NOSIGNAL);
+            long[] attempted = this.attempted;
+            long n = writeQueued(q, attempted);
             if (n == -Errno.EAGAIN) {
                 break;
             }
@@ -186,13 +193,13 @@ final class EpollSocketIo implements SocketIo {
                 continue;
             }
             if (n < 0) {
-                sink.onIoError(SysErrors.exception("send", (int) -n));
+                sink.onIoError(SysErrors.exception(attempted[1] == 1 ? "writev" : "send", (int) -n));
                 return;
             }
             Buffers.advance(q.array(), q.offset(), n);
             q.consumed(n);
-            if (n < staged) {
-                break;
+            if (n < attempted[0]) {
+                break; // the socket buffer is full
             }
         }
         if (q.isEmpty()) {
@@ -200,6 +207,43 @@ final class EpollSocketIo implements SocketIo {
             arm();
         }
         sink.onFlushed();
+    }
+
+    /** Out-parameters of {@link #writeQueued}: bytes attempted, and 1 if it was a writev. Reused. */
+    private final long[] attempted = new long[2];
+
+    /**
+     * One system call for the queue's front: a {@code writev} straight from its direct chunks
+     * (the driver's {@link DirectChunks}), or, when the front is a heap buffer (a write larger
+     * than a chunk), a {@code send} of heap bytes staged into native memory.
+     */
+    private long writeQueued(WriteQueue q, long[] attempted) {
+        ByteBuffer[] bufs = q.array();
+        int off = q.offset();
+        int end = off + q.count();
+        Buffers b = driver.buffers();
+        if (bufs[off].isDirect()) {
+            int n = 0;
+            long total = 0;
+            for (int i = off; i < end && n < Buffers.IOV_MAX && bufs[i].isDirect(); i++) {
+                ByteBuffer x = bufs[i];
+                IoVec.setRaw(b.iov, n++, MemorySegment.ofBuffer(x).address(), x.remaining());
+                total += x.remaining();
+            }
+            attempted[0] = total;
+            attempted[1] = 1;
+            long r = Io.writev(cs, fd, b.iov, n);
+            Reference.reachabilityFence(bufs);
+            return r;
+        }
+        int heap = off;
+        while (heap < end && !bufs[heap].isDirect()) {
+            heap++;
+        }
+        int staged = b.stage(bufs, off, heap - off);
+        attempted[0] = staged;
+        attempted[1] = 0;
+        return Io.send(cs, fd, b.staging, staged, SocketConstants.MSG_NOSIGNAL);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.weft.internal.io.readiness.nio;
 
 import io.weft.internal.io.DatagramIo;
+import io.weft.internal.io.DatagramQueue;
 import io.weft.internal.io.DatagramSink;
 import io.weft.internal.io.Errors;
 import io.weft.net.DatagramOptions;
@@ -41,7 +42,8 @@ final class NioDatagramIo implements DatagramIo {
     private NioDriver.Registration watch;
     private DatagramSink sink;
     private boolean reading;
-    private boolean writing;
+    /** The queue being drained in the background, or null. */
+    private DatagramQueue pending;
     private boolean closed;
 
     /**
@@ -142,17 +144,8 @@ final class NioDatagramIo implements DatagramIo {
         arm();
     }
 
-    @Override
-    public void setWriting(boolean on) {
-        if (closed || writing == on) {
-            return;
-        }
-        writing = on;
-        arm();
-    }
-
     private void arm() {
-        watch.arm((reading ? NioDriver.READ : 0) | (writing ? NioDriver.WRITE : 0));
+        watch.arm((reading ? NioDriver.READ : 0) | (pending != null ? NioDriver.WRITE : 0));
     }
 
     private void onReadable() {
@@ -176,14 +169,73 @@ final class NioDatagramIo implements DatagramIo {
         }
     }
 
+    @Override
+    public void flush(DatagramQueue queue) {
+        if (closed || pending != null || queue.isEmpty()) {
+            return;
+        }
+        // The endpoint queues only after sendNow found no room (or behind datagrams already
+        // queued), so the socket is full now: wait for writability instead of trying again.
+        // This also keeps sink calls out of the endpoint's own sendTo.
+        pending = queue;
+        arm();
+    }
+
     private void onWritable() {
-        if (writing && !closed) {
-            sink.onWritable();
+        if (pending != null && !closed) {
+            drain();
+        }
+    }
+
+    /** Sends from the queue's front until it is empty or the socket has no room. */
+    private void drain() {
+        DatagramQueue q = pending;
+        boolean progress = false;
+        while (!q.isEmpty() && !closed) {
+            DatagramQueue.Datagram d = q.peek();
+            boolean sent;
+            try {
+                sent = sendRetryingOnce(d.data(), d.to());
+            } catch (IOException e) {
+                q.remove();
+                progress = true;
+                sink.onSendError(e);
+                continue;
+            }
+            if (!sent) {
+                break;
+            }
+            q.remove();
+            progress = true;
+        }
+        if (closed) {
+            return;
+        }
+        if (q.isEmpty()) {
+            pending = null;
+        }
+        arm();
+        if (progress) {
+            sink.onFlushed();
+        }
+    }
+
+    /**
+     * One send, and once more after a pending ICMP error: Linux reports that error from the next
+     * send instead of sending (it checks the socket error before queuing the datagram), so the
+     * error is an earlier datagram's and this one never left. It is consumed by then.
+     */
+    private boolean sendRetryingOnce(ByteBuffer data, SocketAddress to) throws IOException {
+        try {
+            return sendNow(data, to);
+        } catch (java.net.PortUnreachableException earlier) {
+            sink.onError(earlier);
+            return !closed && sendNow(data, to);
         }
     }
 
     @Override
-    public boolean send(ByteBuffer datagram, SocketAddress to) throws IOException {
+    public boolean sendNow(ByteBuffer datagram, SocketAddress to) throws IOException {
         if (closed) {
             return false;
         }
@@ -209,6 +261,7 @@ final class NioDatagramIo implements DatagramIo {
             return;
         }
         closed = true;
+        pending = null;
         if (watch != null) {
             watch.close();
         }
