@@ -79,7 +79,7 @@ public final class ChatCommand implements Callable<Integer>, ServerCommand {
             return 1;
         }
         out.println("weft chat listening on " + server.describeAddresses() + " (poller "
-                + serve.poller().name().toLowerCase(Locale.ROOT) + ")");
+                + serve.poller().configName() + ")");
         out.flush();
         foreground.run(serve.shutdownDeadline(), () -> {
             ChatServer.Summary summary = server.stop();

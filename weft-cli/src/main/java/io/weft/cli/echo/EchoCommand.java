@@ -83,7 +83,7 @@ public final class EchoCommand implements Callable<Integer>, ServerCommand {
             return 1;
         }
         out.println("weft echo listening on " + server.describeAddresses() + " (poller "
-                + serve.poller().name().toLowerCase(Locale.ROOT) + tlsNote + ")");
+                + serve.poller().configName() + tlsNote + ")");
         out.flush();
         foreground.run(serve.shutdownDeadline(), () -> {
             EchoServer.Summary summary = server.stop();

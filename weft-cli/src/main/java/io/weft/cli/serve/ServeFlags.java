@@ -18,8 +18,9 @@ public final class ServeFlags {
             description = "Name or address to listen on (default: ${DEFAULT-VALUE}); 0.0.0.0 or :: for every interface.")
     String host;
 
-    @Option(names = "--poller", defaultValue = "nio", paramLabel = "nio|poll", converter = PollerConverter.class,
-            description = "How the event loop waits for the kernel: nio (epoll on Linux) or poll (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--poller", paramLabel = "epoll|nio|poll|io_uring", converter = PollerConverter.class,
+            description = "The event loop's I/O backend: epoll (native, through FFM), nio (the JDK's selector), poll"
+                    + " or io_uring (default: the best that works here; `weft info` says which and why).")
     PollerKind poller;
 
     @Option(names = "--shutdown-deadline", defaultValue = "5s", paramLabel = "DURATION", converter = Durations.Converter.class,
@@ -39,7 +40,7 @@ public final class ServeFlags {
     public ServeOptions.Builder options(String name, int port) {
         return ServeOptions.builder(port)
                 .host(host)
-                .loop(LoopConfig.builder().poller(poller).threadName("weft-" + name).build())
+                .loop(LoopConfig.builder().poller(poller()).threadName("weft-" + name).build())
                 .shutdownDeadline(shutdownDeadline)
                 .style(style)
                 .loops(loops());
@@ -61,7 +62,7 @@ public final class ServeFlags {
     }
 
     public PollerKind poller() {
-        return poller;
+        return poller != null ? poller : PollerKind.preferred();
     }
 
     public Style style() {
@@ -72,7 +73,7 @@ public final class ServeFlags {
         return shutdownDeadline;
     }
 
-    /** Reads {@code nio} or {@code poll}, in any case. */
+    /** Reads a backend name ({@code epoll}, {@code nio}, {@code poll}, {@code io_uring}), in any case. */
     public static final class PollerConverter implements ITypeConverter<PollerKind> {
         @Override
         public PollerKind convert(String value) {

@@ -37,7 +37,7 @@ class ChatCommandTest {
         // (the spread over loops has its own test, ChatServerLoopsTest).
         CommandRun run = CommandRun.start("chat", "--port", "0", "--max-line", "16", "--max-pending", "64KiB",
                 "--idle-timeout", "30s", "--style", style, "--loops", "1");
-        int port = Integer.parseInt(run.awaitLine("weft chat listening on 127\\.0\\.0\\.1:(\\d+) \\(poller nio\\)").group(1));
+        int port = Integer.parseInt(run.awaitLine("weft chat listening on 127\\.0\\.0\\.1:(\\d+) \\(poller [a-z_]+\\)").group(1));
 
         try (LineClient a = LineClient.connect(new InetSocketAddress("127.0.0.1", port));
                 LineClient b = LineClient.connect(new InetSocketAddress("127.0.0.1", port))) {

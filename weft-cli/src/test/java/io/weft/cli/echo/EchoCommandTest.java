@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** {@code weft echo} run in-process through {@link io.weft.cli.Main}, as the launcher runs it. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class EchoCommandTest {
-    private static final String LISTENING = "weft echo listening on 127\\.0\\.0\\.1:(\\d+) \\(poller (nio|poll)\\)";
+    private static final String LISTENING = "weft echo listening on 127\\.0\\.0\\.1:(\\d+) \\(poller (nio|poll|epoll|io_uring)\\)";
 
     private int fdsBefore;
 
@@ -77,7 +77,7 @@ class EchoCommandTest {
     void tlsWithASelfSignedCertificateSaysWhatItServes() {
         CommandRun run = CommandRun.start("echo", "--port", "0", "--tls");
 
-        run.awaitLine("weft echo listening on 127\\.0\\.0\\.1:\\d+ \\(poller nio, TLS with a self-signed certificate"
+        run.awaitLine("weft echo listening on 127\\.0\\.0\\.1:\\d+ \\(poller [a-z_]+, TLS with a self-signed certificate"
                 + " for localhost, 127\\.0\\.0\\.1, ::1\\)");
         run.stop();
         assertThat(run.exitCode()).isZero();
@@ -90,7 +90,7 @@ class EchoCommandTest {
         Path keyFile = dir.resolve("key.pem");
         cert.writePem(certFile, keyFile);
         CommandRun run = CommandRun.start("echo", "--port", "0", "--tls", "--cert", certFile.toString(), "--key", keyFile.toString());
-        Matcher listening = run.awaitLine("weft echo listening on 127\\.0\\.0\\.1:(\\d+) \\(poller nio, TLS with certificate .*\\)");
+        Matcher listening = run.awaitLine("weft echo listening on 127\\.0\\.0\\.1:(\\d+) \\(poller [a-z_]+, TLS with certificate .*\\)");
 
         try (SSLSocket s = (SSLSocket) cert.clientContext().getSocketFactory()
                 .createSocket("127.0.0.1", Integer.parseInt(listening.group(1)))) {

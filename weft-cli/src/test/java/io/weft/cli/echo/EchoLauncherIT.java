@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class EchoLauncherIT {
     private static final Pattern LISTENING =
-            Pattern.compile("weft echo listening on 127\\.0\\.0\\.1:(\\d+) \\(poller nio\\)");
+            Pattern.compile("weft echo listening on 127\\.0\\.0\\.1:(\\d+) \\(poller [a-z_]+\\)");
 
     @Test
     void echoRunsAsAProcessAndExitsZeroWithASummaryOnSigterm() throws Exception {

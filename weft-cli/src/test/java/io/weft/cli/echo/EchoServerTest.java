@@ -31,7 +31,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The echo server over real loopback sockets, on each poller: what comes back is exactly what
@@ -71,13 +71,19 @@ abstract class EchoServerTest {
     /** The style every test here runs its server in. */
     abstract Style style();
 
+    /** Every backend that works here (the others cannot open a loop). */
+    static java.util.stream.Stream<PollerKind> backends() {
+        return io.weft.internal.io.Drivers.statuses().stream()
+                .filter(io.weft.internal.io.Drivers.Status::ok).map(io.weft.internal.io.Drivers.Status::kind);
+    }
+
     private EchoServer start(ServeOptions.Builder options) throws StartException {
         server = EchoServer.start(options.style(style()).build());
         return server;
     }
 
     @ParameterizedTest
-    @EnumSource(PollerKind.class)
+    @MethodSource("backends")
     void oneClientGetsItsBytesBackAndEndOfStreamAfterItsOwn(PollerKind poller) throws Exception {
         start(poller);
         try (Socket s = new Socket()) {
@@ -97,7 +103,7 @@ abstract class EchoServerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(PollerKind.class)
+    @MethodSource("backends")
     void aThousandConcurrentClientsEachGetTheirOwnBytes(PollerKind poller) throws Exception {
         start(poller);
         int clients = 1000;
@@ -131,7 +137,7 @@ abstract class EchoServerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(PollerKind.class)
+    @MethodSource("backends")
     void eightMebibytesThroughOneConnectionComeBackByteExact(PollerKind poller) throws Exception {
         start(poller);
         byte[] sent = new byte[8 << 20];
