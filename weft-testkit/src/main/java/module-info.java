@@ -1,4 +1,4 @@
-/** Weft's test kit: a manual clock, helpers for users' own tests, and the backend contract tests. */
+/** Weft's test kit: a manual clock, descriptor leak checks, helpers for users' own tests, and the backend contract tests. */
 module io.weft.testkit {
     requires transitive io.weft.core;
     // Transitive: PollerContract is a JUnit test class that backends subclass.

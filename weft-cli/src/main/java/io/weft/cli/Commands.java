@@ -3,6 +3,7 @@ package io.weft.cli;
 import io.weft.cli.chat.ChatCommand;
 import io.weft.cli.demo.DemoCommand;
 import io.weft.cli.echo.EchoCommand;
+import io.weft.cli.file.CopyCommand;
 import io.weft.cli.info.InfoCommand;
 import java.util.List;
 import picocli.CommandLine;
@@ -21,6 +22,7 @@ final class Commands {
             EchoCommand.class,
             ChatCommand.class,
             DemoCommand.class,
+            CopyCommand.class,
             CommandLine.HelpCommand.class);
 
     private Commands() {

@@ -15,7 +15,7 @@ import java.util.concurrent.Executor;
  * {@link #runUntilComplete}), or before the first run, the thread that created it. Only
  * these methods may be called from any thread: {@link #execute}, {@link #callSoonThreadsafe},
  * {@link #stop()}, {@link #close()}, {@link #inLoop()}, {@link #isRunning()},
- * {@link #isClosed()}, {@link #time()}, {@link #newPromise()}, {@link #spawn}, {@link #stats()}
+ * {@link #isClosed()}, {@link #time()}, {@link #newPromise()}, {@link #spawn}, {@link #offload}, {@link #stats()}
  * and {@link #config()}. The loop's own green threads count as the loop's thread. Every other
  * method fails with {@link WrongThreadException} when called from elsewhere, naming the
  * thread-safe method to use instead.
@@ -131,6 +131,21 @@ public interface EventLoop extends Executor, AutoCloseable {
      * thread the green thread starts once the loop picks the request up.
      */
     <T> Promise<T> spawn(java.util.concurrent.Callable<T> task);
+
+    // ---- blocking work (any thread) ----
+
+    /**
+     * Runs {@code task} on the process's offload pool, a bounded pool of threads for blocking
+     * work shared by every loop, and returns a promise of this loop that it completes (so its
+     * callbacks run here). Cancelling the promise interrupts the task if it is running, or keeps
+     * it from starting. If the pool's queue is full the promise fails with
+     * {@link OffloadQueueFullException} and the task does not run. The pool's size is
+     * {@link LoopConfig#offloadThreads()}. In a green thread, {@link io.weft.green.Green#offload}
+     * is the same as a blocking call.
+     */
+    default <T> Promise<T> offload(java.util.concurrent.Callable<T> task) {
+        return io.weft.internal.offload.OffloadPool.forLoop(this).submit(this, task);
+    }
 
     // ---- running ----
 

@@ -16,6 +16,10 @@ import java.util.Objects;
  * @param slowCallbackThreshold in debug mode, a callback running longer than this is reported
  * @param exceptionHandler      where exceptions escaping callbacks go
  * @param threadName            the name of the thread that runs the loop
+ * @param offloadThreads        threads of the process's offload pool ({@link EventLoop#offload},
+ *                              file I/O, name lookups), which every loop shares: the pool grows
+ *                              to the largest number any loop asks for; 0 (the default) means
+ *                              four per core
  */
 public record LoopConfig(
         PollerKind poller,
@@ -23,7 +27,8 @@ public record LoopConfig(
         boolean debug,
         Duration slowCallbackThreshold,
         ExceptionHandler exceptionHandler,
-        String threadName) {
+        String threadName,
+        int offloadThreads) {
 
     public LoopConfig {
         Objects.requireNonNull(poller, "poller");
@@ -33,6 +38,10 @@ public record LoopConfig(
         Objects.requireNonNull(threadName, "threadName");
         if (slowCallbackThreshold.isNegative()) {
             throw new IllegalArgumentException("slowCallbackThreshold must not be negative: " + slowCallbackThreshold);
+        }
+        if (offloadThreads < 0) {
+            throw new IllegalArgumentException("offloadThreads must be 0 (the default, four per core) or more: "
+                    + offloadThreads);
         }
     }
 
@@ -58,6 +67,7 @@ public record LoopConfig(
         b.slowCallbackThreshold = slowCallbackThreshold;
         b.exceptionHandler = exceptionHandler;
         b.threadName = threadName;
+        b.offloadThreads = offloadThreads;
         return b;
     }
 
@@ -69,6 +79,7 @@ public record LoopConfig(
         private Duration slowCallbackThreshold = Duration.ofMillis(100);
         private ExceptionHandler exceptionHandler = ExceptionHandler.logging();
         private String threadName = "weft-loop";
+        private int offloadThreads;
 
         private Builder() {
         }
@@ -108,8 +119,15 @@ public record LoopConfig(
             return this;
         }
 
+        /** Threads of the shared offload pool; 0 (the default) is four per core. */
+        public Builder offloadThreads(int threads) {
+            this.offloadThreads = threads;
+            return this;
+        }
+
         public LoopConfig build() {
-            return new LoopConfig(poller, clock, debug, slowCallbackThreshold, exceptionHandler, threadName);
+            return new LoopConfig(poller, clock, debug, slowCallbackThreshold, exceptionHandler, threadName,
+                    offloadThreads);
         }
     }
 }

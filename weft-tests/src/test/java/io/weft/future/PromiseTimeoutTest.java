@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.weft.loop.EventLoop;
+import io.weft.testkit.ManualClock;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
@@ -128,7 +129,7 @@ class PromiseTimeoutTest {
 
     @Test
     void worksWhenCalledFromAnotherThread() {
-        TestClock clock = new TestClock();
+        ManualClock clock = TestLoop.newClock();
         try (EventLoop loop = EventLoop.start(TestLoop.baseConfig().clock(clock).build())) {
             Promise<String> source = loop.newPromise();
 

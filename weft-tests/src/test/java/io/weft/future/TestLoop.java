@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.weft.loop.EventLoop;
 import io.weft.loop.LoopConfig;
+import io.weft.testkit.ManualClock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 
 /**
- * An event loop on a {@link TestClock} that records what reaches its exception handler. The loop
+ * An event loop on an auto-jumping {@link ManualClock} that records what reaches its exception handler. The loop
  * is created on first use, so that it belongs to the thread that runs the test (with JUnit's
  * separate-thread timeouts, not the one that constructs the test class); that thread drives it
  * with {@link #run}, {@link #turns} and {@link #runUntil}.
@@ -19,7 +21,7 @@ final class TestLoop implements AutoCloseable {
     record Report(String context, Throwable error) {
     }
 
-    final TestClock clock = new TestClock();
+    final ManualClock clock = newClock();
     final List<Report> reports = new CopyOnWriteArrayList<>();
     private EventLoop loop;
 
@@ -32,6 +34,18 @@ final class TestLoop implements AutoCloseable {
                     .build());
         }
         return loop;
+    }
+
+    /**
+     * A clock that moves only when a test calls {@link ManualClock#advance}, or when the loop
+     * has nothing to do but wait for its next timer, in which case it jumps straight there
+     * instead of sleeping. A loop waiting for I/O or other threads (no timer) still blocks for
+     * real. It starts at an arbitrary time, not zero: no code may take time zero for "unset".
+     */
+    static ManualClock newClock() {
+        ManualClock clock = ManualClock.autoJump();
+        clock.set(Duration.ofSeconds(1).toNanos());
+        return clock;
     }
 
     /** The defaults with debug mode off: WEFT_DEBUG in the environment must not change the tests. */

@@ -7,6 +7,8 @@ import io.weft.internal.loop.Loop;
 import io.weft.internal.net.Connector;
 import io.weft.internal.net.Resolver;
 import io.weft.loop.LoopConfig;
+import io.weft.testkit.FileDescriptors;
+import io.weft.testkit.ManualClock;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -24,15 +26,16 @@ import org.junit.jupiter.api.Test;
 /**
  * Making client connections: failures typed and naming what failed, the connect timeout, and
  * RFC 8305 racing of several addresses. Hanging addresses are loopback listeners with a full
- * accept queue ({@link UnansweredListener}); the loop runs on a {@link JumpClock}, so the
- * attempt delay and timeouts pass as soon as the loop has nothing else to do.
+ * accept queue ({@link UnansweredListener}); the loop runs on a jump clock
+ * ({@link ManualClock#realTimeWithAutoJump}), so the attempt delay and timeouts pass as soon as
+ * the loop has nothing else to do.
  */
 class ConnectTest extends NetTestSupport {
     final AtomicInteger made = new AtomicInteger();
 
     @Override
     LoopConfig.Builder configure(LoopConfig.Builder b) {
-        return b.clock(new JumpClock(20));
+        return b.clock(ManualClock.realTimeWithAutoJump(Duration.ofMillis(20)));
     }
 
     Supplier<CheckedProtocol<Recorder>> counting() {
@@ -167,7 +170,7 @@ class ConnectTest extends NetTestSupport {
     void cancellingTheConnectClosesEveryAttempt() throws Exception {
         try (UnansweredListener one = new UnansweredListener("127.0.0.2");
                 UnansweredListener two = new UnansweredListener("127.0.0.3")) {
-            int fds = Fds.io();
+            FileDescriptors.Snapshot fds = ioFds();
             Promise<CheckedProtocol<Recorder>> p = race(List.of(one.address(), two.address()),
                     ConnectOptions.builder().attemptDelay(Duration.ofMillis(100)).build());
             await(after(Duration.ofMillis(150)));
@@ -176,7 +179,7 @@ class ConnectTest extends NetTestSupport {
             assertThat(p.cancel()).isTrue();
             spin(2);
             assertThat(one.attemptsInFlight() + two.attemptsInFlight()).isZero();
-            assertThat(Fds.io()).isLessThanOrEqualTo(fds);
+            fds.assertNoneLeaked(Duration.ZERO);
             assertThat(awaitFailure(p)).isInstanceOf(CancellationException.class);
             await(after(Duration.ofSeconds(5))); // nothing connects later either
             assertThat(made).hasValue(0);

@@ -9,6 +9,7 @@ import io.weft.loop.LoopConfig;
 import io.weft.loop.LoopWarning;
 import io.weft.loop.PollerKind;
 import io.weft.testkit.EveryBackend;
+import io.weft.testkit.NoFdLeaks;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;

@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import io.weft.testkit.FileDescriptors;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -14,6 +15,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SortedMap;
 
 /**
  * Runs this process out of file descriptors, for real, and gives them back (Linux, x86-64 or
@@ -86,10 +88,9 @@ final class FdLimit implements AutoCloseable {
         set(softBefore, hard);
     }
 
-    private static long highestOpenFd() throws IOException {
-        try (var fds = java.nio.file.Files.list(Path.of("/proc/self/fd"))) {
-            return fds.mapToLong(p -> Long.parseLong(p.getFileName().toString())).max().orElse(0);
-        }
+    private static long highestOpenFd() {
+        SortedMap<Integer, String> fds = FileDescriptors.open();
+        return fds.isEmpty() ? 0 : fds.lastKey();
     }
 
     private static long[] get() {

@@ -8,6 +8,7 @@ import io.weft.loop.LoopConfig;
 import io.weft.loop.PollerKind;
 import io.weft.testkit.Backends;
 import io.weft.testkit.EveryBackend;
+import io.weft.testkit.FileDescriptors;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,7 +51,7 @@ abstract class NetTestSupport {
     private final List<Server> servers = new ArrayList<>();
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private volatile boolean watchdogFired;
-    private int ioFdsBefore;
+    private FileDescriptors.Snapshot ioFdsBefore;
 
     /** The backend under test, injected by {@link EveryBackend}. */
     @Parameter
@@ -104,7 +105,7 @@ abstract class NetTestSupport {
     @BeforeEach
     final void openLoop() throws Exception {
         warmUp();
-        ioFdsBefore = Fds.io();
+        ioFdsBefore = ioFds();
         loop = EventLoop.create(configure(LoopConfig.builder().poller(backend))
                 .exceptionHandler((l, context, error) -> {
                     reports.add(context + ": " + error);
@@ -149,14 +150,19 @@ abstract class NetTestSupport {
         assertNoLeak(ioFdsBefore);
     }
 
-    /** Fails if more socket/pipe/epoll descriptors are open than {@code before}. */
-    static void assertNoLeak(int before) throws InterruptedException {
+    /**
+     * The open sockets, pipes, epoll, eventfd and other descriptors that are not files: what a
+     * transport, server or loop can leak. Files are left out because the JVM opens jars lazily
+     * as classes load.
+     */
+    static FileDescriptors.Snapshot ioFds() {
+        return FileDescriptors.snapshot(FileDescriptors.NOT_FILES);
+    }
+
+    /** Fails if a socket/pipe/epoll descriptor is open that was not in {@code before}. */
+    static void assertNoLeak(FileDescriptors.Snapshot before) {
         // A descriptor closed on another thread (a raw peer's reader) can take a moment.
-        for (int i = 0; i < 50 && Fds.io() > before; i++) {
-            Thread.sleep(10);
-        }
-        assertThat(Fds.io()).as("open sockets/pipes/epoll fds after the test: %s", Fds.describeIo())
-                .isLessThanOrEqualTo(before);
+        before.assertNoneLeaked(Duration.ofMillis(500));
     }
 
     // ---- helpers for tests ----

@@ -9,6 +9,7 @@ import io.weft.internal.net.StreamTransport;
 import io.weft.internal.net.TransportObserver;
 import io.weft.internal.io.WriteQueue;
 import io.weft.loop.LoopConfig;
+import io.weft.testkit.ManualClock;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -24,7 +25,7 @@ class ScriptedIoTest extends NetTestSupport {
 
     @Override
     LoopConfig.Builder configure(LoopConfig.Builder b) {
-        return b.clock(new JumpClock(20));
+        return b.clock(ManualClock.realTimeWithAutoJump(Duration.ofMillis(20)));
     }
 
     /** Takes what the test says, when the test says. */

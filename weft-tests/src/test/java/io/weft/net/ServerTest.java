@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.weft.future.Promise;
 import io.weft.loop.LoopConfig;
+import io.weft.testkit.ManualClock;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -12,15 +13,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The server handle: connection limit, connection count, close() that keeps connections,
- * graceful shutdown with a deadline. The loop runs on a {@link JumpClock}, so a deadline passes
- * only once the loop has nothing else to do: "flushed before the deadline" then means "flushed
- * at all", whatever the machine's load.
+ * graceful shutdown with a deadline. The loop runs on a jump clock
+ * ({@link ManualClock#realTimeWithAutoJump}), so a deadline passes only once the loop has nothing
+ * else to do: "flushed before the deadline" then means "flushed at all", whatever the machine's
+ * load.
  */
 class ServerTest extends NetTestSupport {
 
     @Override
     LoopConfig.Builder configure(LoopConfig.Builder b) {
-        return b.clock(new JumpClock(20));
+        return b.clock(ManualClock.realTimeWithAutoJump(Duration.ofMillis(20)));
     }
 
     @Test

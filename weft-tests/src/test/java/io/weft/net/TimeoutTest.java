@@ -5,14 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.weft.future.Promise;
 import io.weft.loop.EventLoop;
 import io.weft.loop.LoopConfig;
+import io.weft.testkit.ManualClock;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
- * Per-connection idle, read and write timeouts (ServerOptions). The loop runs on a
- * {@link JumpClock}: time passes at real speed while anything happens and jumps to the next
- * timer when nothing does, so timeouts of hundreds of milliseconds fire in a few, in the order
+ * Per-connection idle, read and write timeouts (ServerOptions). The loop runs on a jump clock
+ * ({@link ManualClock#realTimeWithAutoJump}): time passes at real speed while anything happens
+ * and jumps to the next timer when nothing does, so timeouts of hundreds of milliseconds fire in a few, in the order
  * their deadlines say. The assertions are about which timeout fired and lower bounds on loop
  * time, never about how long anything took for real.
  */
@@ -21,7 +22,7 @@ class TimeoutTest extends NetTestSupport {
 
     @Override
     LoopConfig.Builder configure(LoopConfig.Builder b) {
-        return b.clock(new JumpClock(20));
+        return b.clock(ManualClock.realTimeWithAutoJump(Duration.ofMillis(20)));
     }
 
     /** Remembers when (loop time) it heard connectionLost. */

@@ -7,6 +7,7 @@ import io.weft.loop.EventLoop;
 import io.weft.loop.LoopConfig;
 import io.weft.loop.PollerKind;
 import io.weft.testkit.EveryBackend;
+import io.weft.testkit.NoFdLeaks;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.BindException;

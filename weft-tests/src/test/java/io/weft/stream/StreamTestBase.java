@@ -7,6 +7,7 @@ import io.weft.loop.EventLoop;
 import io.weft.loop.LoopConfig;
 import io.weft.loop.PollerKind;
 import io.weft.testkit.EveryBackend;
+import io.weft.testkit.FileDescriptors;
 import io.weft.net.Net;
 import io.weft.net.Protocol;
 import io.weft.net.Server;
@@ -37,7 +38,7 @@ abstract class StreamTestBase {
     final List<Throwable> reported = new CopyOnWriteArrayList<>();
     final List<String> reportedContexts = new CopyOnWriteArrayList<>();
     final List<Server> servers = new ArrayList<>();
-    private List<String> fdsBefore;
+    private FileDescriptors.Snapshot fdsBefore;
 
     /** The poller the loop runs on; the *PollTest subclasses run everything again on poll(2). */
     /** The backend under test, injected by {@link EveryBackend}. */
@@ -50,7 +51,7 @@ abstract class StreamTestBase {
 
     @BeforeEach
     void openLoop() {
-        fdsBefore = OpenFds.list();
+        fdsBefore = FileDescriptors.snapshot(FileDescriptors.NOT_FILES);
         loop = EventLoop.create(LoopConfig.builder().poller(poller()).exceptionHandler((l, context, error) -> {
             reportedContexts.add(context);
             reported.add(error);
@@ -66,7 +67,7 @@ abstract class StreamTestBase {
         } finally {
             loop.close();
         }
-        OpenFds.assertNoMoreThan(fdsBefore);
+        fdsBefore.assertNoneLeaked(Duration.ofSeconds(2));
     }
 
     /** Runs the loop until {@code p} is done; its value, or its failure thrown. */

@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.weft.cli.testing.CommandRun;
 import io.weft.cli.testing.LineClient;
-import io.weft.cli.testing.OpenFds;
+import io.weft.testkit.FileDescriptors;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,16 +18,16 @@ import org.junit.jupiter.api.Timeout;
 /** {@code weft chat} run in-process through {@link io.weft.cli.Main}, as the launcher runs it. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ChatCommandTest {
-    private int fdsBefore;
+    private FileDescriptors.Snapshot fdsBefore;
 
     @BeforeEach
     void countFds() {
-        fdsBefore = OpenFds.count();
+        fdsBefore = FileDescriptors.snapshot(FileDescriptors.NOT_FILES);
     }
 
     @AfterEach
     void checkFds() {
-        OpenFds.assertNoneLeaked(fdsBefore);
+        fdsBefore.assertNoneLeaked(Duration.ofSeconds(5));
     }
 
     @ParameterizedTest

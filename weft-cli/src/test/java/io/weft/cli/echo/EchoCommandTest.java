@@ -3,10 +3,11 @@ package io.weft.cli.echo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.weft.cli.testing.CommandRun;
-import io.weft.cli.testing.OpenFds;
 import io.weft.net.SelfSignedCertificate;
+import io.weft.testkit.FileDescriptors;
 import java.net.Socket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import javax.net.ssl.SSLParameters;
@@ -24,16 +25,16 @@ import org.junit.jupiter.params.provider.CsvSource;
 class EchoCommandTest {
     private static final String LISTENING = "weft echo listening on 127\\.0\\.0\\.1:(\\d+) \\(poller (nio|poll|epoll|io_uring)\\)";
 
-    private int fdsBefore;
+    private FileDescriptors.Snapshot fdsBefore;
 
     @BeforeEach
     void countFds() {
-        fdsBefore = OpenFds.count();
+        fdsBefore = FileDescriptors.snapshot(FileDescriptors.NOT_FILES);
     }
 
     @AfterEach
     void checkFds() {
-        OpenFds.assertNoneLeaked(fdsBefore);
+        fdsBefore.assertNoneLeaked(Duration.ofSeconds(5));
     }
 
     @ParameterizedTest

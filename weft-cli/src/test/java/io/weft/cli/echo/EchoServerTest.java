@@ -6,11 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.weft.cli.serve.ServeOptions;
 import io.weft.cli.serve.StartException;
 import io.weft.cli.serve.Style;
-import io.weft.cli.testing.OpenFds;
 import io.weft.loop.LoopConfig;
 import io.weft.loop.PollerKind;
 import io.weft.net.SelfSignedCertificate;
 import io.weft.net.ServerOptions;
+import io.weft.testkit.Backends;
+import io.weft.testkit.FileDescriptors;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -46,12 +47,12 @@ abstract class EchoServerTest {
     /** The loop's shared read buffer: the most one read can add before reading pauses. */
     private static final int ONE_READ = 64 * 1024;
 
-    private int fdsBefore;
+    private FileDescriptors.Snapshot fdsBefore;
     private EchoServer server;
 
     @BeforeEach
     void countFds() {
-        fdsBefore = OpenFds.count();
+        fdsBefore = FileDescriptors.snapshot(FileDescriptors.NOT_FILES);
     }
 
     @AfterEach
@@ -59,7 +60,7 @@ abstract class EchoServerTest {
         if (server != null) {
             server.stop();
         }
-        OpenFds.assertNoneLeaked(fdsBefore);
+        fdsBefore.assertNoneLeaked(Duration.ofSeconds(5));
     }
 
     private EchoServer start(PollerKind poller) throws StartException {
@@ -69,10 +70,9 @@ abstract class EchoServerTest {
     /** The style every test here runs its server in. */
     abstract Style style();
 
-    /** Every backend that works here (the others cannot open a loop). */
+    /** Every backend that works here (the others cannot open a loop), narrowed by -Dweft.backends. */
     static java.util.stream.Stream<PollerKind> backends() {
-        return io.weft.internal.io.Drivers.statuses().stream()
-                .filter(io.weft.internal.io.Drivers.Status::ok).map(io.weft.internal.io.Drivers.Status::kind);
+        return Backends.available();
     }
 
     private EchoServer start(ServeOptions.Builder options) throws StartException {

@@ -53,6 +53,8 @@ public final class Loop implements EventLoop {
     private final ArrayDeque<Task> ready = new ArrayDeque<>();
     private final TimerQueue timers = new TimerQueue();
     private final List<Runnable> closeHooks = new ArrayList<>();
+    /** Servers, connections and endpoints open on this loop, closed with it (see {@link #release}). */
+    private final java.util.Set<LoopResource> resources = new java.util.LinkedHashSet<>();
     /**
      * The loop's read buffer, shared by every connection on it: a read fills it and hands it to a
      * protocol, which must be done with it before the next read. One 64 KiB direct buffer per
@@ -462,7 +464,8 @@ public final class Loop implements EventLoop {
     /**
      * Releases everything, on the thread that owns the loop now. Green threads are cancelled and
      * given a few turns of queued work to unwind (their {@code finally} blocks run here, on the
-     * loop's thread); then close hooks run, queued work is dropped, and the driver goes.
+     * loop's thread); servers, connections and endpoints still open are closed, and their
+     * protocols hear it; then close hooks run, queued work is dropped, and the driver goes.
      */
     void release() {
         if (greens != null) {
@@ -471,6 +474,7 @@ public final class Loop implements EventLoop {
                         "ignored cancellation while its loop closed; it will never run again"));
             }
         }
+        closeResources();
         lifecycle.markClosed();
         for (Runnable hook : List.copyOf(closeHooks)) {
             try {
@@ -487,6 +491,35 @@ public final class Loop implements EventLoop {
             // dropped: the loop is gone
         }
         driver.close();
+    }
+
+    /**
+     * Closes what is still open on the loop, then runs one round of queued work so their protocols
+     * hear {@code connectionLost}: a loop closed with live connections gives their descriptors back.
+     */
+    private void closeResources() {
+        if (resources.isEmpty()) {
+            return;
+        }
+        for (LoopResource r : List.copyOf(resources)) {
+            try {
+                r.loopClosing();
+            } catch (Throwable e) {
+                reportException("closing " + r + " with its loop", e);
+            }
+        }
+        resources.clear();
+        runReadyOnce();
+    }
+
+    /** Registers something that must be closed if the loop closes first. Loop thread. */
+    public void opened(LoopResource r) {
+        resources.add(r);
+    }
+
+    /** It closed by itself: the loop need not close it. Loop thread. */
+    public void closed(LoopResource r) {
+        resources.remove(r);
     }
 
     /** Runs {@code hook} on the loop thread when the loop closes, before the driver goes. */
@@ -593,8 +626,14 @@ public final class Loop implements EventLoop {
         return new LoopStats(turns, callbacksRun, waker.count(), timers.size(), driver.registrations());
     }
 
-    /** The sockets of this loop's driver: the only way Weft's layers open one. Loop thread. */
+    /**
+     * The sockets of this loop's driver: the only way Weft's layers open one. Loop thread: a
+     * call from elsewhere fails with {@link WrongThreadException}, on a closed loop with
+     * {@link LoopClosedException}, before anything is opened.
+     */
     public SocketFactory sockets() {
+        checkThread("Net.createServer/createConnection/createDatagramEndpoint");
+        checkOpen();
         return driver.sockets();
     }
 

@@ -6,6 +6,7 @@ import io.weft.internal.io.Errors;
 import io.weft.internal.io.ListenIo;
 import io.weft.internal.io.SocketIo;
 import io.weft.internal.loop.Loop;
+import io.weft.internal.loop.LoopResource;
 import io.weft.internal.net.tls.TlsConnection;
 import io.weft.internal.net.tls.TlsLayer;
 import io.weft.loop.TimerHandle;
@@ -37,7 +38,7 @@ import java.util.function.Supplier;
  * connection again at once and spin a core. The first failure of a streak is reported; the
  * rest are counted. Loop thread only.
  */
-public final class SocketServer implements Server, TransportObserver {
+public final class SocketServer implements Server, TransportObserver, LoopResource {
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(50);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
 
@@ -79,6 +80,7 @@ public final class SocketServer implements Server, TransportObserver {
             throw e;
         }
         server.arm(true);
+        loop.opened(server);
         return server;
     }
 
@@ -272,11 +274,17 @@ public final class SocketServer implements Server, TransportObserver {
     }
 
     @Override
+    public void loopClosing() {
+        close(); // its connections are resources of the loop too, closed beside it
+    }
+
+    @Override
     public void close() {
         if (closing) {
             return;
         }
         closing = true;
+        loop.closed(this);
         if (retry != null) {
             retry.cancel();
         }

@@ -4,6 +4,8 @@ import io.weft.internal.io.IoSink;
 import io.weft.internal.io.SocketIo;
 import io.weft.internal.io.WriteQueue;
 import io.weft.internal.loop.Loop;
+import io.weft.internal.loop.LoopResource;
+import io.weft.loop.LoopClosedException;
 import io.weft.loop.EventLoop;
 import io.weft.loop.TimerHandle;
 import io.weft.net.ConnectionTimeoutException;
@@ -29,7 +31,7 @@ import java.util.function.Consumer;
  * Entering LOST closes the socket and schedules {@link Protocol#connectionLost} for the next
  * callback slot, so it never runs inside a protocol method that caused it. Loop thread only.
  */
-public final class StreamTransport implements Transport, IoSink {
+public final class StreamTransport implements Transport, IoSink, LoopResource {
     private final Loop loop;
     private final SocketIo io;
     private final TransportObserver observer;
@@ -76,6 +78,7 @@ public final class StreamTransport implements Transport, IoSink {
 
     /** Tells the protocol the connection is made and starts reading (unless it paused). */
     public void start() {
+        loop.opened(this);
         io.start(this);
         try {
             protocol.connectionMade(this);
@@ -371,6 +374,7 @@ public final class StreamTransport implements Transport, IoSink {
         lost = true;
         closing = true;
         io.close();
+        loop.closed(this);
         if (timeoutTimer != null) {
             timeoutTimer.cancel();
         }
@@ -379,6 +383,11 @@ public final class StreamTransport implements Transport, IoSink {
         observer.closed(this);
         Protocol p = protocol;
         loop.callSoon(() -> p.connectionLost(cause));
+    }
+
+    @Override
+    public void loopClosing() {
+        finish(new LoopClosedException("the event loop of " + this + " closed"));
     }
 
     @Override

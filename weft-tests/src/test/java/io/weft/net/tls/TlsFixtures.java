@@ -7,14 +7,10 @@ import io.weft.net.SelfSignedCertificate;
 import io.weft.net.TlsContexts;
 import io.weft.net.TlsOptions;
 import io.weft.net.Transport;
-import io.weft.time.Clock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 
 /** Certificates, protocols and counters shared by the TLS tests. */
@@ -100,56 +96,6 @@ final class TlsFixtures {
     static SSLContext mutualClientContext() {
         return TlsContexts.of(clientCert().privateKey(), List.of(clientCert().certificate()),
                 List.of(serverCert().certificate()));
-    }
-
-    /** What the open descriptors point to, for a failure message. */
-    static String describeFds() {
-        StringBuilder b = new StringBuilder();
-        try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
-            for (Path p : s.toList()) {
-                try {
-                    String target = Files.readSymbolicLink(p).toString();
-                    b.append(p.getFileName()).append(" -> ").append(target).append(socketState(target)).append('\n');
-                } catch (IOException gone) {
-                    // closed meanwhile (the directory listing's own descriptor)
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return b.toString();
-    }
-
-    /** For a socket, its line in /proc/net/tcp (addresses, state), to tell which one leaked. */
-    private static String socketState(String target) {
-        if (!target.startsWith("socket:[")) {
-            return "";
-        }
-        String inode = target.substring(8, target.length() - 1);
-        for (String table : new String[] {"/proc/net/tcp", "/proc/net/tcp6", "/proc/net/udp", "/proc/net/udp6", "/proc/net/unix"}) {
-            try {
-                for (String line : Files.readAllLines(Path.of(table))) {
-                    String[] f = line.trim().split("\\s+");
-                    if (table.endsWith("unix") && f.length > 6 && f[6].equals(inode)) {
-                        return "  unix " + line;
-                    }
-                    if (f.length > 9 && f[9].equals(inode)) {
-                        return "  " + table + ": local " + f[1] + " remote " + f[2] + " state " + f[3];
-                    }
-                }
-            } catch (IOException ignored) {
-                // not on Linux: no detail
-            }
-        }
-        return "";
-    }
-
-    static long openFds() {
-        try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
-            return s.count();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** The byte at {@code position} of a test stream: no short period, so misplaced chunks show. */
@@ -328,31 +274,6 @@ final class TlsFixtures {
             this.cause = cause;
             events.add("lost:" + (cause == null ? "null" : cause.getClass().getSimpleName()));
             lost.complete(events);
-        }
-    }
-
-    /**
-     * A clock that jumps to the next timer whenever the loop would wait for one with nothing
-     * else to do, after a short real wait for I/O. For tests of timeouts without sleeping.
-     */
-    static final class JumpingClock implements Clock {
-        private volatile long now = 1_000_000_000L;
-
-        @Override
-        public long nanoTime() {
-            return now;
-        }
-
-        @Override
-        public long beforeIdle(long timeoutNanos) {
-            return timeoutNanos < 0 ? timeoutNanos : Math.min(timeoutNanos, 20_000_000L);
-        }
-
-        @Override
-        public void afterIdle(long timeoutNanos) {
-            if (timeoutNanos > 0) {
-                now += timeoutNanos;
-            }
         }
     }
 }

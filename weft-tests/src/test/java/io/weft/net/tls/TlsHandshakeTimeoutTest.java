@@ -10,9 +10,9 @@ import io.weft.net.ConnectOptions;
 import io.weft.net.Net;
 import io.weft.net.Server;
 import io.weft.net.TlsHandshakeException;
-import io.weft.net.tls.TlsFixtures.JumpingClock;
 import io.weft.net.tls.TlsFixtures.Pump;
 import io.weft.net.tls.TlsFixtures.Recorder;
+import io.weft.testkit.ManualClock;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
@@ -20,15 +20,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A peer that never finishes the handshake. Time is a {@link JumpingClock}: when the loop has
- * nothing to do but wait for the handshake timer, time jumps to it, so no test sleeps.
+ * A peer that never finishes the handshake. Time is a {@link ManualClock} that jumps to the next
+ * timer whenever the loop would wait for one with nothing else to do, after a short real wait
+ * for I/O: when the loop has nothing to do but wait for the handshake timer, time jumps to it,
+ * so no test sleeps.
  */
 @Timeout(30)
 class TlsHandshakeTimeoutTest extends TlsTestBase {
 
     @Override
     LoopConfig loopConfig() {
-        return LoopConfig.builder().clock(new JumpingClock()).build();
+        return LoopConfig.builder().clock(ManualClock.autoJump(Duration.ofMillis(20))).build();
     }
 
     @Test

@@ -1,12 +1,11 @@
 package io.weft.net.tls;
 
-import static io.weft.net.tls.TlsFixtures.openFds;
-import static org.assertj.core.api.Assertions.assertThat;
 
 import io.weft.loop.EventLoop;
 import io.weft.loop.LoopConfig;
 import io.weft.loop.PollerKind;
 import io.weft.testkit.EveryBackend;
+import io.weft.testkit.FileDescriptors;
 import org.junit.jupiter.params.Parameter;
 import io.weft.net.Net;
 import io.weft.net.Protocol;
@@ -24,7 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 @EveryBackend
 abstract class TlsTestBase {
     EventLoop loop;
-    long fdsBefore;
+    FileDescriptors.Snapshot fdsBefore;
     /** Closed in tearDown too, so a failed assertion does not also report a leaked listener. */
     final java.util.List<Server> servers = new java.util.ArrayList<>();
 
@@ -35,7 +34,7 @@ abstract class TlsTestBase {
 
     @BeforeEach
     void setUp() {
-        fdsBefore = openFds();
+        fdsBefore = FileDescriptors.snapshot(FileDescriptors.ALL);
         loop = EventLoop.create(loopConfig().toBuilder().poller(backend).build());
     }
 
@@ -52,8 +51,7 @@ abstract class TlsTestBase {
     void tearDown() {
         servers.forEach(Server::close);
         loop.close();
-        assertThat(openFds()).as("file descriptors after the test:\n%s", TlsFixtures.describeFds())
-                .isLessThanOrEqualTo(fdsBefore);
+        fdsBefore.assertNoneLeaked(Duration.ZERO);
     }
 
     Server listen(Supplier<? extends Protocol> factory, TlsOptions tls) {

@@ -4,6 +4,7 @@ import io.weft.internal.io.DatagramIo;
 import io.weft.internal.io.DatagramQueue;
 import io.weft.internal.io.DatagramSink;
 import io.weft.internal.loop.Loop;
+import io.weft.internal.loop.LoopResource;
 import io.weft.loop.EventLoop;
 import io.weft.net.DatagramProtocol;
 import io.weft.net.DatagramTooLargeException;
@@ -35,7 +36,7 @@ import java.util.function.Consumer;
  * system call, never split, so packing them into shared chunks (as the stream queue does)
  * would buy nothing.
  */
-public final class DatagramEndpoint implements DatagramTransport, DatagramSink {
+public final class DatagramEndpoint implements DatagramTransport, DatagramSink, LoopResource {
     private final Loop loop;
     private final DatagramIo io;
     private final int maxDatagramSize;
@@ -67,6 +68,7 @@ public final class DatagramEndpoint implements DatagramTransport, DatagramSink {
     /** Tells the protocol the endpoint is up and starts receiving (unless it paused). */
     public void start() {
         io.start(this);
+        loop.opened(this);
         try {
             protocol.connectionMade(this);
         } catch (Throwable e) {
@@ -288,6 +290,11 @@ public final class DatagramEndpoint implements DatagramTransport, DatagramSink {
         finish();
     }
 
+    @Override
+    public void loopClosing() {
+        finish();
+    }
+
     private void finish() {
         if (lost) {
             return;
@@ -295,6 +302,7 @@ public final class DatagramEndpoint implements DatagramTransport, DatagramSink {
         lost = true;
         closing = true;
         io.close();
+        loop.closed(this);
         queue.clear();
         DatagramProtocol p = protocol;
         loop.callSoon(() -> p.connectionLost(null));

@@ -101,6 +101,17 @@ public final class NioDriver implements IoDriver, ChannelWatches {
 
     @Override
     public void close() {
+        // A socket of this driver still open now was left behind (a connect in progress, say):
+        // its descriptor goes with the loop. JDK channels watched with addReader are the user's.
+        for (Registration r : registrations.values()) {
+            if (!r.public_) {
+                try {
+                    r.channel.close();
+                } catch (IOException ignored) {
+                    // released either way
+                }
+            }
+        }
         clear();
         try {
             selector.close();
