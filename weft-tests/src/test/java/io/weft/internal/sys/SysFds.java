@@ -16,9 +16,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Fails a test that leaves a socket, pipe or anonymous inode (epoll, eventfd) open, read from
- * {@code /proc/self/fd} before and after it, as io.weft.net's NoFdLeaks does (private to that
- * package; both could become one extension in weft-testkit beside its FileDescriptors). Regular
- * files are left out: the class loader opens jars as it goes.
+ * {@code /proc/self/fd} before and after it. A JUnit extension here, where the other suites use
+ * weft-testkit's {@code FileDescriptors} snapshots by hand; it could move there. Regular files are
+ * left out: the class loader opens jars as it goes.
  */
 final class SysFds implements BeforeEachCallback, AfterEachCallback {
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(SysFds.class);
