@@ -27,6 +27,11 @@ final class Peers {
         return EventLoop.start(weftConfig());
     }
 
+    /** A Weft loop on backend {@code poller}, running on a thread of its own. */
+    static EventLoop weftLoop(io.weft.loop.PollerKind poller) {
+        return EventLoop.start(weftConfig().toBuilder().poller(poller).build());
+    }
+
     /** A Netty 4.2 event loop group of one NIO loop; use {@code group.next()} as the loop. */
     static IoEventLoopGroup nettyGroup() {
         return new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());

@@ -197,6 +197,10 @@ public class TransportPingPongBenchmark {
 
     @State(Scope.Benchmark)
     public static class Weft {
+        /** The backend both loops run on: the JDK's selector, or native epoll through FFM. */
+        @Param({"nio", "epoll"})
+        public String poller;
+
         EventLoop serverLoop;
         EventLoop clientLoop;
         Server server;
@@ -205,8 +209,8 @@ public class TransportPingPongBenchmark {
 
         @Setup(Level.Trial)
         public void setUp() {
-            serverLoop = Peers.weftLoop();
-            clientLoop = Peers.weftLoop();
+            serverLoop = Peers.weftLoop(io.weft.loop.PollerKind.parse(poller));
+            clientLoop = Peers.weftLoop(io.weft.loop.PollerKind.parse(poller));
             server = WeftNet.listen(serverLoop, WeftEcho::new);
             pinger = new WeftPinger();
             WeftNet.connect(clientLoop, () -> pinger, server.addresses().get(0));
@@ -223,7 +227,7 @@ public class TransportPingPongBenchmark {
                 Peers.check(pinger.completed == expected, "weft completed " + pinger.completed + " of " + expected);
                 pinger.transport().close();
             });
-            pinger.latencies.report(benchmark.getBenchmark());
+            pinger.latencies.report(benchmark.getBenchmark() + " " + poller);
             Peers.runOn(serverLoop, server::close);
             clientLoop.close();
             serverLoop.close();

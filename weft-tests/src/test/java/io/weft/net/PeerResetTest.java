@@ -94,4 +94,39 @@ class PeerResetTest extends NetTestSupport {
         assertThat(await(p.lost())).isInstanceOf(ConnectionResetException.class);
         assertThat(p.word()).isEqualTo("ML");
     }
+
+    /** Pauses reading as soon as it is connected, and never writes. */
+    static final class Paused extends Recorder {
+        Paused(io.weft.loop.EventLoop loop) {
+            super(loop);
+        }
+
+        @Override
+        public void connectionMade(Transport transport) {
+            super.connectionMade(transport);
+            transport.pauseReading();
+        }
+    }
+
+    /**
+     * A reset while reading is paused and nothing is queued reaches connectionLost at once, typed.
+     * Only epoll can: it reports EPOLLERR|EPOLLHUP whatever the interest set, and its driver turns
+     * that into the transport's error. The JDK's selectors (nio, poll) take a descriptor with no
+     * interest out of the kernel's set, so there the reset is heard only when reading resumes.
+     */
+    @org.junit.jupiter.api.Test
+    void aResetWhileReadingIsPausedAndNothingIsQueuedReachesConnectionLostTyped() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(backend == io.weft.loop.PollerKind.EPOLL,
+                "only epoll hears a reset on a descriptor with no interest armed; " + backend + " hears it on resume");
+        Server s = server(checked(() -> new Paused(loop)), ServerOptions.defaults());
+        RawPeer peer = closeLater(RawPeer.connect(address(s)));
+        CheckedProtocol<Paused> paused = await(made(Paused.class));
+        assertThat(paused.transport().writeBufferSize()).isZero();
+
+        peer.reset();
+        Throwable cause = await(paused.lost());
+
+        assertThat(cause).isInstanceOf(ConnectionResetException.class).hasMessageContaining("ECONNRESET");
+        assertThat(s.connectionCount()).isZero();
+    }
 }

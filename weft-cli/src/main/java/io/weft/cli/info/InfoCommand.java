@@ -1,6 +1,7 @@
 package io.weft.cli.info;
 
 import io.weft.cli.WeftVersion;
+import io.weft.internal.io.Drivers;
 import io.weft.loop.EventLoop;
 import io.weft.loop.LoopConfig;
 import io.weft.loop.PollerKind;
@@ -14,7 +15,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code weft info}: what Weft finds on this machine. The JDK, the OS, the cores (one loop per
- * core is the plan), the file-descriptor limit (one per connection) and which pollers open here.
+ * core is the plan), the file-descriptor limit (one per connection), every backend with {@code ok}
+ * or the reason it cannot run here, and which one a loop gets by default and why.
  * The first thing to look at, and to paste into a bug report.
  */
 @Command(name = "info", mixinStandardHelpOptions = true, versionProvider = WeftVersion.class,
@@ -37,18 +39,26 @@ public final class InfoCommand implements Callable<Integer> {
                 .map(l -> l.soft() + " (hard " + l.hard() + ")")
                 .orElse("unknown (no /proc/self/limits)"));
         String label = "pollers";
-        for (PollerKind kind : PollerKind.values()) {
-            row(out, label, String.format(Locale.ROOT, "%-5s %s", kind.name().toLowerCase(Locale.ROOT), probe(kind)));
+        for (Drivers.Status status : Drivers.statuses()) {
+            row(out, label, String.format(Locale.ROOT, "%-8s %s", status.kind().configName(), probe(status)));
             label = "";
         }
+        row(out, "default", Drivers.preferredReason());
         boolean debug = LoopConfig.defaults().debug();
         row(out, "debug", debug ? "on (WEFT_DEBUG)" : "off (WEFT_DEBUG=1 turns it on)");
         out.flush();
         return 0;
     }
 
-    /** Opens and closes a loop on {@code kind}: "ok", or why it cannot be used here. */
-    static String probe(PollerKind kind) {
+    /**
+     * "ok" if the backend's probe passed and a loop on it opens and closes, else the reason: the
+     * probe's (not Linux, native access not enabled...) or the loop's.
+     */
+    static String probe(Drivers.Status status) {
+        if (!status.ok()) {
+            return "unavailable: " + status.reason();
+        }
+        PollerKind kind = status.kind();
         EventLoop loop;
         try {
             loop = EventLoop.create(LoopConfig.builder().poller(kind).build());

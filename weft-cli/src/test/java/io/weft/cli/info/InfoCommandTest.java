@@ -34,6 +34,15 @@ class InfoCommandTest {
         // Tests run with the launcher's JVM flags (weft.jvm.flags), so both pollers must open.
         assertThat(text).containsPattern("(?m)^pollers\\s+nio\\s+ok");
         assertThat(text).containsPattern("(?m)^\\s+poll\\s+ok$");
+        // Every backend has a row: ok, or the reason it cannot run (io_uring is not written yet).
+        assertThat(text).containsPattern("(?m)^\\s+io_uring\\s+unavailable: \\S");
+        if (io.weft.internal.sys.Sys.probe().ok()) {
+            assertThat(text).containsPattern("(?m)^\\s+epoll\\s+ok$");
+        } else {
+            assertThat(text).containsPattern("(?m)^\\s+epoll\\s+unavailable: " + java.util.regex.Pattern.quote(
+                    io.weft.internal.sys.Sys.probe().reason()));
+        }
+        assertThat(text).containsPattern("(?m)^default\\s+\\S");
         if (Files.exists(Path.of("/proc/self/limits"))) {
             FdLimit mine = FdLimit.ofThisProcess().orElseThrow();
             assertThat(text).containsPattern("(?m)^fd limit\\s+" + mine.soft() + " \\(hard " + mine.hard() + "\\)$");

@@ -1,7 +1,9 @@
 package io.weft.internal.io;
 
+import io.weft.internal.io.readiness.epoll.EpollDriver;
 import io.weft.internal.io.readiness.nio.NioDriver;
 import io.weft.internal.io.readiness.poll.PollSelectors;
+import io.weft.internal.sys.Sys;
 import io.weft.loop.PollerKind;
 import java.io.IOException;
 import java.nio.channels.spi.SelectorProvider;
@@ -29,7 +31,15 @@ public final class Drivers {
         return switch (kind) {
             case NIO -> new NioDriver(SelectorProvider.provider(), "nio", context);
             case POLL -> new NioDriver(PollSelectors.provider(), "poll", context);
-            case EPOLL, IO_URING -> {
+            case EPOLL -> {
+                Status s = status(kind);
+                if (!s.ok()) {
+                    throw new IOException("epoll cannot run here: " + s.reason()
+                            + "; use LoopConfig.builder().poller(PollerKind.NIO)");
+                }
+                yield new EpollDriver(context);
+            }
+            case IO_URING -> {
                 Status s = status(kind);
                 throw new IOException(kind.configName() + " cannot run here: " + s.reason()
                         + "; use LoopConfig.builder().poller(PollerKind.NIO)");
@@ -57,7 +67,10 @@ public final class Drivers {
                     yield new Status(kind, false, e.getMessage());
                 }
             }
-            case EPOLL -> new Status(kind, false, "not in this build yet");
+            case EPOLL -> {
+                Sys.Probe p = Sys.probe();
+                yield new Status(kind, p.ok(), p.ok() ? null : p.reason());
+            }
             case IO_URING -> new Status(kind, false, "the io_uring completion driver is not written yet");
         };
     }

@@ -1,0 +1,324 @@
+package io.weft.internal.io.readiness.epoll;
+
+import io.weft.internal.io.DatagramIo;
+import io.weft.internal.io.DatagramQueue;
+import io.weft.internal.io.DatagramSink;
+import io.weft.internal.sys.CallState;
+import io.weft.internal.sys.Errno;
+import io.weft.internal.sys.Fd;
+import io.weft.internal.sys.Io;
+import io.weft.internal.sys.SockAddr;
+import io.weft.internal.sys.SocketConstants;
+import io.weft.internal.sys.Sockets;
+import io.weft.internal.sys.SysErrors;
+import io.weft.net.DatagramOptions;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.net.BindException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+
+/**
+ * {@link DatagramIo} over a non-blocking UDP descriptor: {@code recvfrom} into the loop's read
+ * buffer when readable (the sender's address decoded from the kernel's {@code sockaddr}, and the
+ * last one reused when the next datagram comes from the same sender, so a steady peer costs no
+ * address object per datagram), {@code sendto} at once ({@link #sendNow}) or of the endpoint's
+ * queue when writable ({@link #flush}).
+ *
+ * <p>ICMP errors: Linux reports them only on a connected UDP socket, as a pending socket error
+ * (ECONNREFUSED for port unreachable). epoll then reports EPOLLERR, and the next receive or send
+ * fails with it ({@link java.net.PortUnreachableException}), consuming it; while reading is off
+ * the driver parks the descriptor instead, so an error cannot make the loop spin.
+ */
+final class EpollDatagramIo implements DatagramIo {
+    /** Datagrams received per readiness event at most, as the NIO backend. */
+    private static final int MAX_DATAGRAMS_PER_EVENT = 16;
+
+    private final EpollDriver driver;
+    private final CallState cs;
+    private final ByteBuffer readBuffer;
+    private final MemorySegment readSegment;
+    private final int fd;
+    private final boolean v6;
+    private final int receiveLimit;
+    private final SocketAddress local;
+    private final SocketAddress remote;
+    /** The last sender's raw {@code sockaddr} (a heap segment, made once), to reuse {@link #lastFromAddress}. */
+    private final MemorySegment lastFrom = MemorySegment.ofArray(new byte[SockAddr.IN6_SIZE]);
+    private int lastFromLength;
+    private SocketAddress lastFromAddress;
+    private EpollDriver.Registration watch;
+    private DatagramSink sink;
+    private DatagramQueue pending;
+    private boolean reading;
+    private boolean closed;
+
+    private EpollDatagramIo(EpollDriver driver, ByteBuffer readBuffer, int fd, boolean v6, int receiveLimit,
+            SocketAddress local, SocketAddress remote) {
+        this.driver = driver;
+        this.cs = driver.callState();
+        this.readBuffer = readBuffer;
+        this.readSegment = driver.readSegment();
+        this.fd = fd;
+        this.v6 = v6;
+        this.receiveLimit = (int) Math.min(receiveLimit, readSegment.byteSize());
+        this.local = local;
+        this.remote = remote;
+    }
+
+    /**
+     * A UDP socket with {@code options}, bound to {@code local} (null: any address, a free port)
+     * and connected to {@code remote} if not null. The family is the first specific address's;
+     * with none, a dual-stack IPv6 socket as the JDK makes (IPv4 where the host has no IPv6).
+     */
+    static EpollDatagramIo open(EpollDriver driver, ByteBuffer readBuffer, SocketAddress local, SocketAddress remote,
+            DatagramOptions options, int receiveLimit) throws IOException {
+        CallState cs = driver.callState();
+        Boolean wantV6 = familyOf(local, remote);
+        int fd;
+        boolean v6;
+        if (wantV6 == null) {
+            fd = Sockets.socket(cs, SocketConstants.AF_INET6, SocketConstants.SOCK_DGRAM, 0);
+            v6 = fd >= 0;
+            if (fd < 0) {
+                fd = EpollSockets.open(cs, SocketConstants.AF_INET, SocketConstants.SOCK_DGRAM);
+            } else {
+                EpollSockets.option(cs, fd, SocketConstants.IPPROTO_IPV6, SocketConstants.IPV6_V6ONLY, 0, "IPV6_V6ONLY");
+            }
+        } else {
+            v6 = wantV6;
+            fd = EpollSockets.open(cs, v6 ? SocketConstants.AF_INET6 : SocketConstants.AF_INET, SocketConstants.SOCK_DGRAM);
+        }
+        try {
+            EpollSockets.option(cs, fd, SocketConstants.SOL_SOCKET, SocketConstants.SO_REUSEADDR,
+                    options.reuseAddress() ? 1 : 0, "SO_REUSEADDR");
+            if (options.reusePort()) {
+                EpollSockets.option(cs, fd, SocketConstants.SOL_SOCKET, SocketConstants.SO_REUSEPORT, 1, "SO_REUSEPORT");
+            }
+            if (options.broadcast()) {
+                EpollSockets.option(cs, fd, SocketConstants.SOL_SOCKET, SocketConstants.SO_BROADCAST, 1, "SO_BROADCAST");
+            }
+            if (options.receiveBufferSize() > 0) {
+                EpollSockets.option(cs, fd, SocketConstants.SOL_SOCKET, SocketConstants.SO_RCVBUF,
+                        options.receiveBufferSize(), "SO_RCVBUF");
+            }
+            SocketAddress bindTo = local != null ? local
+                    : new InetSocketAddress(InetAddress.getByAddress(new byte[v6 ? 16 : 4]), 0);
+            int r = Sockets.bind(cs, fd, SockAddr.encode(bindTo, cs.sockaddr(), v6));
+            if (r < 0) {
+                IOException e = SysErrors.exception("bind", -r);
+                BindException typed = new BindException("cannot bind a UDP endpoint to "
+                        + (local == null ? "a free port" : local) + ": " + e.getMessage());
+                typed.initCause(e);
+                throw typed;
+            }
+            if (remote != null) {
+                r = Sockets.connect(cs, fd, SockAddr.encode(remote, cs.sockaddr(), v6));
+                if (r < 0) {
+                    IOException e = SysErrors.exception("connect", -r);
+                    throw new IOException("cannot connect a UDP endpoint to " + remote + ": " + e.getMessage(), e);
+                }
+            }
+            r = Sockets.getsockname(cs, fd);
+            if (r < 0) {
+                throw SysErrors.exception("getsockname", -r);
+            }
+            SocketAddress bound = SockAddr.decode(cs.sockaddr(), cs.sockaddrLength());
+            return new EpollDatagramIo(driver, readBuffer, fd, v6, receiveLimit, bound, remote);
+        } catch (IOException | RuntimeException e) {
+            Fd.close(cs, fd); // clean up first, then throw
+            throw e;
+        }
+    }
+
+    /** IPv6 (true), IPv4 (false), or null for "the default" when no address is specific. */
+    private static Boolean familyOf(SocketAddress local, SocketAddress remote) {
+        for (SocketAddress a : new SocketAddress[] {remote, local}) {
+            if (a instanceof InetSocketAddress inet && inet.getAddress() != null
+                    && !inet.getAddress().isAnyLocalAddress()) {
+                return inet.getAddress() instanceof Inet6Address;
+            }
+        }
+        if (local instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            return inet.getAddress() instanceof Inet6Address ? null : Boolean.FALSE;
+        }
+        return null;
+    }
+
+    @Override
+    public void start(DatagramSink sink) {
+        this.sink = sink;
+        this.watch = driver.watch(fd, this::onReadable, this::onWritable, null);
+    }
+
+    @Override
+    public void setReading(boolean on) {
+        if (closed || reading == on) {
+            return;
+        }
+        reading = on;
+        arm();
+    }
+
+    private void arm() {
+        watch.arm((reading ? EpollDriver.READ : 0) | (pending != null ? EpollDriver.WRITE : 0));
+    }
+
+    private void onReadable() {
+        // 64 KiB holds any UDP datagram, and the protocol is done with the buffer before the next receive.
+        for (int i = 0; i < MAX_DATAGRAMS_PER_EVENT && reading && !closed; i++) {
+            long n = Io.recvfrom(cs, fd, readSegment, receiveLimit, 0);
+            if (n == -Errno.EAGAIN) {
+                return;
+            }
+            if (n == -Errno.EINTR) {
+                continue;
+            }
+            if (n < 0) {
+                sink.onError(SysErrors.exception("recvfrom" + (remote != null ? " " + remote : ""), (int) -n));
+                return;
+            }
+            SocketAddress from = sender();
+            ByteBuffer buf = readBuffer;
+            buf.clear().limit((int) n);
+            sink.onDatagram(buf, from);
+        }
+    }
+
+    /** The sender of the datagram just received, reusing the last one's object when it is the same. */
+    private SocketAddress sender() {
+        MemorySegment raw = cs.sockaddr();
+        int len = (int) Math.min(cs.sockaddrLength(), lastFrom.byteSize());
+        if (lastFromAddress != null && len == lastFromLength
+                && MemorySegment.mismatch(raw, 0, len, lastFrom, 0, len) < 0) {
+            return lastFromAddress;
+        }
+        lastFromAddress = SockAddr.decode(raw, cs.sockaddrLength());
+        MemorySegment.copy(raw, 0, lastFrom, 0, len);
+        lastFromLength = len;
+        return lastFromAddress;
+    }
+
+    @Override
+    public void flush(DatagramQueue queue) {
+        if (closed || pending != null || queue.isEmpty()) {
+            return;
+        }
+        // The endpoint queues only after sendNow found no room (or behind datagrams already
+        // queued), so the socket is full now: wait for writability instead of trying again.
+        pending = queue;
+        arm();
+    }
+
+    private void onWritable() {
+        if (pending == null || closed) {
+            return;
+        }
+        DatagramQueue q = pending;
+        boolean progress = false;
+        while (!q.isEmpty() && !closed) {
+            DatagramQueue.Datagram d = q.peek();
+            boolean sent;
+            try {
+                sent = sendRetryingOnce(d.data(), d.to());
+            } catch (IOException e) {
+                q.remove();
+                progress = true;
+                sink.onSendError(e);
+                continue;
+            }
+            if (!sent) {
+                break;
+            }
+            q.remove();
+            progress = true;
+        }
+        if (closed) {
+            return;
+        }
+        if (q.isEmpty()) {
+            pending = null;
+        }
+        arm();
+        if (progress) {
+            sink.onFlushed();
+        }
+    }
+
+    /**
+     * One send, and once more after a pending ICMP error: Linux reports that error from the next
+     * send instead of sending it, so the error is an earlier datagram's and this one never left.
+     */
+    private boolean sendRetryingOnce(ByteBuffer data, SocketAddress to) throws IOException {
+        try {
+            return sendNow(data, to);
+        } catch (PortUnreachableException earlier) {
+            sink.onError(earlier);
+            return !closed && sendNow(data, to);
+        }
+    }
+
+    @Override
+    public boolean sendNow(ByteBuffer datagram, SocketAddress to) throws IOException {
+        if (closed) {
+            return false;
+        }
+        SocketAddress dest = to == null ? remote : to;
+        int addrLength = 0;
+        if (to != null) {
+            try {
+                addrLength = SockAddr.encode(to, cs.sockaddr(), v6);
+            } catch (IllegalArgumentException e) {
+                throw new IOException("send to " + to + ": " + e.getMessage() + " (socket bound to " + local + ")", e);
+            }
+        }
+        int len = datagram.remaining();
+        MemorySegment src;
+        if (datagram.isDirect()) {
+            src = MemorySegment.ofBuffer(datagram);
+        } else {
+            Buffers b = driver.buffers();
+            if (len > Buffers.STAGING) {
+                throw SysErrors.exception("sendto " + dest, Errno.EMSGSIZE);
+            }
+            b.stage(datagram);
+            src = b.staging;
+        }
+        long n = to == null ? Io.send(cs, fd, src, len, 0) : Io.sendto(cs, fd, src, len, 0, addrLength);
+        if (n == -Errno.EAGAIN || n == -Errno.EINTR) {
+            return false;
+        }
+        if (n < 0) {
+            throw SysErrors.exception("sendto " + dest, (int) -n);
+        }
+        datagram.position(datagram.limit());
+        return true;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        pending = null;
+        if (watch != null) {
+            watch.close();
+        }
+        Fd.close(cs, fd);
+    }
+
+    @Override
+    public SocketAddress localAddress() {
+        return local;
+    }
+
+    @Override
+    public SocketAddress remoteAddress() {
+        return remote;
+    }
+}
