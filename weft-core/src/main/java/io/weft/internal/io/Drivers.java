@@ -84,13 +84,25 @@ public final class Drivers {
         }
     }
 
-    /** The backend a loop gets by default: see {@link #preferredReason()}. */
+    /**
+     * The backend a loop gets by default: native epoll where it can run (its whole suite passes,
+     * and it measures leaner than NIO: see docs/benchmarks.md), else NIO, which runs wherever the
+     * JDK does. io_uring is never the default until its own suite and a soak pass and it measures
+     * faster. Probed once per process.
+     */
     public static PollerKind preferred() {
-        return PollerKind.NIO;
+        return Preferred.KIND;
     }
 
     /** Why {@link #preferred()} is what it is, for {@code weft info}. */
     public static String preferredReason() {
-        return "nio: the only backend whose whole suite passes here";
+        return Preferred.KIND == PollerKind.EPOLL
+                ? "epoll: native epoll runs here, and it is the leanest backend whose whole suite passes"
+                : "nio: native epoll cannot run here (" + status(PollerKind.EPOLL).reason() + ")";
+    }
+
+    /** The probe, made once, on first use (not in a static initialiser of an API class). */
+    private static final class Preferred {
+        static final PollerKind KIND = status(PollerKind.EPOLL).ok() ? PollerKind.EPOLL : PollerKind.NIO;
     }
 }
