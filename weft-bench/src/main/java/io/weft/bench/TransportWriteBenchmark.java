@@ -194,6 +194,10 @@ public class TransportWriteBenchmark {
         @Param({"64", "1024", "65536"})
         public int size;
 
+        /** The backend: epoll coalesces a turn's writes after the first into one writev; nio sends each at once. */
+        @Param({"nio", "epoll"})
+        public String poller;
+
         BlockingPeer peer;
         EventLoop loop;
         WeftWriter writer;
@@ -201,7 +205,7 @@ public class TransportWriteBenchmark {
         @Setup(Level.Trial)
         public void setUp() throws IOException {
             peer = BlockingPeer.drainer();
-            loop = Peers.weftLoop();
+            loop = Peers.weftLoop(io.weft.loop.PollerKind.parse(poller));
             writer = new WeftWriter(size, BATCH_BYTES / size);
             WeftNet.connect(loop, () -> writer, peer.address());
         }

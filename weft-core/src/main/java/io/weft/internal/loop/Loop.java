@@ -637,6 +637,11 @@ public final class Loop implements EventLoop {
         return driver.sockets();
     }
 
+    /** The driver under this loop, for Weft's own tests and benchmarks. Loop thread. */
+    public IoDriver driver() {
+        return driver;
+    }
+
     /** The name of the backend under this loop ({@code epoll}, {@code nio}, ...). Any thread. */
     public String backend() {
         return driver.name();

@@ -78,7 +78,18 @@ public final class EpollDriver implements IoDriver, ChannelWatches {
     private final IdentityHashMap<SelectableChannel, Registration> channels = new IdentityHashMap<>();
     private boolean closed;
 
+    /** Write system calls made by this driver's sockets (send, writev), for tests and stats. */
+    long writeCalls;
+    /** Turns ended so far; a socket compares it with the turn of its last write. */
+    private long turn;
+    /** Sockets whose writes of this turn wait for {@link #endOfTurn}, and how many. */
+    private EpollSocketIo[] coalesced = new EpollSocketIo[64];
+    private int coalescedCount;
+    /** Whether even a turn's first write to a socket waits for the end of the turn; see {@link EpollSocketIo}. */
+    final boolean deferFirstWrite;
+
     public EpollDriver(DriverContext context) throws IOException {
+        this.deferFirstWrite = Boolean.getBoolean("weft.epoll.deferFirstWrite");
         this.context = context;
         this.ready = context.ready();
         this.cs = new CallState();
@@ -94,6 +105,44 @@ public final class EpollDriver implements IoDriver, ChannelWatches {
     }
 
     // ---- the turn ----
+
+    /** Write system calls (send, writev) made so far by this driver's stream sockets. */
+    public long writeCalls() {
+        return writeCalls;
+    }
+
+    /** The current turn, for per-turn write coalescing. */
+    long turn() {
+        return turn;
+    }
+
+    /** {@code io} has writes of this turn queued: send them, gathered, at the end of the turn. */
+    void flushAtEndOfTurn(EpollSocketIo io) {
+        if (coalescedCount == coalesced.length) {
+            coalesced = java.util.Arrays.copyOf(coalesced, coalescedCount * 2);
+        }
+        coalesced[coalescedCount++] = io;
+    }
+
+    /**
+     * The end of the loop's turn: each socket that queued writes this turn sends them in one
+     * gathered write. What is left (the socket filled) waits for writability as usual.
+     */
+    @Override
+    public void endOfTurn() {
+        for (int i = 0; i < coalescedCount; i++) {
+            EpollSocketIo io = coalesced[i];
+            coalesced[i] = null;
+            io.flushCoalesced();
+        }
+        coalescedCount = 0;
+        turn++;
+    }
+
+    /** Queues a task on the loop's run queue (a socket's "flushed" notice after endOfTurn). */
+    void queue(Task task) {
+        ready.add(task);
+    }
 
     @Override
     public int await(long timeoutNanos) throws IOException {
