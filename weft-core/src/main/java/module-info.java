@@ -3,12 +3,16 @@
  * and (underneath, not exported) the pollers that wait on the kernel.
  */
 module io.weft.core {
+    // com.sun.nio.file.ExtendedOpenOption.DIRECT, for O_DIRECT files
+    requires jdk.unsupported;
+
     exports io.weft.loop;
     exports io.weft.time;
     exports io.weft.future;
     exports io.weft.net;
     exports io.weft.stream;
     exports io.weft.green;
-    // The poller SPI is internal; the test kit runs the same contract tests on every backend.
-    exports io.weft.internal.poll to io.weft.testkit;
+    exports io.weft.file;
+    // The driver layer is internal; the test kit lists the backends that work here.
+    exports io.weft.internal.io to io.weft.testkit;
 }

@@ -3,6 +3,9 @@ package io.weft.cli;
 import io.weft.cli.chat.ChatCommand;
 import io.weft.cli.demo.DemoCommand;
 import io.weft.cli.echo.EchoCommand;
+import io.weft.cli.file.CopyCommand;
+import io.weft.cli.http.get.GetCommand;
+import io.weft.cli.http.serve.ServeCommand;
 import io.weft.cli.info.InfoCommand;
 import java.util.List;
 import picocli.CommandLine;
@@ -21,6 +24,10 @@ final class Commands {
             EchoCommand.class,
             ChatCommand.class,
             DemoCommand.class,
+            CopyCommand.class,
+            ServeCommand.class,
+            GetCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class);
 
     private Commands() {

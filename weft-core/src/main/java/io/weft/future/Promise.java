@@ -1,6 +1,6 @@
 package io.weft.future;
 
-import io.weft.internal.green.GreenThread;
+import io.weft.internal.dispatch.GreenScope;
 import io.weft.loop.EventLoop;
 import io.weft.loop.LoopClosedException;
 import io.weft.loop.LoopWarning;
@@ -45,6 +45,11 @@ import java.util.function.Function;
 public final class Promise<T> {
     private static final VarHandle RESULT;
     private static final VarHandle CALLBACKS;
+    private static final VarHandle CANCEL_ACTIONS;
+    /** {@link #cancelActions} once {@link #cancel()} took them: later actions run at once. */
+    private static final Action CANCEL_RAN = new Action(null, null);
+    /** {@link #cancelActions} once the promise settled otherwise: later actions never run. */
+    private static final Action CANCEL_NEVER = new Action(null, null);
     private static final Object NIL = new Object();
     private static final Node DONE = new Node(null, null);
     private static final Cleaner CLEANER = Cleaner.create();
@@ -54,6 +59,7 @@ public final class Promise<T> {
             MethodHandles.Lookup l = MethodHandles.lookup();
             RESULT = l.findVarHandle(Promise.class, "result", Object.class);
             CALLBACKS = l.findVarHandle(Promise.class, "callbacks", Node.class);
+            CANCEL_ACTIONS = l.findVarHandle(Promise.class, "cancelActions", Action.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -64,8 +70,13 @@ public final class Promise<T> {
     private volatile Object result;
     /** Callbacks waiting to run, newest first; {@link #DONE} once the loop took them (see {@link #runWaiting}). */
     private volatile Node callbacks;
-    /** What cancelling this promise also cancels (the promise it was derived from). */
-    private volatile Runnable canceller;
+    /**
+     * What cancelling this promise also does (cancel what it was derived from, release a
+     * resource): a lock-free stack, newest first, or {@link #CANCEL_RAN} / {@link #CANCEL_NEVER}
+     * once settled. Taking the whole stack with one atomic swap is what makes each action run
+     * exactly once however {@link #onCancel} and {@link #cancel} race.
+     */
+    private volatile Action cancelActions;
     /** Threads blocked in {@link #join()}. */
     private volatile int joiners;
     /** Debug mode: tracks a failure until someone looks at it. */
@@ -95,13 +106,13 @@ public final class Promise<T> {
     public static <T> Promise<T> from(EventLoop loop, CompletionStage<T> stage) {
         Promise<T> p = new Promise<>(loop);
         stage.whenComplete((v, e) -> p.settle(v, unwrap(e)));
-        p.canceller = () -> {
+        p.onCancel(() -> {
             try {
                 stage.toCompletableFuture().cancel(false);
             } catch (UnsupportedOperationException ignored) {
                 // a stage without a future behind it: nothing to cancel
             }
-        };
+        });
         return p;
     }
 
@@ -136,7 +147,7 @@ public final class Promise<T> {
                 }
             });
         }
-        out.canceller = () -> promises.forEach(Promise::cancel);
+        out.onCancel(() -> promises.forEach(Promise::cancel));
         return out;
     }
 
@@ -152,7 +163,7 @@ public final class Promise<T> {
         for (Promise<? extends T> p : promises) {
             p.whenComplete(out::settle);
         }
-        out.canceller = () -> promises.forEach(Promise::cancel);
+        out.onCancel(() -> promises.forEach(Promise::cancel));
         return out;
     }
 
@@ -160,14 +171,14 @@ public final class Promise<T> {
 
     /** Completes with {@code value}; false if already done. */
     public boolean complete(T value) {
-        return settleWith(value == null ? NIL : value);
+        return settleWith(value == null ? NIL : value, false);
     }
 
     /** Fails with {@code failure}; false if already done. */
     public boolean fail(Throwable failure) {
         Objects.requireNonNull(failure, "failure");
         boolean watched = callbacks != null || joiners > 0;
-        boolean done = settleWith(new Failure(failure));
+        boolean done = settleWith(new Failure(failure), false);
         if (done && !watched && loop.config().debug() && !(failure instanceof CancellationException)) {
             trackUnobserved(failure);
         }
@@ -179,33 +190,51 @@ public final class Promise<T> {
      * what it was derived from is cancelled too. Returns whether this call cancelled it.
      */
     public boolean cancel() {
-        if (!settleWith(new Failure(new CancellationException("cancelled")))) {
-            return false;
-        }
-        Runnable c = canceller;
-        if (c != null) {
-            c.run();
-        }
-        return true;
+        return settleWith(new Failure(new CancellationException("cancelled")), true);
     }
 
     /**
      * Runs {@code action} when this promise is cancelled, on the thread that calls
-     * {@link #cancel()}; at once if it already was. For resources a cancellation must release.
+     * {@link #cancel()}; at once if it already was; never if it settles otherwise. Actions run
+     * once each, in the order they were added, whatever threads add them and cancel. For
+     * resources a cancellation must release.
      */
     public Promise<T> onCancel(Runnable action) {
-        Runnable before = canceller;
-        canceller = before == null ? action : () -> {
-            before.run();
-            action.run();
-        };
-        if (isCancelled()) {
-            action.run();
+        Objects.requireNonNull(action, "action");
+        for (;;) {
+            Action head = cancelActions;
+            if (head == CANCEL_RAN) {
+                action.run();
+                return this;
+            }
+            if (head == CANCEL_NEVER) {
+                return this;
+            }
+            if (CANCEL_ACTIONS.compareAndSet(this, head, new Action(action, head))) {
+                return this;
+            }
         }
-        return this;
     }
 
-    private boolean settleWith(Object outcome) {
+    private static void runCancelActions(Action taken) {
+        if (taken == null || taken == CANCEL_RAN || taken == CANCEL_NEVER) {
+            return;
+        }
+        // The stack is newest first; run oldest first.
+        java.util.ArrayDeque<Runnable> inOrder = new java.util.ArrayDeque<>();
+        for (Action a = taken; a != null; a = a.next) {
+            inOrder.push(a.run);
+        }
+        for (Runnable r : inOrder) {
+            r.run();
+        }
+    }
+
+    /** One {@link #onCancel} action in the stack. */
+    private record Action(Runnable run, Action next) {
+    }
+
+    private boolean settleWith(Object outcome, boolean byCancel) {
         if (!RESULT.compareAndSet(this, null, outcome)) {
             return false;
         }
@@ -213,6 +242,14 @@ public final class Promise<T> {
             synchronized (this) {
                 notifyAll();
             }
+        }
+        // One swap takes every action added so far; any added later sees the mark. Only cancel()
+        // runs them; a promise cancelled by settling with a CancellationException (its source was
+        // cancelled) runs only those added from now on, and any other outcome none at all.
+        boolean cancelled = outcome instanceof Failure f && f.cause instanceof CancellationException;
+        Action taken = (Action) CANCEL_ACTIONS.getAndSet(this, cancelled ? CANCEL_RAN : CANCEL_NEVER);
+        if (byCancel) {
+            runCancelActions(taken);
         }
         if (!CALLBACKS.compareAndSet(this, null, DONE)) {
             schedule(this::runWaiting);
@@ -291,7 +328,7 @@ public final class Promise<T> {
         if (r == null) {
             // The loop's own thread waiting here would wait for itself. A green thread of the loop
             // counts as in the loop but may wait: it parks, and the loop goes on.
-            if (loop.inLoop() && GreenThread.current() == null) {
+            if (loop.inLoop() && !GreenScope.inGreenThread()) {
                 throw new WrongThreadException("join() on the loop thread would block the loop that must complete"
                         + " this promise; use whenComplete/map/flatMap, or join inside a green thread");
             }
@@ -463,7 +500,7 @@ public final class Promise<T> {
 
     private <U> Promise<U> derived() {
         Promise<U> out = new Promise<>(loop);
-        out.canceller = this::cancel;
+        out.onCancel(this::cancel);
         return out;
     }
 

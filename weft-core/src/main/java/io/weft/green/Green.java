@@ -94,6 +94,19 @@ public final class Green {
     }
 
     /**
+     * Runs {@code task} on the process's offload pool ({@link EventLoop#offload}) and waits for
+     * it, parking only this green thread; the loop goes on meanwhile. Use it for blocking calls
+     * (a JDBC driver, a library's file API) that would otherwise hold the loop's thread. A
+     * failure is thrown as {@link CompletionException} with the cause (an
+     * {@link io.weft.loop.OffloadQueueFullException} if the pool refused the task); cancelling
+     * this green thread interrupts the task.
+     */
+    public static <T> T offload(Callable<T> task) {
+        GreenThread g = GreenThread.require("Green.offload");
+        return await(g.greens().loop().offload(task));
+    }
+
+    /**
      * Lets every callback and green thread that is ready run before this one goes on. Call it
      * in long computations so the loop stays responsive.
      */

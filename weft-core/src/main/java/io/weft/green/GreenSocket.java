@@ -1,6 +1,7 @@
 package io.weft.green;
 
 import io.weft.future.Promise;
+import io.weft.internal.green.GreenThread;
 import io.weft.net.ConnectOptions;
 import io.weft.stream.ConnectionClosedException;
 import io.weft.stream.StreamConnection;
@@ -27,11 +28,21 @@ import java.util.concurrent.CompletionException;
  * ...); cancelling the green thread makes a parked call throw {@link CancellationException}
  * (buffered input is kept for a later read, as the reader promises).
  *
+ * <p>{@link #read(byte[], int, int)}, {@link #read(ByteBuffer)} and {@link #readAvailable} read
+ * into the caller's memory and allocate nothing per call; the other reads return fresh arrays
+ * (simpler, and a promise and a copy per call).
+ *
  * <p>Use it only in a green thread of the loop it lives on; it is not thread-safe.
  */
 public final class GreenSocket implements AutoCloseable {
     private final StreamReader reader;
     private final StreamWriter writer;
+    /** The green thread parked in {@link #read(ByteBuffer)}, if any. */
+    private GreenThread parked;
+    /** Wakes {@link #parked}; made once, so a read that parks allocates nothing. */
+    private final Runnable wake = this::wakeReader;
+    /** The last array {@link #read(byte[], int, int)} read into, wrapped once. */
+    private ByteBuffer wrapped;
 
     GreenSocket(StreamReader reader, StreamWriter writer) {
         this.reader = reader;
@@ -59,6 +70,76 @@ public final class GreenSocket implements AutoCloseable {
     /** Up to {@code max} bytes, as soon as any are there; an empty array at end of stream. */
     public byte[] read(int max) throws IOException {
         return await(reader.read(max));
+    }
+
+    /**
+     * Reads into {@code dst[off, off + len)}: parks until at least one byte is there, then
+     * copies as many as are, up to {@code len}. Allocates nothing per call (the array is wrapped
+     * once, while the same one is passed), so a loop of reads makes no garbage; bytes that
+     * arrive while this read waits go straight into {@code dst}.
+     *
+     * @return the count read, at least 1; 0 only if {@code len} is 0; -1 at end of stream
+     * @throws IOException the connection's error ({@link io.weft.net.ConnectionResetException}, ...)
+     * @throws CancellationException if the green thread is cancelled before any byte came
+     *         (bytes that did come are returned; the next blocking call throws)
+     */
+    public int read(byte[] dst, int off, int len) throws IOException {
+        java.util.Objects.checkFromIndexSize(off, len, dst.length);
+        ByteBuffer b = wrapped;
+        if (b == null || b.array() != dst) {
+            b = wrapped = ByteBuffer.wrap(dst);
+        }
+        b.limit(off + len).position(off);
+        return read(b);
+    }
+
+    /**
+     * Reads into {@code dst} from its position: as {@link #read(byte[], int, int)}, for up to
+     * {@code dst.remaining()} bytes; its position moves past what was read.
+     */
+    public int read(ByteBuffer dst) throws IOException {
+        if (!dst.hasRemaining()) {
+            return 0;
+        }
+        int n = reader.readNow(dst);
+        if (n != 0) {
+            return n;
+        }
+        GreenThread g = GreenThread.require("GreenSocket.read");
+        int start = dst.position();
+        reader.lend(dst, wake);
+        parked = g;
+        try {
+            while (reader.isLent()) {
+                g.park();
+            }
+        } catch (CancellationException e) {
+            reader.takeBack();
+            if (dst.position() == start) {
+                throw e;
+            }
+        } finally {
+            parked = null;
+        }
+        int got = dst.position() - start;
+        return got > 0 ? got : reader.readNow(dst) == -1 ? -1 : read(dst);
+    }
+
+    /**
+     * Copies what is buffered into {@code dst} now, without parking: the count, 0 if nothing is
+     * buffered, -1 at end of stream. With a buffer shared by a loop's green threads, this is how
+     * to drain a burst without a large buffer per connection: nothing can touch {@code dst}
+     * before this returns (unlike a parked {@link #read(ByteBuffer)}, which lends it).
+     */
+    public int readAvailable(ByteBuffer dst) throws IOException {
+        return reader.readNow(dst);
+    }
+
+    private void wakeReader() {
+        GreenThread g = parked;
+        if (g != null) {
+            g.unpark();
+        }
     }
 
     /** Exactly {@code n} bytes; {@link io.weft.stream.IncompleteReadException} if the stream ends first. */

@@ -15,7 +15,7 @@ import java.util.concurrent.Executor;
  * {@link #runUntilComplete}), or before the first run, the thread that created it. Only
  * these methods may be called from any thread: {@link #execute}, {@link #callSoonThreadsafe},
  * {@link #stop()}, {@link #close()}, {@link #inLoop()}, {@link #isRunning()},
- * {@link #isClosed()}, {@link #time()}, {@link #newPromise()}, {@link #spawn}, {@link #stats()}
+ * {@link #isClosed()}, {@link #time()}, {@link #newPromise()}, {@link #spawn}, {@link #offload}, {@link #stats()}
  * and {@link #config()}. The loop's own green threads count as the loop's thread. Every other
  * method fails with {@link WrongThreadException} when called from elsewhere, naming the
  * thread-safe method to use instead.
@@ -55,6 +55,15 @@ public interface EventLoop extends Executor, AutoCloseable {
         return Loop.startOnOwnThread(config);
     }
 
+    /**
+     * The loop the calling thread is running ({@link #runForever()} or
+     * {@link #runUntilComplete}), or whose green thread is calling; empty on any other thread.
+     * Lets code deep in a call chain schedule on "its" loop without the loop being passed down.
+     */
+    static java.util.Optional<EventLoop> current() {
+        return java.util.Optional.ofNullable(Loop.current());
+    }
+
     // ---- scheduling (loop thread) ----
 
     /** Runs {@code callback} on a later turn, after the callbacks already queued. */
@@ -78,7 +87,19 @@ public interface EventLoop extends Executor, AutoCloseable {
     @Override
     void execute(Runnable command);
 
-    // ---- readiness (loop thread) ----
+    /**
+     * Runs {@code task} on the loop, from any thread, and returns a promise of its result (its
+     * exception fails the promise). Cancelling the promise before the task has started keeps it
+     * from running. From the loop thread the task runs on a later turn, like {@link #callSoon}.
+     */
+    <T> Promise<T> submit(java.util.concurrent.Callable<T> task);
+
+    // ---- readiness on JDK channels (loop thread): an extra for NIO users ----
+    //
+    // Weft's own sockets (io.weft.net.Net) do not go through these: they sit on the loop's I/O
+    // driver, which may be a completion backend (io_uring) that has no readiness to report.
+    // Such a loop refuses these calls with UnsupportedOperationException, saying so; the
+    // readiness backends (epoll, nio, poll) support them.
 
     /**
      * Calls {@code callback} on every turn that finds {@code channel} readable (or, for a server
@@ -110,6 +131,21 @@ public interface EventLoop extends Executor, AutoCloseable {
      * thread the green thread starts once the loop picks the request up.
      */
     <T> Promise<T> spawn(java.util.concurrent.Callable<T> task);
+
+    // ---- blocking work (any thread) ----
+
+    /**
+     * Runs {@code task} on the process's offload pool, a bounded pool of threads for blocking
+     * work shared by every loop, and returns a promise of this loop that it completes (so its
+     * callbacks run here). Cancelling the promise interrupts the task if it is running, or keeps
+     * it from starting. If the pool's queue is full the promise fails with
+     * {@link OffloadQueueFullException} and the task does not run. The pool's size is
+     * {@link LoopConfig#offloadThreads()}. In a green thread, {@link io.weft.green.Green#offload}
+     * is the same as a blocking call.
+     */
+    default <T> Promise<T> offload(java.util.concurrent.Callable<T> task) {
+        return io.weft.internal.offload.OffloadPool.forLoop(this).submit(this, task);
+    }
 
     // ---- running ----
 

@@ -86,6 +86,24 @@ public final class Net {
     }
 
     /**
+     * Like {@link #createServer(LoopGroup, Supplier, SocketAddress, ServerOptions)}, with a
+     * protocol factory made once per loop: {@code perLoop} is called on each loop's thread with
+     * that loop, so what the factory shares between its connections (a chat room's share, a
+     * cache, a pool of upstream connections) is confined to one loop and needs no locks.
+     */
+    public static GroupServer createServer(LoopGroup group,
+            java.util.function.Function<EventLoop, ? extends Supplier<? extends Protocol>> perLoop,
+            SocketAddress address, ServerOptions options) throws IOException {
+        for (EventLoop l : group.loops()) {
+            if (l.inLoop()) {
+                throw new WrongThreadException("createServer(LoopGroup, ...) waits for every loop of the group;"
+                        + " call it from a thread outside the group");
+            }
+        }
+        return SpreadServer.listen(group, perLoop, address, options);
+    }
+
+    /**
      * Connects to {@code host}:{@code port}. The name is resolved off the loop thread; when it
      * has several addresses they are raced as RFC 8305 describes. The promise completes with the
      * protocol once it got {@link Protocol#connectionMade} (after the TLS handshake, with TLS),

@@ -17,6 +17,15 @@ import javax.net.ssl.SSLContext;
  * @param verifyHostname   client side: check the server certificate names {@code serverName}. On by default.
  * @param clientAuth       server side: whether to ask clients for certificates
  * @param applicationProtocols ALPN protocol names to offer or accept, in preference order; may be empty
+ * @param cipherSuites     the JSSE names of the suites to enable, in preference order; empty means
+ *                         Weft's default: on a server, the AEAD suites only (TLS 1.3's, and on
+ *                         TLS 1.2 ECDHE with AES-GCM or ChaCha20-Poly1305: no CBC, whose MAC-then-
+ *                         encrypt padding invites timing attacks such as LUCKY13); on a client,
+ *                         the JDK's enabled suites, so that it can still reach older servers
+ * @param allowClientRenegotiation server side, TLS 1.2: accept a renegotiation the client starts.
+ *                         Off by default: each costs the server a full handshake's CPU for a few
+ *                         bytes from the client (a DoS lever), and nothing modern needs it. When
+ *                         off, a client's renegotiation request fails its connection.
  */
 public record TlsOptions(
         SSLContext context,
@@ -25,7 +34,9 @@ public record TlsOptions(
         String serverName,
         boolean verifyHostname,
         ClientAuth clientAuth,
-        List<String> applicationProtocols) {
+        List<String> applicationProtocols,
+        List<String> cipherSuites,
+        boolean allowClientRenegotiation) {
 
     /** Whether a TLS server asks its clients for certificates. */
     public enum ClientAuth { NONE, WANT, NEED }
@@ -38,6 +49,7 @@ public record TlsOptions(
         Objects.requireNonNull(clientAuth, "clientAuth");
         protocols = List.copyOf(protocols);
         applicationProtocols = List.copyOf(applicationProtocols);
+        cipherSuites = List.copyOf(cipherSuites);
         if (protocols.isEmpty()) {
             throw new IllegalArgumentException("at least one TLS protocol version is needed: TLSv1.3 or TLSv1.2");
         }
@@ -69,6 +81,8 @@ public record TlsOptions(
         b.verifyHostname = verifyHostname;
         b.clientAuth = clientAuth;
         b.applicationProtocols = applicationProtocols;
+        b.cipherSuites = cipherSuites;
+        b.allowClientRenegotiation = allowClientRenegotiation;
         return b;
     }
 
@@ -80,6 +94,8 @@ public record TlsOptions(
         private boolean verifyHostname = true;
         private ClientAuth clientAuth = ClientAuth.NONE;
         private List<String> applicationProtocols = List.of();
+        private List<String> cipherSuites = List.of();
+        private boolean allowClientRenegotiation;
 
         private Builder(SSLContext context) {
             this.context = context;
@@ -116,9 +132,25 @@ public record TlsOptions(
             return this;
         }
 
+        /**
+         * The suites to enable (JSSE names such as {@code TLS_AES_128_GCM_SHA256}), in preference
+         * order, instead of Weft's default; none at all restores the default. A name the JDK does
+         * not support fails the handshake's set-up with {@link IllegalArgumentException}.
+         */
+        public Builder cipherSuites(String... names) {
+            this.cipherSuites = List.of(names);
+            return this;
+        }
+
+        /** Server side, TLS 1.2: accept renegotiations the client starts (off by default: a DoS lever). */
+        public Builder allowClientRenegotiation(boolean allow) {
+            this.allowClientRenegotiation = allow;
+            return this;
+        }
+
         public TlsOptions build() {
             return new TlsOptions(context, protocols, handshakeTimeout, serverName, verifyHostname, clientAuth,
-                    applicationProtocols);
+                    applicationProtocols, cipherSuites, allowClientRenegotiation);
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.weft.net;
 
+import io.weft.file.AsyncFile;
+import io.weft.future.Promise;
 import io.weft.loop.EventLoop;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -39,6 +41,25 @@ public interface Transport {
 
     default void write(byte[] data) {
         write(ByteBuffer.wrap(data));
+    }
+
+    /**
+     * Sends {@code count} bytes of {@code file} from {@code position} on, as if written with
+     * {@link #write} in order, with bounded memory: a chunk is read only while the write buffer
+     * is below its high-water mark. The promise gives the bytes handed to the transport (they may
+     * still be buffered, as after {@code write}) and fails with the connection's loss if it comes
+     * first, or with the file's error. While it runs, the transport's protocol is a stand-in that
+     * passes every event on to this one ({@link #protocol()} returns the stand-in); do not
+     * {@code write} meanwhile, or the bytes interleave. The file must stay open until the promise
+     * settles. Loop thread.
+     *
+     * <p>This default is a copy loop over {@link AsyncFile} reads. A transport that can do better
+     * overrides it: zero copy with {@code sendfile(2)} or {@code splice(2)} from the file to the
+     * socket, where the backend allows it (the seam for that is here: the plain stream transports
+     * will override it once the socket driver can).
+     */
+    default Promise<Long> sendFile(AsyncFile file, long position, long count) {
+        return io.weft.internal.file.FileToTransport.start(this, file, position, count);
     }
 
     /** Shuts the write side (sends FIN) once the buffer is flushed; reading goes on. */

@@ -10,6 +10,7 @@ import io.weft.internal.stream.ReadRequest.Wait;
 import io.weft.loop.EventLoop;
 import io.weft.loop.LoopClosedException;
 import io.weft.net.Transport;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 
@@ -54,6 +55,11 @@ import java.util.Objects;
  * endless line costs bounded memory. After it the caller may close the connection, consume
  * the bytes with {@link #read}, or drop the rest of the line with {@link #skipUntil}.
  *
+ * <h2>Reading into the caller's memory</h2>
+ * {@link #readNow} and {@link #lend} read without a promise or a copy per call, into a buffer
+ * the caller keeps: for code that waits its own way, such as {@link io.weft.green.GreenSocket}.
+ * They count as a pending read for the one-pending-read rule.
+ *
  * <p>The reader owns the transport's {@link Transport#pauseReading()} and
  * {@link Transport#resumeReading()}; do not call them yourself.
  */
@@ -70,6 +76,9 @@ public final class StreamReader {
     private Throwable error;
     /** Whether this reader paused the transport's reading. */
     private boolean paused;
+    /** Lent by {@link #lend}: the next bytes go straight in; null when nothing is lent. */
+    private ByteBuffer lent;
+    private Runnable onLent;
 
     StreamReader(int limit) {
         this.limit = requirePositive(limit);
@@ -136,6 +145,100 @@ public final class StreamReader {
         return start(new ReadRequest.Skip(requireSeparator(separator)));
     }
 
+    /**
+     * Copies buffered bytes into {@code dst} now, as many as fit, without waiting.
+     *
+     * @return the count copied; 0 if nothing is buffered and the stream goes on (or {@code dst}
+     *         is full); -1 at end of stream
+     * @throws IOException the connection's error (a typed one such as
+     *         {@link io.weft.net.ConnectionResetException}), once the buffered bytes are read
+     * @throws IllegalStateException while another read is pending
+     */
+    public int readNow(ByteBuffer dst) throws IOException {
+        checkThread();
+        checkNothingPending("readNow");
+        int n = Math.min(dst.remaining(), buffer.size());
+        if (n > 0) {
+            buffer.copyTo(dst, n);
+            buffer.discard(n);
+            // Bytes that come while the caller waits go straight into its buffer (lend), so an
+            // idle connection read this way keeps no array of the reader's own.
+            buffer.releaseIfEmpty();
+            updateFlow();
+            return n;
+        }
+        if (!dst.hasRemaining() || !ended) {
+            return 0;
+        }
+        if (error == null) {
+            return -1;
+        }
+        if (error instanceof IOException io) {
+            throw io;
+        }
+        throw new IOException(error);
+    }
+
+    /**
+     * Lends {@code dst} for the next bytes, when {@link #readNow} found none: as they arrive, up
+     * to {@code dst.remaining()} of them are copied straight into it (its position moves) and
+     * then {@code then} runs, on the loop; it runs too, with nothing copied, when the stream
+     * ends. The reader keeps {@code dst} only until then, or until {@link #takeBack}. Nothing is
+     * allocated, so a loop of {@code readNow}/{@code lend} reads with no garbage per read.
+     *
+     * @throws IllegalStateException if bytes are buffered (call {@link #readNow} first), the
+     *         stream has ended, or another read is pending
+     */
+    public void lend(ByteBuffer dst, Runnable then) {
+        checkThread();
+        checkNothingPending("lend");
+        if (!buffer.isEmpty() || ended || !dst.hasRemaining()) {
+            throw new IllegalStateException("lend(dst) is for waiting: " + (ended ? "the stream has ended"
+                    : dst.hasRemaining() ? buffer.size() + " bytes are buffered" : "dst is full")
+                    + "; call readNow(dst) first");
+        }
+        lent = Objects.requireNonNull(dst, "dst");
+        onLent = Objects.requireNonNull(then, "then");
+        updateFlow();
+    }
+
+    /** Whether a buffer is lent by {@link #lend} and no bytes or end came for it yet. */
+    public boolean isLent() {
+        return lent != null;
+    }
+
+    /** Ends a {@link #lend} before anything came (the waiter gave up): the reader lets go of the buffer. */
+    public void takeBack() {
+        lent = null;
+        onLent = null;
+        if (loop != null && loop.inLoop()) {
+            updateFlow();
+        }
+    }
+
+    private void checkNothingPending(String what) {
+        if (pending != null && !pending.promise.isDone() || lent != null) {
+            throw new IllegalStateException("a read is already pending on this stream (" + (lent != null ? "lend"
+                    : pending.request) + "); " + what + " must wait until it completes: one pending read at a time");
+        }
+    }
+
+    /** Hands what arrived ({@code data}, or null at the end) to the lent buffer, and wakes its owner. */
+    private void serveLent(ByteBuffer data) {
+        ByteBuffer dst = lent;
+        Runnable then = onLent;
+        if (data != null) {
+            int n = Math.min(dst.remaining(), data.remaining());
+            int limit = data.limit();
+            data.limit(data.position() + n);
+            dst.put(data);
+            data.limit(limit);
+        }
+        lent = null;
+        onLent = null;
+        then.run();
+    }
+
     // ---- state ----
 
     /** Bytes received and not yet read. */
@@ -174,6 +277,13 @@ public final class StreamReader {
         if (ended) {
             return;
         }
+        if (lent != null && buffer.isEmpty()) {
+            serveLent(data); // straight into the waiter's buffer: the reader's own stays empty
+            if (!data.hasRemaining()) {
+                updateFlow();
+                return;
+            }
+        }
         buffer.append(data);
         advance();
     }
@@ -186,6 +296,9 @@ public final class StreamReader {
         ended = true;
         error = cause;
         paused = false;
+        if (lent != null) {
+            serveLent(null);
+        }
         advance();
     }
 
@@ -193,6 +306,9 @@ public final class StreamReader {
 
     private <T> Promise<T> start(ReadRequest request) {
         checkThread();
+        if (lent != null) {
+            checkNothingPending("this read");
+        }
         if (pending != null && !pending.promise.isDone()) {
             throw new IllegalStateException("a read is already pending on this stream (" + pending.request
                     + "); start the next read when its promise completes: one pending read at a time");
@@ -247,7 +363,7 @@ public final class StreamReader {
         if (ended || transport == null) {
             return;
         }
-        boolean waiting = pending != null && !pending.promise.isDone();
+        boolean waiting = pending != null && !pending.promise.isDone() || lent != null;
         boolean want = waiting || buffer.size() < limit;
         if (want == paused) {
             paused = !want;

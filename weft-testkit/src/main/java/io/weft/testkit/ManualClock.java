@@ -8,20 +8,43 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A {@link Clock} whose time moves only when told to: by {@link #advance}, by {@link #set}, or,
- * in auto-jump mode, by itself when the loop it drives has nothing to do but wait for a timer.
- * Starts at zero.
+ * A {@link Clock} for tests: time moves only when told to (by {@link #advance}, by {@link #set},
+ * or, in auto-jump mode, by itself when the loop it drives has nothing to do but wait for a
+ * timer), or, made by {@link #realTimeWithAutoJump}, at real speed plus those jumps. Starts at
+ * zero.
+ *
+ * <h2>Which clock to use</h2>
+ * <ul>
+ * <li>{@code new ManualClock()}: the test moves time by hand, typically from its own thread
+ *     while a started loop serves real clients ("advance 5 minutes, then this client is dropped
+ *     for being idle"). Nothing fires that the test did not move time for.
+ * <li>{@link #autoJump()}: the test thread runs the loop and every byte the test waits for is
+ *     already in flight when the loop goes idle (loopback I/O written before the loop runs, or
+ *     nothing but timers). Time stands still while the loop works, so durations the code
+ *     measures are exact, and any idle moment jumps to the next timer.
+ * <li>{@link #autoJump(Duration)}: the same, when peers on other threads take real time to
+ *     answer: the loop waits that long for I/O before it jumps.
+ * <li>{@link #realTimeWithAutoJump(Duration)}: the code under test needs time to pass while it
+ *     is busy (a deadline that must expire while data keeps flowing, a retry or attempt delay
+ *     racing real I/O), and timers should still not cost real waiting. Time runs at real speed;
+ *     once the loop has waited the grace period with nothing happening, it jumps to the next
+ *     timer. The grace period is what keeps real sockets honest: a byte already on its way over
+ *     loopback arrives well within a few milliseconds, so the clock does not skip past I/O in
+ *     flight. Work on other threads (a name lookup, a blocking peer) gets no such promise: a
+ *     test that waits for it must not also have a timer pending that it does not want to fire.
+ * </ul>
  *
  * <h2>Auto-jump</h2>
- * With auto-jump on ({@link #autoJump()}, {@link #autoJump(Duration)}), a loop that would block
- * until its next timer first waits for I/O for at most the <em>real-idle threshold</em>; if
- * nothing happened by then, the clock jumps straight to that timer's deadline and the timer
- * fires. A test with a one-hour {@code callLater} finishes at once, and its timers see exact
- * deadlines. The threshold is how long real I/O (a peer thread writing to a socket, say) may
- * take before the clock gives up on it, like Trio's {@code MockClock.autojump_threshold}: zero
- * (the default) jumps at the first idle moment and suits tests whose I/O is already in flight
- * when the loop waits; a few milliseconds suit tests whose peers run on other threads.
- * An auto-jumping clock drives one loop: the jump happens on that loop's idle moments.
+ * With auto-jump on ({@link #autoJump()}, {@link #autoJump(Duration)},
+ * {@link #realTimeWithAutoJump(Duration)}), a loop that would block until its next timer first
+ * waits for I/O for at most the <em>real-idle threshold</em>; if nothing happened by then, the
+ * clock jumps straight to that timer's deadline and the timer fires. A test with a one-hour
+ * {@code callLater} finishes at once, and its timers see exact deadlines. The threshold is how
+ * long real I/O (a peer thread writing to a socket, say) may take before the clock gives up on
+ * it, like Trio's {@code MockClock.autojump_threshold}: zero (the default) jumps at the first
+ * idle moment and suits tests whose I/O is already in flight when the loop waits; a few
+ * milliseconds suit tests whose peers run on other threads. An auto-jumping clock drives one
+ * loop: the jump happens on that loop's idle moments.
  *
  * <h2>Without auto-jump</h2>
  * The loop's wait for a timer never ends on its own, because this time never passes by itself.
@@ -37,7 +60,11 @@ public final class ManualClock implements Clock {
     public static final long MANUAL_WAIT_SLICE_MILLIS = 10;
     private static final long NO_AUTO_JUMP = -1;
 
-    private final AtomicLong now = new AtomicLong();
+    /** Time on top of the real time since {@link #origin}: all of the time when not {@link #realTime}. */
+    private final AtomicLong offset = new AtomicLong();
+    private final boolean realTime;
+    /** The system clock's time when this clock was made, if {@link #realTime}. */
+    private final long origin;
     private final AtomicLong jumps = new AtomicLong();
     /** Real nanoseconds to wait for I/O before jumping, or {@link #NO_AUTO_JUMP}. */
     private volatile long realIdleNanos;
@@ -48,6 +75,12 @@ public final class ManualClock implements Clock {
 
     /** A clock at zero that moves only by {@link #advance} and {@link #set}. */
     public ManualClock() {
+        this(false);
+    }
+
+    private ManualClock(boolean realTime) {
+        this.realTime = realTime;
+        this.origin = realTime ? Clock.system().nanoTime() : 0;
         this.realIdleNanos = NO_AUTO_JUMP;
     }
 
@@ -66,12 +99,35 @@ public final class ManualClock implements Clock {
         return c;
     }
 
+    /**
+     * A clock at zero that runs at real speed, and jumps to the next timer once its loop has
+     * waited {@code realIdle} of real time without any I/O or callback arriving (the grace
+     * period). {@link #advance} and {@link #set} move it further ahead. For code that needs time
+     * to pass while the loop is busy; see the class comment for when to use which clock.
+     */
+    public static ManualClock realTimeWithAutoJump(Duration realIdle) {
+        ManualClock c = new ManualClock(true);
+        c.setAutoJump(realIdle);
+        return c;
+    }
+
     // ---- reading and moving time ----
 
     /** The current time, nanoseconds. Any thread. */
     @Override
     public long nanoTime() {
-        return now.get();
+        long o = offset.get(); // read first: the offset only grows, so the sum never goes back
+        return o + realNanos();
+    }
+
+    /** Whether this clock also runs at real speed ({@link #realTimeWithAutoJump}). */
+    public boolean isRealTime() {
+        return realTime;
+    }
+
+    /** Real time since this clock was made, if it runs at real speed; else zero. */
+    private long realNanos() {
+        return realTime ? Clock.system().nanoTime() - origin : 0;
     }
 
     /** Moves time forward by {@code by} and returns the new time. Any thread. */
@@ -80,7 +136,8 @@ public final class ManualClock implements Clock {
         if (by.isNegative()) {
             throw new IllegalArgumentException("a clock never goes backwards; cannot advance by " + by);
         }
-        return now.addAndGet(by.toNanos());
+        offset.addAndGet(by.toNanos());
+        return nanoTime();
     }
 
     /**
@@ -89,14 +146,17 @@ public final class ManualClock implements Clock {
      * close to {@link Long#MAX_VALUE} may run past it. Any thread.
      */
     public void set(long nanos) {
-        long current;
+        long o;
+        long real;
         do {
-            current = now.get();
+            o = offset.get();
+            real = realNanos();
+            long current = o + real;
             if (nanos - current < 0) {
                 throw new IllegalArgumentException("a clock never goes backwards: it is at " + current
                         + " ns, cannot set it to " + nanos + " ns; use a new ManualClock to start over");
             }
-        } while (!now.compareAndSet(current, nanos));
+        } while (!offset.compareAndSet(o, nanos - real)); // nanos - real >= o: the offset only grows
     }
 
     // ---- auto-jump ----
@@ -142,7 +202,7 @@ public final class ManualClock implements Clock {
             return TimeUnit.MILLISECONDS.toNanos(MANUAL_WAIT_SLICE_MILLIS);
         }
         waitingForTimer = true;
-        idleDeadline = now.get() + timeoutNanos;
+        idleDeadline = nanoTime() + timeoutNanos;
         return Math.min(timeoutNanos, realIdle);
     }
 
@@ -154,17 +214,24 @@ public final class ManualClock implements Clock {
         waitingForTimer = false;
         long deadline = idleDeadline;
         // Jump to the deadline the wait was for, not by the timeout: if another thread advanced
-        // the clock meanwhile, the timer is due already and the clock stays where it is.
-        long before = now.getAndUpdate(current -> deadline - current > 0 ? deadline : current);
-        if (deadline - before > 0) {
-            jumps.incrementAndGet();
-        }
+        // the clock meanwhile (or, in real time, the wait itself ran past it), the timer is due
+        // already and the clock stays where it is.
+        long o;
+        long real;
+        do {
+            o = offset.get();
+            real = realNanos();
+            if (deadline - (o + real) <= 0) {
+                return;
+            }
+        } while (!offset.compareAndSet(o, deadline - real));
+        jumps.incrementAndGet();
     }
 
     @Override
     public String toString() {
         long t = realIdleNanos;
-        return "ManualClock[" + Duration.ofNanos(now.get())
+        return "ManualClock[" + Duration.ofNanos(nanoTime()) + (realTime ? ", real time" : "")
                 + (t == NO_AUTO_JUMP ? "" : ", auto-jump after " + Duration.ofNanos(t) + " real idle") + "]";
     }
 }

@@ -22,15 +22,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.Parameter;
 
 /**
- * The readiness behaviour every poller backend must show through the event loop, on real TCP
- * sockets on loopback. Written once; each backend runs it through a subclass that names its
- * {@link PollerKind}:
+ * The readiness behaviour every backend must show through the event loop's
+ * {@code addReader}/{@code addWriter}, on real TCP sockets on loopback. Written once and run on
+ * every backend that works here ({@link EveryBackend}); a subclass need add nothing:
  *
  * <pre>{@code
- * class PollPollerTest extends PollerContract {
- *     protected PollerKind pollerKind() { return PollerKind.POLL; }
+ * class PollerContractTest extends PollerContract {
  * }
  * }</pre>
  *
@@ -39,6 +39,7 @@ import org.junit.jupiter.api.Timeout;
  * is checked with the loop really blocked in the kernel, and no test waits for a timer.
  * Several tests count file descriptors, so the suite should not run in parallel with others.
  */
+@EveryBackend
 @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 public abstract class PollerContract {
     /** Real time an idle loop waits in the kernel for readiness that must not come. */
@@ -49,8 +50,14 @@ public abstract class PollerContract {
     private final ExceptionRecorder errors = new ExceptionRecorder();
     private final List<AutoCloseable> resources = new ArrayList<>();
 
+    /** The backend under test, injected by {@link EveryBackend}. */
+    @Parameter
+    protected PollerKind backend;
+
     /** The backend under test. */
-    protected abstract PollerKind pollerKind();
+    protected PollerKind pollerKind() {
+        return backend;
+    }
 
     /** The configuration of the loops the tests make; override to test a variant. */
     protected LoopConfig config() {

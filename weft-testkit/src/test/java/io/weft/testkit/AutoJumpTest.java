@@ -159,6 +159,89 @@ class AutoJumpTest {
         assertThat(clock.jumps()).isZero();
     }
 
+    @Test
+    void onRealTimeAOneHourTimerFiresAfterTheGracePeriodWithOneJump() {
+        ManualClock clock = ManualClock.realTimeWithAutoJump(Duration.ofMillis(1));
+        EventLoop loop = loop(clock);
+        Promise<Long> firedAt = loop.newPromise();
+        loop.callLater(Duration.ofHours(1), () -> firedAt.complete(clock.nanoTime()));
+
+        long fired = Loops.runUntilComplete(loop, firedAt, LIMIT);
+        assertThat(fired).isGreaterThanOrEqualTo(Duration.ofHours(1).toNanos())
+                .as("no more than the real time the test may take past the deadline")
+                .isLessThan(Duration.ofHours(1).plus(LIMIT).toNanos());
+        assertThat(clock.jumps()).isEqualTo(1);
+    }
+
+    @Test
+    void onRealTimeTimersFireInDeadlineOrderEachNoEarlierThanItsDeadline() {
+        ManualClock clock = ManualClock.realTimeWithAutoJump(Duration.ofMillis(1));
+        EventLoop loop = loop(clock);
+        long start = clock.nanoTime();
+        List<String> order = new ArrayList<>();
+        List<Long> late = new ArrayList<>();
+        Promise<Void> done = loop.newPromise();
+        for (Duration d : List.of(Duration.ofDays(1), Duration.ofSeconds(1), Duration.ofHours(1), Duration.ofMinutes(1))) {
+            loop.callLater(d, () -> {
+                order.add(d.toString());
+                late.add(clock.nanoTime() - start - d.toNanos());
+                if (d.equals(Duration.ofDays(1))) {
+                    done.complete(null);
+                }
+            });
+        }
+        Loops.runUntilComplete(loop, done, LIMIT);
+        assertThat(order).containsExactly("PT1S", "PT1M", "PT1H", "PT24H");
+        assertThat(late).allSatisfy(l -> assertThat(l).isNotNegative());
+    }
+
+    @Test
+    void onRealTimeTheClockMovesWhileTheLoopIsBusy() {
+        // Unlike the frozen clock (theClockDoesNotJumpWhileCallbacksAreReady), a timer here
+        // fires while a callback is ready every turn and the loop is never idle.
+        ManualClock clock = ManualClock.realTimeWithAutoJump(Duration.ofMinutes(1));
+        EventLoop loop = loop(clock);
+        Promise<Void> fired = loop.newPromise();
+        loop.callLater(Duration.ofMillis(5), () -> fired.complete(null));
+        loop.callSoon(new Runnable() {
+            @Override
+            public void run() {
+                if (!fired.isDone()) {
+                    loop.callSoon(this);
+                }
+            }
+        });
+        Loops.runUntilComplete(loop, fired, LIMIT);
+        assertThat(clock.jumps()).as("jumps: the loop was never idle").isZero();
+        assertThat(clock.nanoTime()).isGreaterThanOrEqualTo(Duration.ofMillis(5).toNanos());
+    }
+
+    @Test
+    void onRealTimeIoArrivingDuringTheGracePeriodRunsBeforeAnyJump() throws IOException {
+        ManualClock clock = ManualClock.realTimeWithAutoJump(Duration.ofSeconds(30));
+        SocketPair s = track(Loopback.pair());
+        Clock peerOnIdle = new ForwardingClock(clock) {
+            @Override
+            public long beforeIdle(long timeoutNanos) {
+                Thread.ofPlatform().start(() -> write(s.client(), (byte) 7));
+                return super.beforeIdle(timeoutNanos);
+            }
+        };
+        EventLoop loop = loop(peerOnIdle);
+        AtomicBoolean timerFired = new AtomicBoolean();
+        loop.callLater(Duration.ofHours(1), () -> timerFired.set(true));
+        Promise<Long> readAt = loop.newPromise();
+        loop.addReader(s.server(), () -> {
+            loop.removeReader(s.server());
+            readAt.complete(clock.nanoTime());
+        });
+
+        assertThat(Loops.runUntilComplete(loop, readAt, LIMIT)).as("clock time when the data was read")
+                .isLessThan(Duration.ofHours(1).toNanos());
+        assertThat(timerFired).isFalse();
+        assertThat(clock.jumps()).isZero();
+    }
+
     private EventLoop loop(Clock clock) {
         return track(EventLoop.create(config(clock).build()));
     }

@@ -3,6 +3,7 @@ package io.weft.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.weft.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,6 +92,60 @@ class ManualClockTest {
             t.join();
         }
         assertThat(clock.nanoTime()).as("no advance lost").isEqualTo(advances);
+        assertThat(backwards).as("reads that went backwards").hasValue(0);
+    }
+
+    @Test
+    void aRealTimeClockRunsAtRealSpeedFromZero() throws InterruptedException {
+        long realBefore = Clock.system().nanoTime();
+        ManualClock clock = ManualClock.realTimeWithAutoJump(Duration.ofMillis(20));
+        long first = clock.nanoTime();
+        long realFrom = Clock.system().nanoTime();
+        Thread.sleep(2);
+        long realTo = Clock.system().nanoTime();
+        long second = clock.nanoTime();
+        long realAfter = Clock.system().nanoTime();
+
+        assertThat(clock.isRealTime()).isTrue();
+        assertThat(first).as("starts at zero").isBetween(0L, realFrom - realBefore);
+        // Read between the two real readings inside, and within the two outside.
+        assertThat(second - first).isBetween(realTo - realFrom, realAfter - realBefore);
+        assertThat(clock.jumps()).isZero();
+        assertThat(new ManualClock().isRealTime()).isFalse();
+    }
+
+    @Test
+    void aRealTimeClockMovesFurtherWhenTold() {
+        ManualClock clock = ManualClock.realTimeWithAutoJump(Duration.ZERO);
+        long before = clock.nanoTime();
+        long advanced = clock.advance(Duration.ofHours(1));
+        assertThat(advanced - before).isGreaterThanOrEqualTo(Duration.ofHours(1).toNanos());
+        long target = advanced + Duration.ofHours(1).toNanos();
+        clock.set(target);
+        assertThat(clock.nanoTime()).isGreaterThanOrEqualTo(target);
+        assertThatThrownBy(() -> clock.set(target - 1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("backwards");
+        assertThat(clock.nanoTime()).isGreaterThanOrEqualTo(target);
+    }
+
+    @Test
+    void aRealTimeClockNeverGoesBackwardsWhileAdvancedFromOtherThreads() throws InterruptedException {
+        ManualClock clock = ManualClock.realTimeWithAutoJump(Duration.ZERO);
+        AtomicInteger backwards = new AtomicInteger();
+        Thread writer = Thread.ofPlatform().start(() -> {
+            for (int i = 0; i < 100_000; i++) {
+                clock.advance(Duration.ofNanos(1));
+            }
+        });
+        long last = clock.nanoTime();
+        while (writer.isAlive()) {
+            long now = clock.nanoTime();
+            if (now < last) {
+                backwards.incrementAndGet();
+            }
+            last = now;
+        }
+        writer.join();
         assertThat(backwards).as("reads that went backwards").hasValue(0);
     }
 }

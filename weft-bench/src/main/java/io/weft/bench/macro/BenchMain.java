@@ -100,7 +100,7 @@ public final class BenchMain implements Callable<Integer> {
         if (list) {
             workloads.forEach(w -> System.out.printf("%-15s %s%n", w.name(), w.title()));
             System.out.println();
-            Peer.ALL.forEach(p -> System.out.printf("%-15s %s%n", p.name(), p.title()));
+            Peer.KNOWN.forEach(p -> System.out.printf("%-15s %s%n", p.name(), p.title()));
             return 0;
         }
         if (only.stream().anyMatch(o -> o.startsWith("timer"))) {

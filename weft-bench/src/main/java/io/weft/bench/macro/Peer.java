@@ -14,7 +14,8 @@ import java.util.List;
 record Peer(String name, String title, boolean weft, boolean baseline, boolean jvm) {
 
     static final List<Peer> ALL = List.of(
-            new Peer("weft", "Weft (callbacks)", true, false, true),
+            new Peer("weft", "Weft (callbacks, default backend)", true, false, true),
+            new Peer("weft-nio", "Weft (callbacks, NIO)", true, false, true),
             new Peer("weft-green", "Weft (green threads)", true, false, true),
             new Peer("netty-nio", "Netty 4.2 NIO", false, false, true),
             new Peer("netty-epoll", "Netty 4.2 epoll", false, false, true),
@@ -25,14 +26,26 @@ record Peer(String name, String title, boolean weft, boolean baseline, boolean j
             new Peer("node", "Node net", false, false, false),
             new Peer("c-epoll", "C epoll (floor)", false, true, false));
 
+    /**
+     * Weft on one named backend, chosen with {@code --peers} but not run by default: {@code weft}
+     * already is the default backend (native epoll where it works).
+     */
+    static final List<Peer> EXTRA = List.of(
+            new Peer("weft-epoll", "Weft (callbacks, epoll)", true, false, true),
+            new Peer("weft-poll", "Weft (callbacks, poll(2))", true, false, true),
+            new Peer("weft-uring", "Weft (callbacks, io_uring)", true, false, true));
+
+    /** Every peer {@code --peers} takes: the default set, then the extras. */
+    static final List<Peer> KNOWN = java.util.stream.Stream.concat(ALL.stream(), EXTRA.stream()).toList();
+
     static Peer named(String name) {
-        for (Peer p : ALL) {
+        for (Peer p : KNOWN) {
             if (p.name.equals(name)) {
                 return p;
             }
         }
         throw new IllegalArgumentException("unknown peer '" + name + "'; known: "
-                + String.join(", ", ALL.stream().map(Peer::name).toList()));
+                + String.join(", ", KNOWN.stream().map(Peer::name).toList()));
     }
 
     /** Whether Weft is measured against it (a peer, not Weft itself nor the floor). */

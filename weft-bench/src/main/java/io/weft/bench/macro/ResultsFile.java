@@ -46,7 +46,7 @@ final class ResultsFile {
         }
         List<Peer> peers = new ArrayList<>();
         List<String> listed = (List<String>) c.get("peers");
-        for (Peer p : Peer.ALL) {
+        for (Peer p : Peer.KNOWN) {
             boolean inRun = listed != null ? listed.contains(p.name())
                     : skipped.containsKey(p.name()) || runs.stream().anyMatch(r -> r.peer().equals(p.name()));
             if (inRun) {

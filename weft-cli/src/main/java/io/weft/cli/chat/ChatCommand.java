@@ -69,8 +69,8 @@ public final class ChatCommand implements Callable<Integer>, ServerCommand {
         try {
             ServerOptions options = ServerOptions.builder().maxBufferedBytes(maxBuffered, OverflowPolicy.DROP_LARGEST).build();
             ServeOptions serveOptions = serve.options("chat", port).server(options).build();
-            if (serveOptions.style() == Style.FIBERS && serveOptions.loops() > 1) {
-                throw new ParameterException(spec.commandLine(), "--style fibers serves on one loop for now: add --loops 1");
+            if (serveOptions.style() == Style.GREEN && serveOptions.loops() > 1) {
+                throw new ParameterException(spec.commandLine(), "--style green serves on one loop for now: add --loops 1");
             }
             server = ChatServer.start(serveOptions, chat);
         } catch (StartException e) {
@@ -79,7 +79,7 @@ public final class ChatCommand implements Callable<Integer>, ServerCommand {
             return 1;
         }
         out.println("weft chat listening on " + server.describeAddresses() + " (poller "
-                + serve.poller().name().toLowerCase(Locale.ROOT) + ")");
+                + serve.poller().configName() + ")");
         out.flush();
         foreground.run(serve.shutdownDeadline(), () -> {
             ChatServer.Summary summary = server.stop();

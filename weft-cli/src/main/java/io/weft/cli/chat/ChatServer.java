@@ -35,7 +35,7 @@ public final class ChatServer implements AutoCloseable {
     private final Map<EventLoop, ChatRoom> rooms = new ConcurrentHashMap<>();
     private final ChatOptions chat;
     private Summary summary; // guarded by this
-    private GreenChat green; // fibers only; set and used on the loop thread
+    private GreenChat green; // green style only; set and used on the loop thread
 
     /**
      * What a stopped server did.
@@ -68,7 +68,7 @@ public final class ChatServer implements AutoCloseable {
         ServeOptions options = withBackstop(serve, chat);
         this.server = switch (options.style()) {
             case CALLBACKS -> LoopServer.start(options, loop -> roomOf(loop)::newMember);
-            case FIBERS -> {
+            case GREEN -> {
                 SocketAddress address = resolve(options);
                 yield LoopServer.listen(options, loop -> {
                     green = new GreenChat(loop, roomOf(loop));

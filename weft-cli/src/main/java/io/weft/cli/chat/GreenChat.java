@@ -2,23 +2,21 @@ package io.weft.cli.chat;
 
 import io.weft.cli.serve.GreenAcceptor;
 import io.weft.future.Promise;
-import io.weft.green.Green;
 import io.weft.green.GreenSocket;
 import io.weft.loop.EventLoop;
 import io.weft.net.Server;
 import io.weft.net.ServerOptions;
-import io.weft.stream.LimitExceededException;
-import io.weft.stream.StreamReader;
-import java.io.EOFException;
 import java.io.IOException;
 import java.net.SocketAddress;
+import java.nio.ByteBuffer;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletionException;
 
 /**
  * The chat's green-thread front-end: one green thread accepting, one per client reading its
- * lines with blocking-style calls and handing them to the same {@link ChatMember} and
- * {@link ChatRoom} the callback style uses.
+ * bytes with blocking-style reads (into a {@value #WAIT}-byte buffer of its own while it waits,
+ * then the rest of a burst into one buffer the loop's green threads share) and handing them to
+ * the same {@link ChatMember} and {@link ChatRoom} the callback style uses. Reads allocate
+ * nothing per call, and a quiet client holds no more than its small buffer.
  *
  * <p>Only reading is done by the client's own green thread. Everything written to a client
  * (broadcasts, replies) goes straight to its transport through {@link ChatMember#deliver}, which
@@ -27,11 +25,19 @@ import java.util.concurrent.CompletionException;
  * Loop thread (and its green threads) only.
  */
 final class GreenChat {
-    private static final byte[] LF = {'\n'};
+    /** What a client waits with: its own buffer, which bytes that come meanwhile go straight into. */
+    private static final int WAIT = 512;
+    private static final int BURST = 64 * 1024;
 
     private final EventLoop loop;
     private final ChatRoom room;
     private GreenAcceptor acceptor;
+    /**
+     * The rest of a burst, read without parking by whichever green thread runs: shared by the
+     * loop's green threads, since nothing parks between that read and handing the bytes to the
+     * member, which copies what it keeps.
+     */
+    private final ByteBuffer burst = ByteBuffer.allocate(BURST);
 
     GreenChat(EventLoop loop, ChatRoom room) {
         this.loop = loop;
@@ -56,42 +62,30 @@ final class GreenChat {
     private Void serve(GreenSocket c) {
         ChatMember member = room.newMember();
         member.connectionMade(c.writer().transport());
-        StreamReader reader = c.reader();
-        int maxLine = room.maxLine();
-        // The reader's limit counts the terminator: room for the longest line and its CRLF.
-        reader.setLimit(maxLine + 2);
+        ByteBuffer mine = ByteBuffer.allocate(WAIT);
         Throwable lost = null;
         try {
-            while (member.inRoom) { // after /quit the rest is not for anyone
-                byte[] line;
-                try {
-                    line = await(reader.readLine());
-                } catch (LimitExceededException e) {
-                    // Refused once; the rest of the line, however long, is dropped as it arrives.
-                    member.heard();
-                    member.overlong();
-                    await(reader.skipUntil(LF));
-                    continue;
+            // The member cuts lines exactly as in the callback style (its LineSplitter: an
+            // overlong line is refused once and the rest dropped as it arrives).
+            int n;
+            while (member.inRoom && (n = c.read(mine.clear())) > 0) { // parks until bytes come
+                member.dataReceived(mine.flip());
+                while (member.inRoom && (n = c.readAvailable(burst.clear())) > 0) { // the rest, without parking
+                    member.dataReceived(burst.flip());
                 }
-                member.heard();
-                if (line == null) {
+                if (n < 0) {
                     break;
                 }
-                if (line.length > maxLine) {
-                    member.overlong();
-                } else {
-                    member.line(line, line.length);
-                }
             }
-        } catch (EOFException e) {
-            // the stream ended inside an overlong line: as at any end of stream
         } catch (IOException e) {
             lost = e;
         } catch (CancellationException e) {
             // the loop is closing
         }
         if (lost == null) {
-            room.leave(member, null); // end of stream or /quit: flush what is owed, then close
+            // End of stream or /quit: a last line without LF counts, then the member leaves;
+            // what is owed is flushed by the close below.
+            member.eofReceived();
         }
         try {
             c.close(); // parks until the connection is gone; a client not taking its last bytes is cut by the room or the shutdown
@@ -102,15 +96,4 @@ final class GreenChat {
         return null;
     }
 
-    /** Awaits a promise, throwing its failure as the IOException it is, or unchecked. */
-    private static <T> T await(Promise<T> p) throws IOException {
-        try {
-            return Green.await(p);
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            throw e;
-        }
-    }
 }

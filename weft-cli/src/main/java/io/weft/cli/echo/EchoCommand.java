@@ -73,8 +73,8 @@ public final class EchoCommand implements Callable<Integer>, ServerCommand {
                 tlsNote = ", TLS with " + made.description();
             }
             ServeOptions serveOptions = serve.options("echo", port).server(options.build()).build();
-            if (serveOptions.style() == Style.FIBERS && serveOptions.loops() > 1) {
-                throw new ParameterException(spec.commandLine(), "--style fibers serves on one loop for now: add --loops 1");
+            if (serveOptions.style() == Style.GREEN && serveOptions.loops() > 1) {
+                throw new ParameterException(spec.commandLine(), "--style green serves on one loop for now: add --loops 1");
             }
             server = EchoServer.start(serveOptions);
         } catch (StartException e) {
@@ -83,7 +83,7 @@ public final class EchoCommand implements Callable<Integer>, ServerCommand {
             return 1;
         }
         out.println("weft echo listening on " + server.describeAddresses() + " (poller "
-                + serve.poller().name().toLowerCase(Locale.ROOT) + tlsNote + ")");
+                + serve.poller().configName() + tlsNote + ")");
         out.flush();
         foreground.run(serve.shutdownDeadline(), () -> {
             EchoServer.Summary summary = server.stop();

@@ -29,7 +29,7 @@ public final class EchoServer implements AutoCloseable {
     /** One set per loop, each touched only on its loop's thread. */
     private final Map<EventLoop, EchoStats> stats = new ConcurrentHashMap<>();
     private Summary summary; // guarded by this
-    private GreenEcho green; // fibers only; set and used on the loop thread
+    private GreenEcho green; // green style only; set and used on the loop thread
 
     /**
      * What a stopped server did.
@@ -64,7 +64,7 @@ public final class EchoServer implements AutoCloseable {
                 EchoStats mine = statsOf(loop);
                 return () -> new EchoProtocol(mine);
             });
-            case FIBERS -> {
+            case GREEN -> {
                 SocketAddress address = resolve(options);
                 yield LoopServer.listen(options, loop -> {
                     green = new GreenEcho(loop, statsOf(loop));

@@ -13,8 +13,13 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.CancellationException;
 
 /**
- * The echo server written with green threads: one accepting, one per connection reading up to
- * 64 KiB and writing it back. Flow control needs no code here: a write parks while the
+ * The echo server written with green threads: one accepting, one per connection reading and
+ * writing back. Reads allocate nothing per call. A connection waits with a small buffer of its
+ * own ({@value #WAIT}) bytes, which bytes that arrive meanwhile go straight into; the rest of a
+ * burst is drained with {@code readAvailable} into one {@value #BURST}-byte buffer shared by the
+ * loop's green threads, which is safe because nothing parks between that read and the write
+ * that copies it. So an idle connection holds {@value #WAIT} bytes, and a busy one writes in
+ * large pieces. Flow control needs no code here: a write parks while the
  * connection's output is over its high-water mark, and a green thread parked in a write does
  * not read, which is exactly what {@link EchoProtocol} does by hand with pause/resume.
  *
@@ -24,11 +29,14 @@ import java.util.concurrent.CancellationException;
  * Loop thread (and its green threads) only.
  */
 final class GreenEcho {
-    private static final int CHUNK = 64 * 1024;
+    private static final int WAIT = 1024;
+    private static final int BURST = 64 * 1024;
 
     private final EventLoop loop;
     private final EchoStats stats;
     private GreenAcceptor acceptor;
+    /** Shared by this loop's green threads between a non-parking read and the write after it. */
+    private final ByteBuffer burst = ByteBuffer.allocate(BURST);
 
     GreenEcho(EventLoop loop, EchoStats stats) {
         this.loop = loop;
@@ -54,10 +62,18 @@ final class GreenEcho {
     private Void serve(GreenSocket c) {
         StreamWriter writer = c.writer();
         try (c) {
-            byte[] chunk;
-            while ((chunk = c.read(CHUNK)).length > 0) {
-                stats.bytes += chunk.length;
-                writer.write(ByteBuffer.wrap(chunk)); // keeps what the socket does not take now
+            ByteBuffer mine = ByteBuffer.allocate(WAIT);
+            int n;
+            while ((n = c.read(mine.clear())) > 0) { // parks until bytes come
+                stats.bytes += n;
+                writer.write(mine.flip()); // copies what the socket does not take now: the buffer is free again
+                while ((n = c.readAvailable(burst.clear())) > 0) { // the rest of the burst, without parking
+                    stats.bytes += n;
+                    writer.write(burst.flip());
+                }
+                if (n < 0) {
+                    break;
+                }
                 if (writer.bufferedBytes() > writer.writeBufferHigh()) {
                     stats.readPauses++; // parked below: no reading until the peer catches up
                     c.flush();

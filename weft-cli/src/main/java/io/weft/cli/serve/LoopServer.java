@@ -104,7 +104,7 @@ public final class LoopServer implements AutoCloseable {
             loop = EventLoop.start(options.loop());
         } catch (RuntimeException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new StartException("cannot start an event loop with the " + options.loop().poller().name().toLowerCase()
+            throw new StartException("cannot start an event loop with the " + options.loop().poller().configName()
                     + " poller: " + cause.getMessage(), e);
         }
         CompletableFuture<Server> listening = new CompletableFuture<>();
@@ -154,7 +154,7 @@ public final class LoopServer implements AutoCloseable {
         } catch (RuntimeException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new StartException("cannot start " + options.loops() + " event loops with the "
-                    + options.loop().poller().name().toLowerCase() + " poller: " + cause.getMessage(), e);
+                    + options.loop().poller().configName() + " poller: " + cause.getMessage(), e);
         }
         List<EventLoop> loops = group.loops();
         try {

@@ -18,34 +18,35 @@ public final class ServeFlags {
             description = "Name or address to listen on (default: ${DEFAULT-VALUE}); 0.0.0.0 or :: for every interface.")
     String host;
 
-    @Option(names = "--poller", defaultValue = "nio", paramLabel = "nio|poll", converter = PollerConverter.class,
-            description = "How the event loop waits for the kernel: nio (epoll on Linux) or poll (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--poller", paramLabel = "epoll|nio|poll|io_uring", converter = PollerConverter.class,
+            description = "The event loop's I/O backend: epoll (native, through FFM), nio (the JDK's selector), poll"
+                    + " or io_uring (default: the best that works here; `weft info` says which and why).")
     PollerKind poller;
 
     @Option(names = "--shutdown-deadline", defaultValue = "5s", paramLabel = "DURATION", converter = Durations.Converter.class,
             description = "On SIGINT/SIGTERM, connections still flushing after this long are cut (default: ${DEFAULT-VALUE}).")
     Duration shutdownDeadline;
 
-    @Option(names = "--style", defaultValue = "callbacks", paramLabel = "callbacks|fibers", converter = Style.Converter.class,
-            description = "Per-connection code in callbacks (protocols) or fibers (a green thread per connection, blocking-style I/O on the loop) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--style", defaultValue = "callbacks", paramLabel = "callbacks|green", converter = Style.Converter.class,
+            description = "Per-connection code in callbacks (protocols) or green (a green thread per connection, blocking-style I/O on the loop; `fibers` is its old name) (default: ${DEFAULT-VALUE}).")
     Style style;
 
     @Option(names = "--loops", paramLabel = "N",
             description = "Event loops to serve on, one thread each, every one listening on the port with SO_REUSEPORT"
-                    + " (default: every core; 1 with --style fibers).")
+                    + " (default: every core; 1 with --style green).")
     Integer loops;
 
     /** The options these flags describe, listening on {@code port}; the loop thread is named {@code weft-NAME}. */
     public ServeOptions.Builder options(String name, int port) {
         return ServeOptions.builder(port)
                 .host(host)
-                .loop(LoopConfig.builder().poller(poller).threadName("weft-" + name).build())
+                .loop(LoopConfig.builder().poller(poller()).threadName("weft-" + name).build())
                 .shutdownDeadline(shutdownDeadline)
                 .style(style)
                 .loops(loops());
     }
 
-    /** {@code --loops}, or its default: every core for callbacks, one loop for fibers. */
+    /** {@code --loops}, or its default: every core for callbacks, one loop for green. */
     public int loops() {
         if (loops != null) {
             if (loops < 1) {
@@ -53,7 +54,7 @@ public final class ServeFlags {
             }
             return loops;
         }
-        return style == Style.FIBERS ? 1 : Runtime.getRuntime().availableProcessors();
+        return style == Style.GREEN ? 1 : Runtime.getRuntime().availableProcessors();
     }
 
     public String host() {
@@ -61,7 +62,7 @@ public final class ServeFlags {
     }
 
     public PollerKind poller() {
-        return poller;
+        return poller != null ? poller : PollerKind.preferred();
     }
 
     public Style style() {
@@ -72,7 +73,7 @@ public final class ServeFlags {
         return shutdownDeadline;
     }
 
-    /** Reads {@code nio} or {@code poll}, in any case. */
+    /** Reads a backend name ({@code epoll}, {@code nio}, {@code poll}, {@code io_uring}), in any case. */
     public static final class PollerConverter implements ITypeConverter<PollerKind> {
         @Override
         public PollerKind convert(String value) {

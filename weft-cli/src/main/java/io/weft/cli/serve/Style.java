@@ -12,16 +12,23 @@ public enum Style {
     /** Protocols: the loop calls {@code dataReceived} and friends. */
     CALLBACKS,
     /** Green threads: one per connection, written as blocking reads and writes that park on the loop. */
-    FIBERS;
+    GREEN;
 
-    /** Reads {@code callbacks} or {@code fibers}, in any case. */
+    /**
+     * Reads {@code callbacks} or {@code green}, in any case; {@code fibers}, the name green had
+     * before, still works, so existing scripts keep running.
+     */
     public static final class Converter implements ITypeConverter<Style> {
         @Override
         public Style convert(String value) {
+            String name = value.toUpperCase(Locale.ROOT);
+            if (name.equals("FIBERS")) {
+                return GREEN;
+            }
             try {
-                return Style.valueOf(value.toUpperCase(Locale.ROOT));
+                return Style.valueOf(name);
             } catch (IllegalArgumentException e) {
-                throw new TypeConversionException("expected callbacks or fibers, not '" + value + "'");
+                throw new TypeConversionException("expected callbacks or green, not '" + value + "'");
             }
         }
     }

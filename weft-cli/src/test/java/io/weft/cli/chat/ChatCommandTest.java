@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.weft.cli.testing.CommandRun;
 import io.weft.cli.testing.LineClient;
-import io.weft.cli.testing.OpenFds;
+import io.weft.testkit.FileDescriptors;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,27 +18,27 @@ import org.junit.jupiter.api.Timeout;
 /** {@code weft chat} run in-process through {@link io.weft.cli.Main}, as the launcher runs it. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ChatCommandTest {
-    private int fdsBefore;
+    private FileDescriptors.Snapshot fdsBefore;
 
     @BeforeEach
     void countFds() {
-        fdsBefore = OpenFds.count();
+        fdsBefore = FileDescriptors.snapshot(FileDescriptors.NOT_FILES);
     }
 
     @AfterEach
     void checkFds() {
-        OpenFds.assertNoneLeaked(fdsBefore);
+        fdsBefore.assertNoneLeaked(Duration.ofSeconds(5));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"callbacks", "fibers"})
+    @ValueSource(strings = {"callbacks", "green", "fibers"})
     void printsWhereItListensChatsWithItsFlagsAndPrintsASummaryWhenStopped(String style) {
         // One loop: with clients on two loops, joins announced across loops may reach a client
         // after its own greeting, and which client is guest-1 depends on which loop accepts first
         // (the spread over loops has its own test, ChatServerLoopsTest).
         CommandRun run = CommandRun.start("chat", "--port", "0", "--max-line", "16", "--max-pending", "64KiB",
                 "--idle-timeout", "30s", "--style", style, "--loops", "1");
-        int port = Integer.parseInt(run.awaitLine("weft chat listening on 127\\.0\\.0\\.1:(\\d+) \\(poller nio\\)").group(1));
+        int port = Integer.parseInt(run.awaitLine("weft chat listening on 127\\.0\\.0\\.1:(\\d+) \\(poller [a-z_]+\\)").group(1));
 
         try (LineClient a = LineClient.connect(new InetSocketAddress("127.0.0.1", port));
                 LineClient b = LineClient.connect(new InetSocketAddress("127.0.0.1", port))) {

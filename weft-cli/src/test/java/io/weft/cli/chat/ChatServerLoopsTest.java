@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.weft.cli.serve.ServeOptions;
 import io.weft.cli.testing.LineClient;
-import io.weft.cli.testing.OpenFds;
+import io.weft.testkit.FileDescriptors;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,7 +24,7 @@ class ChatServerLoopsTest {
 
     @Test
     void clientsOnBothLoopsSeeEachOthersLinesInPerSenderOrder() throws Exception {
-        int fds = OpenFds.count();
+        FileDescriptors.Snapshot fds = FileDescriptors.snapshot(FileDescriptors.NOT_FILES);
         ChatServer server = ChatServer.start(ServeOptions.builder(0).loops(2).build(), ChatOptions.builder().build());
         List<LineClient> clients = new ArrayList<>();
         try {
@@ -74,6 +75,6 @@ class ChatServerLoopsTest {
             assertThat(summary.perLoop()).hasSize(2);
             assertThat(summary.describePerLoop()).isPresent();
         }
-        OpenFds.assertNoneLeaked(fds);
+        fds.assertNoneLeaked(Duration.ofSeconds(5));
     }
 }

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.weft.cli.serve.ServeOptions;
 import io.weft.cli.serve.Style;
 import io.weft.cli.testing.LineClient;
-import io.weft.cli.testing.ManualClock;
-import io.weft.cli.testing.OpenFds;
 import io.weft.loop.LoopConfig;
+import io.weft.testkit.FileDescriptors;
+import io.weft.testkit.ManualClock;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The chat server with real clients on loopback, as {@code nc} users would see it. The server's
  * loop runs on a manual clock, so idle timeouts are tested by moving time, not by waiting. Run
- * once per {@link Style}: {@link ChatServerCallbacksTest} and {@link ChatServerFibersTest}.
+ * once per {@link Style}: {@link ChatServerCallbacksTest} and {@link ChatServerGreenTest}.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 abstract class ChatServerTest {
@@ -40,13 +40,13 @@ abstract class ChatServerTest {
     private final List<LineClient> clients = new ArrayList<>();
     private final Map<LineClient, String> names = new HashMap<>();
     private ChatServer server;
-    private int fdsBefore;
+    private FileDescriptors.Snapshot fdsBefore;
     /** A client that never reads: join() must not wait for it to read the joins. */
     private LineClient slow;
 
     @BeforeEach
     void countFds() {
-        fdsBefore = OpenFds.count();
+        fdsBefore = FileDescriptors.snapshot(FileDescriptors.NOT_FILES);
     }
 
     @AfterEach
@@ -57,7 +57,7 @@ abstract class ChatServerTest {
         if (server != null) {
             server.stop();
         }
-        OpenFds.assertNoneLeaked(fdsBefore);
+        fdsBefore.assertNoneLeaked(Duration.ofSeconds(5));
     }
 
     private void start(ChatOptions options) throws Exception {

@@ -3,10 +3,11 @@ package io.weft.cli.echo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.weft.cli.testing.CommandRun;
-import io.weft.cli.testing.OpenFds;
 import io.weft.net.SelfSignedCertificate;
+import io.weft.testkit.FileDescriptors;
 import java.net.Socket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import javax.net.ssl.SSLParameters;
@@ -22,22 +23,22 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** {@code weft echo} run in-process through {@link io.weft.cli.Main}, as the launcher runs it. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class EchoCommandTest {
-    private static final String LISTENING = "weft echo listening on 127\\.0\\.0\\.1:(\\d+) \\(poller (nio|poll)\\)";
+    private static final String LISTENING = "weft echo listening on 127\\.0\\.0\\.1:(\\d+) \\(poller (nio|poll|epoll|io_uring)\\)";
 
-    private int fdsBefore;
+    private FileDescriptors.Snapshot fdsBefore;
 
     @BeforeEach
     void countFds() {
-        fdsBefore = OpenFds.count();
+        fdsBefore = FileDescriptors.snapshot(FileDescriptors.NOT_FILES);
     }
 
     @AfterEach
     void checkFds() {
-        OpenFds.assertNoneLeaked(fdsBefore);
+        fdsBefore.assertNoneLeaked(Duration.ofSeconds(5));
     }
 
     @ParameterizedTest
-    @CsvSource({"nio,callbacks", "poll,callbacks", "nio,fibers", "poll,fibers"})
+    @CsvSource({"nio,callbacks", "poll,callbacks", "nio,green", "poll,green", "nio,fibers"})
     void printsWhereItListensEchoesAndPrintsASummaryWhenStopped(String poller, String style) throws Exception {
         CommandRun run = CommandRun.start("echo", "--port", "0", "--poller", poller, "--style", style);
         Matcher listening = run.awaitLine(LISTENING);
@@ -77,7 +78,7 @@ class EchoCommandTest {
     void tlsWithASelfSignedCertificateSaysWhatItServes() {
         CommandRun run = CommandRun.start("echo", "--port", "0", "--tls");
 
-        run.awaitLine("weft echo listening on 127\\.0\\.0\\.1:\\d+ \\(poller nio, TLS with a self-signed certificate"
+        run.awaitLine("weft echo listening on 127\\.0\\.0\\.1:\\d+ \\(poller [a-z_]+, TLS with a self-signed certificate"
                 + " for localhost, 127\\.0\\.0\\.1, ::1\\)");
         run.stop();
         assertThat(run.exitCode()).isZero();
@@ -90,7 +91,7 @@ class EchoCommandTest {
         Path keyFile = dir.resolve("key.pem");
         cert.writePem(certFile, keyFile);
         CommandRun run = CommandRun.start("echo", "--port", "0", "--tls", "--cert", certFile.toString(), "--key", keyFile.toString());
-        Matcher listening = run.awaitLine("weft echo listening on 127\\.0\\.0\\.1:(\\d+) \\(poller nio, TLS with certificate .*\\)");
+        Matcher listening = run.awaitLine("weft echo listening on 127\\.0\\.0\\.1:(\\d+) \\(poller [a-z_]+, TLS with certificate .*\\)");
 
         try (SSLSocket s = (SSLSocket) cert.clientContext().getSocketFactory()
                 .createSocket("127.0.0.1", Integer.parseInt(listening.group(1)))) {

@@ -3,7 +3,7 @@ package io.weft.cli.echo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.weft.cli.testing.OpenFds;
+import io.weft.testkit.FileDescriptors;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -34,7 +35,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class EchoLauncherIT {
     private static final Pattern LISTENING =
-            Pattern.compile("weft echo listening on 127\\.0\\.0\\.1:(\\d+) \\(poller nio\\)");
+            Pattern.compile("weft echo listening on 127\\.0\\.0\\.1:(\\d+) \\(poller [a-z_]+\\)");
 
     @Test
     void echoRunsAsAProcessAndExitsZeroWithASummaryOnSigterm() throws Exception {
@@ -44,7 +45,7 @@ class EchoLauncherIT {
         assumeTrue(onPath("bash"), "the launcher is a bash script and there is no bash on PATH");
         Optional<String> stale = staleJar(root);
         assumeTrue(stale.isEmpty(), () -> stale.get());
-        int fdsBefore = OpenFds.count();
+        FileDescriptors.Snapshot fdsBefore = FileDescriptors.snapshot(FileDescriptors.NOT_FILES);
 
         Process p = new ProcessBuilder(launcher.toString(), "echo", "--port", "0").directory(root.toFile()).start();
         // No try-with-resources for the readers: closing a reader another thread is blocked in
@@ -90,7 +91,7 @@ class EchoLauncherIT {
             out.close();
             err.close();
         }
-        OpenFds.assertNoneLeaked(fdsBefore);
+        fdsBefore.assertNoneLeaked(Duration.ofSeconds(5));
     }
 
     /**

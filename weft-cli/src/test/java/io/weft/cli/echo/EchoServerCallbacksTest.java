@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.weft.cli.serve.ServeOptions;
 import io.weft.cli.serve.Style;
-import io.weft.cli.testing.OpenFds;
+import io.weft.testkit.FileDescriptors;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -24,7 +25,7 @@ class EchoServerCallbacksTest extends EchoServerTest {
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void onTwoLoopsEveryConnectionIsServedAndBothLoopsAcceptSome() throws Exception {
-        int fds = OpenFds.count();
+        FileDescriptors.Snapshot fds = FileDescriptors.snapshot(FileDescriptors.NOT_FILES);
         EchoServer two = EchoServer.start(ServeOptions.builder(0).loops(2).build());
         try {
             for (int i = 0; i < 200; i++) {
@@ -44,6 +45,6 @@ class EchoServerCallbacksTest extends EchoServerTest {
             assertThat(summary.describePerLoop()).hasValue(
                     "per loop: " + summary.perLoop().get(0) + ", " + summary.perLoop().get(1) + " connections");
         }
-        OpenFds.assertNoneLeaked(fds);
+        fds.assertNoneLeaked(Duration.ofSeconds(5));
     }
 }

@@ -6,11 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.weft.cli.serve.ServeOptions;
 import io.weft.cli.serve.StartException;
 import io.weft.cli.serve.Style;
-import io.weft.cli.testing.OpenFds;
 import io.weft.loop.LoopConfig;
 import io.weft.loop.PollerKind;
 import io.weft.net.SelfSignedCertificate;
 import io.weft.net.ServerOptions;
+import io.weft.testkit.Backends;
+import io.weft.testkit.FileDescriptors;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -31,14 +32,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The echo server over real loopback sockets, on each poller: what comes back is exactly what
  * went in, for one client, a thousand at once and 8 MiB in one connection; a client that does
  * not read is held back by flow control rather than buffered for; shutdown flushes and then
  * cuts. No descriptor outlives a test. Run once per {@link Style}: {@link EchoServerCallbacksTest}
- * and {@link EchoServerFibersTest} are the same tests against the two ways of writing the server.
+ * and {@link EchoServerGreenTest} are the same tests against the two ways of writing the server.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 abstract class EchoServerTest {
@@ -46,12 +47,12 @@ abstract class EchoServerTest {
     /** The loop's shared read buffer: the most one read can add before reading pauses. */
     private static final int ONE_READ = 64 * 1024;
 
-    private int fdsBefore;
+    private FileDescriptors.Snapshot fdsBefore;
     private EchoServer server;
 
     @BeforeEach
     void countFds() {
-        fdsBefore = OpenFds.count();
+        fdsBefore = FileDescriptors.snapshot(FileDescriptors.NOT_FILES);
     }
 
     @AfterEach
@@ -59,7 +60,7 @@ abstract class EchoServerTest {
         if (server != null) {
             server.stop();
         }
-        OpenFds.assertNoneLeaked(fdsBefore);
+        fdsBefore.assertNoneLeaked(Duration.ofSeconds(5));
     }
 
     private EchoServer start(PollerKind poller) throws StartException {
@@ -69,13 +70,18 @@ abstract class EchoServerTest {
     /** The style every test here runs its server in. */
     abstract Style style();
 
+    /** Every backend that works here (the others cannot open a loop), narrowed by -Dweft.backends. */
+    static java.util.stream.Stream<PollerKind> backends() {
+        return Backends.available();
+    }
+
     private EchoServer start(ServeOptions.Builder options) throws StartException {
         server = EchoServer.start(options.style(style()).build());
         return server;
     }
 
     @ParameterizedTest
-    @EnumSource(PollerKind.class)
+    @MethodSource("backends")
     void oneClientGetsItsBytesBackAndEndOfStreamAfterItsOwn(PollerKind poller) throws Exception {
         start(poller);
         try (Socket s = new Socket()) {
@@ -95,7 +101,7 @@ abstract class EchoServerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(PollerKind.class)
+    @MethodSource("backends")
     void aThousandConcurrentClientsEachGetTheirOwnBytes(PollerKind poller) throws Exception {
         start(poller);
         int clients = 1000;
@@ -129,7 +135,7 @@ abstract class EchoServerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(PollerKind.class)
+    @MethodSource("backends")
     void eightMebibytesThroughOneConnectionComeBackByteExact(PollerKind poller) throws Exception {
         start(poller);
         byte[] sent = new byte[8 << 20];

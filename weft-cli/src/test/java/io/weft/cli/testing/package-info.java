@@ -1,5 +1,7 @@
 /**
- * Test helpers for the {@code weft} commands: real line clients on loopback, a manual clock for
- * servers' loops, in-process command runs, and counts of open sockets and pipes.
+ * Test helpers for the {@code weft} commands that the test kit does not have: real line clients
+ * on loopback and in-process command runs. The manual clock for servers' loops and the
+ * descriptor leak checks are the test kit's ({@code io.weft.testkit.ManualClock},
+ * {@code io.weft.testkit.FileDescriptors}).
  */
 package io.weft.cli.testing;

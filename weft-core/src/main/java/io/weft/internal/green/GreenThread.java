@@ -1,5 +1,7 @@
 package io.weft.internal.green;
 
+import io.weft.internal.dispatch.GreenScope;
+
 import io.weft.future.Promise;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.locks.LockSupport;
@@ -14,7 +16,6 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class GreenThread {
     /** The green thread running the current code, bound for the thread's whole life. */
-    static final ScopedValue<GreenThread> CURRENT = ScopedValue.newInstance();
 
     final Greens greens;
     final Promise<?> promise;
@@ -28,7 +29,7 @@ public final class GreenThread {
 
     /** The green thread running the calling code, or null outside green threads. */
     public static GreenThread current() {
-        return CURRENT.isBound() ? CURRENT.get() : null;
+        return GreenScope.CURRENT.isBound() && GreenScope.CURRENT.get() instanceof GreenThread g ? g : null;
     }
 
     /** The calling green thread; fails with a helpful message on any other thread. */

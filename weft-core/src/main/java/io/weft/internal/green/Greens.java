@@ -1,7 +1,9 @@
 package io.weft.internal.green;
 
 import io.weft.future.Promise;
-import io.weft.internal.loop.Loop;
+import io.weft.internal.dispatch.Dispatcher;
+import io.weft.internal.dispatch.GreenScope;
+import io.weft.loop.EventLoop;
 import io.weft.loop.LoopClosedException;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,14 +22,16 @@ public final class Greens implements Executor {
     /** Turns {@link #cancelAll} gives cancelled threads to unwind when their loop closes. */
     private static final int UNWIND_TURNS = 100;
 
-    private final Loop loop;
+    private final EventLoop loop;
+    private final Dispatcher dispatcher;
     private final Thread.Builder.OfVirtual builder;
     private final Set<GreenThread> live = new LinkedHashSet<>();
     /** The green thread that last got the loop back through Weft; names slow continuations. */
     private GreenThread mounted;
 
-    public Greens(Loop loop) {
+    public Greens(EventLoop loop, Dispatcher dispatcher) {
         this.loop = loop;
+        this.dispatcher = dispatcher;
         this.builder = VirtualThreads.builder(this).name(loop.config().threadName() + "-green-", 0);
     }
 
@@ -67,7 +71,7 @@ public final class Greens implements Executor {
 
     private <T> void run(GreenThread g, Callable<T> task, Promise<T> result) {
         try {
-            T value = ScopedValue.where(GreenThread.CURRENT, g).call(() -> {
+            T value = ScopedValue.where(GreenScope.CURRENT, g).call(() -> {
                 mounted(g);
                 g.checkCancelled();
                 return task.call();
@@ -75,7 +79,7 @@ public final class Greens implements Executor {
             result.complete(value);
         } catch (Throwable e) {
             if (!result.fail(e) && !result.isCancelled()) {
-                loop.reportException(g + " failed after its promise was settled", e);
+                dispatcher.report(g + " failed after its promise was settled", e);
             }
         } finally {
             live.remove(g);
@@ -91,13 +95,13 @@ public final class Greens implements Executor {
     public void execute(Runnable continuation) {
         Continuation c = new Continuation(continuation);
         try {
-            loop.schedule(c);
+            dispatcher.dispatch(c);
         } catch (LoopClosedException e) {
             throw new RejectedExecutionException("the green thread's loop is closed", e);
         }
     }
 
-    public Loop loop() {
+    public EventLoop loop() {
         return loop;
     }
 
@@ -114,7 +118,7 @@ public final class Greens implements Executor {
             g.promise.cancel();
         }
         for (int i = 0; i < UNWIND_TURNS && !live.isEmpty(); i++) {
-            loop.runReadyOnce();
+            dispatcher.runQueued();
         }
         return List.copyOf(live);
     }

@@ -1,10 +1,15 @@
 package io.weft.internal.loop;
 
 import io.weft.future.Promise;
+import io.weft.internal.dispatch.Dispatcher;
+import io.weft.internal.dispatch.Inbox;
+import io.weft.internal.dispatch.Task;
 import io.weft.internal.green.GreenThread;
 import io.weft.internal.green.Greens;
-import io.weft.internal.poll.Poller;
-import io.weft.internal.poll.Pollers;
+import io.weft.internal.io.DriverContext;
+import io.weft.internal.io.Drivers;
+import io.weft.internal.io.IoDriver;
+import io.weft.internal.io.SocketFactory;
 import io.weft.loop.EventLoop;
 import io.weft.loop.Handle;
 import io.weft.loop.LoopClosedException;
@@ -15,14 +20,11 @@ import io.weft.loop.TimerHandle;
 import io.weft.time.Clock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectableChannel;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
@@ -30,74 +32,85 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The {@link EventLoop} over a readiness {@link Poller}. See {@link EventLoop} for the contract;
- * this class adds the hooks other parts of Weft need ({@link #onClose}).
+ * The {@link EventLoop}: a run queue, timers, an inbox for other threads, and an {@link IoDriver}
+ * underneath that waits on the kernel. See {@link EventLoop} for the contract; this class adds
+ * the hooks other parts of Weft need ({@link #onClose}, {@link #sockets()}, {@link #schedule}).
+ * How it closes is in {@link Lifecycle}.
  */
 public final class Loop implements EventLoop {
-    private static final VarHandle SLEEPING;
-    private static final VarHandle WAKEUPS;
-
-    static {
-        try {
-            MethodHandles.Lookup l = MethodHandles.lookup();
-            SLEEPING = l.findVarHandle(Loop.class, "sleeping", boolean.class);
-            WAKEUPS = l.findVarHandle(Loop.class, "wakeups", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    /** Which loop, if any, the current platform thread is running; see {@link EventLoop#current()}. */
+    private static final ThreadLocal<Loop> RUNNING = new ThreadLocal<>();
+    /** See {@link #skipPoll}. */
+    private static final long BUSY_POLL_INTERVAL_NANOS = 50_000;
 
     private final LoopConfig config;
     private final Clock clock;
-    private final Poller poller;
+    private final IoDriver driver;
     private final boolean debug;
     private final long slowNanos;
 
     // Loop-thread state.
     private final ArrayDeque<Task> ready = new ArrayDeque<>();
     private final TimerQueue timers = new TimerQueue();
-    private final IdentityHashMap<SelectableChannel, Watch> watches = new IdentityHashMap<>();
     private final List<Runnable> closeHooks = new ArrayList<>();
-    private final Poller.ReadySink onReady = this::onReady;
-    /** See {@link #skipPoll}. */
-    private static final long BUSY_POLL_INTERVAL_NANOS = 50_000;
+    /** Servers, connections and endpoints open on this loop, closed with it (see {@link #release}). */
+    private final java.util.Set<LoopResource> resources = new java.util.LinkedHashSet<>();
+    /**
+     * The loop's read buffer, shared by every connection on it: a read fills it and hands it to a
+     * protocol, which must be done with it before the next read. One 64 KiB direct buffer per
+     * loop instead of one per connection is what keeps ten thousand idle connections cheap.
+     */
+    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(64 * 1024);
     private long lastIoPoll;
-    private ByteBuffer readBuffer;
     private long timerSeq;
     private long turns;
     private long callbacksRun;
 
     // Shared with other threads.
     private final Inbox inbox = new Inbox();
-    private final Object lifecycle = new Object();
-    private volatile Thread owner;
-    private volatile boolean running;
-    private volatile boolean stopRequested;
-    private volatile boolean closeRequested;
-    private volatile boolean closed;
-    /** True while the loop is (about to be) blocked in the poller; the first waker clears it. */
-    @SuppressWarnings("unused") // SLEEPING
-    private volatile boolean sleeping;
-    @SuppressWarnings("unused") // WAKEUPS
-    private volatile long wakeups;
-    private Thread ownThread;
+    private final Waker waker;
+    final Lifecycle lifecycle = new Lifecycle(this);
     /** This loop's green threads, made on first {@link #spawn}. */
     private Greens greens;
+    private final ChannelReadiness channels;
+    /** What green threads see of this loop. */
+    private final Dispatcher dispatcher = new Dispatcher() {
+        @Override
+        public boolean inLoop() {
+            return Loop.this.inLoop();
+        }
+
+        @Override
+        public void dispatch(Runnable task) {
+            schedule(task);
+        }
+
+        @Override
+        public void report(String context, Throwable error) {
+            reportException(context, error);
+        }
+
+        @Override
+        public void runQueued() {
+            runReadyOnce();
+        }
+    };
 
     private Loop(LoopConfig config) throws IOException {
         this.config = config;
         this.clock = config.clock();
         this.debug = config.debug();
         this.slowNanos = config.slowCallbackThreshold().toNanos();
-        this.poller = Pollers.open(config.poller());
-        this.owner = Thread.currentThread();
+        this.driver = Drivers.open(config.poller(), new DriverContext(this, ready::add, readBuffer));
+        this.waker = new Waker(driver);
+        this.channels = new ChannelReadiness(this, driver);
     }
 
     public static Loop open(LoopConfig config) {
         try {
             return new Loop(config);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open the " + config.poller() + " poller", e);
+            throw new UncheckedIOException("cannot open the " + config.poller().configName() + " I/O driver", e);
         }
     }
 
@@ -112,7 +125,7 @@ public final class Loop implements EventLoop {
                 loop.close();
             }
         });
-        loop.ownThread = t;
+        loop.lifecycle.ownThread(t);
         t.start();
         try {
             started.await();
@@ -129,10 +142,17 @@ public final class Loop implements EventLoop {
         if (loop instanceof Loop l) {
             return l;
         }
-        throw new IllegalArgumentException("not a Weft selector loop: " + loop);
+        throw new IllegalArgumentException("not a Weft loop: " + loop);
     }
 
-    // ---- scheduling ----
+    /** The loop the calling thread is running, or the loop of the calling green thread, or null. */
+    public static Loop current() {
+        GreenThread g = GreenThread.current();
+        if (g != null && g.greens().loop() instanceof Loop l) {
+            return l;
+        }
+        return RUNNING.get();
+    }
 
     @Override
     public Handle callSoon(Runnable callback) {
@@ -168,23 +188,23 @@ public final class Loop implements EventLoop {
             checkOpen();
             ready.add(new Task(callback, null));
         } else {
-            if (closed) {
-                throw new LoopClosedException("event loop " + this + " is closed; it takes no more callbacks");
-            }
-            inbox.offer(new Task(callback, null));
-            wake();
+            offer(new Task(callback, null));
         }
     }
 
     @Override
     public Handle callSoonThreadsafe(Runnable callback) {
-        if (closed) {
+        Task t = new Task(callback, callSite());
+        offer(t);
+        return t;
+    }
+
+    private void offer(Task t) {
+        if (lifecycle.isClosed()) {
             throw new LoopClosedException("event loop " + this + " is closed; it takes no more callbacks");
         }
-        Task t = new Task(callback, callSite());
         inbox.offer(t);
-        wake();
-        return t;
+        waker.wake();
     }
 
     @Override
@@ -192,18 +212,31 @@ public final class Loop implements EventLoop {
         callSoonThreadsafe(command);
     }
 
-    /** Wakes the loop if it is waiting; only the first caller of a burst makes the system call. */
-    private void wake() {
-        if ((boolean) SLEEPING.getVolatile(this) && SLEEPING.compareAndSet(this, true, false)) {
-            WAKEUPS.getAndAdd(this, 1L);
-            poller.wakeup();
+    @Override
+    public <T> Promise<T> submit(Callable<T> task) {
+        Promise<T> result = newPromise();
+        Runnable run = () -> {
+            if (result.isDone()) {
+                return; // cancelled before it ran
+            }
+            try {
+                result.complete(task.call());
+            } catch (Throwable e) {
+                result.fail(e);
+            }
+        };
+        if (inLoop()) {
+            callSoon(run);
+        } else {
+            execute(run);
         }
+        return result;
     }
 
     void timerCancelled(Timer t) {
         if (inLoop()) {
             timers.remove(t);
-        } else if (!closed) {
+        } else if (!lifecycle.isClosed()) {
             try {
                 execute(() -> timers.remove(t));
             } catch (LoopClosedException ignored) {
@@ -212,185 +245,48 @@ public final class Loop implements EventLoop {
         }
     }
 
-    // ---- readiness ----
-
     @Override
     public Handle addReader(SelectableChannel channel, Runnable callback) {
         checkThread("addReader");
-        return watch(channel, true, callback);
+        checkOpen();
+        return channels.add("addReader", channel, true, callback, callSite());
     }
 
     @Override
     public Handle addWriter(SelectableChannel channel, Runnable callback) {
         checkThread("addWriter");
-        return watch(channel, false, callback);
+        checkOpen();
+        return channels.add("addWriter", channel, false, callback, callSite());
     }
 
     @Override
     public boolean removeReader(SelectableChannel channel) {
         checkThread("removeReader");
-        Watch w = watches.get(channel);
-        return w != null && w.reader != null && unwatch(w, w.reader, true);
+        return channels.remove(channel, true);
     }
 
     @Override
     public boolean removeWriter(SelectableChannel channel) {
         checkThread("removeWriter");
-        Watch w = watches.get(channel);
-        return w != null && w.writer != null && unwatch(w, w.writer, false);
+        return channels.remove(channel, false);
     }
-
-    private Handle watch(SelectableChannel channel, boolean reader, Runnable callback) {
-        checkOpen();
-        try {
-            if (channel.isBlocking()) {
-                channel.configureBlocking(false);
-            }
-            Watch w = watches.get(channel);
-            boolean fresh = w == null;
-            if (fresh) {
-                w = new Watch(this, channel);
-            }
-            Watch.IoTask task = new Watch.IoTask(w, reader, callback, callSite());
-            Watch.IoTask old = reader ? w.reader : w.writer;
-            if (old != null) {
-                old.markCancelled();
-            }
-            if (reader) {
-                w.reader = task;
-            } else {
-                w.writer = task;
-            }
-            if (fresh) {
-                w.key = poller.register(channel, w.interest(), w);
-                watches.put(channel, w);
-            } else {
-                w.key.interest(w.interest());
-            }
-            return task;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot watch " + channel, e);
-        }
-    }
-
-    /**
-     * Registers {@code channel} for Weft's own transports: both callbacks stay for the
-     * channel's life and start disarmed; see {@link Watch#arm}. The channel must not also be
-     * used with {@link #addReader}/{@link #addWriter}.
-     */
-    public Watch watch(SelectableChannel channel, Runnable onReadable, Runnable onWritable) {
-        checkThread("watch");
-        checkOpen();
-        if (watches.containsKey(channel)) {
-            throw new IllegalStateException(channel + " is already watched by this loop");
-        }
-        try {
-            if (channel.isBlocking()) {
-                channel.configureBlocking(false);
-            }
-            Watch w = new Watch(this, channel);
-            w.reader = new Watch.IoTask(w, true, onReadable, null);
-            w.writer = new Watch.IoTask(w, false, onWritable, null);
-            w.arm(0);
-            w.key = poller.register(channel, 0, w);
-            watches.put(channel, w);
-            return w;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot watch " + channel, e);
-        }
-    }
-
-    void unwatchAll(Watch w) {
-        if (!inLoop()) {
-            if (!closed) {
-                execute(() -> unwatchAll(w));
-            }
-            return;
-        }
-        if (w.reader != null) {
-            w.reader.markCancelled();
-            w.reader = null;
-        }
-        if (w.writer != null) {
-            w.writer.markCancelled();
-            w.writer = null;
-        }
-        if (watches.get(w.channel) == w) {
-            watches.remove(w.channel);
-            w.key.deregister();
-        }
-    }
-
-    void ioTaskCancelled(Watch w, Watch.IoTask task, boolean reader) {
-        if (inLoop()) {
-            unwatch(w, task, reader);
-        } else if (!closed) {
-            execute(() -> unwatch(w, task, reader));
-        }
-    }
-
-    private boolean unwatch(Watch w, Watch.IoTask task, boolean reader) {
-        if (reader ? w.reader != task : w.writer != task) {
-            return false; // replaced or removed already
-        }
-        task.markCancelled();
-        if (reader) {
-            w.reader = null;
-        } else {
-            w.writer = null;
-        }
-        int interest = w.interest();
-        if (interest == 0) {
-            w.key.deregister();
-            watches.remove(w.channel);
-        } else {
-            w.key.interest(interest);
-        }
-        return true;
-    }
-
-    private void onReady(Object attachment, int ops) {
-        Watch w = (Watch) attachment;
-        if ((ops & Poller.READ) != 0 && w.reader != null) {
-            ready.add(w.reader);
-        }
-        if ((ops & Poller.WRITE) != 0 && w.writer != null) {
-            ready.add(w.writer);
-        }
-    }
-
-    // ---- running ----
 
     @Override
     public void runForever() {
-        synchronized (lifecycle) {
-            if (closed) {
-                throw new LoopClosedException("event loop " + this + " is closed; create a new one");
-            }
-            if (running) {
-                throw new IllegalStateException("event loop " + this + " is already running on " + owner.getName());
-            }
-            Thread me = Thread.currentThread();
-            if (ownThread != null && me != ownThread) {
-                throw new IllegalStateException("event loop " + this + " runs on its own thread '"
-                        + ownThread.getName() + "'; use execute() to run code there");
-            }
-            owner = me;
-            running = true;
-        }
+        lifecycle.enterRun();
+        Loop outer = RUNNING.get();
+        RUNNING.set(this);
         try {
             do {
                 runOnce();
-            } while (!stopRequested);
+            } while (!lifecycle.stopRequested());
         } finally {
-            stopRequested = false;
-            synchronized (lifecycle) {
-                running = false;
-                lifecycle.notifyAll();
+            if (outer == null) {
+                RUNNING.remove();
+            } else {
+                RUNNING.set(outer);
             }
-            if (closeRequested) {
-                doClose();
-            }
+            lifecycle.exitRun();
         }
     }
 
@@ -422,7 +318,7 @@ public final class Loop implements EventLoop {
      */
     private void runOnce() {
         long timeout = pollTimeout();
-        int events = skipPoll(timeout) ? 0 : poll(timeout); // 1, 2: wait, queue ready I/O callbacks
+        int events = skipPoll(timeout) ? 0 : awaitIo(timeout); // 1, 2: wait, queue ready I/O callbacks
         queueDueTimers();                    // 3
         queueInbox();                        // 4
         if (events == 0 && timeout > 0 && ready.isEmpty() && idle()) {
@@ -430,18 +326,19 @@ public final class Loop implements EventLoop {
             queueDueTimers();
         }
         runReady();                          // 5
+        driver.endOfTurn();                  // 6: the turn's queued writes leave
         turns++;
     }
 
     /**
-     * Whether this turn may skip asking the kernel for readiness: only when callbacks are already
-     * waiting (the poll would not block) and the last look at I/O was under
+     * Whether this turn may skip asking the kernel for I/O: only when callbacks are already
+     * waiting (the wait would not block) and the last look at I/O was under
      * {@link #BUSY_POLL_INTERVAL_NANOS} ago. A busy loop (green threads switching, callbacks
      * rescheduling themselves) then costs no system call per turn, while I/O is still looked at
      * every few tens of microseconds: a self-rescheduling callback cannot starve it.
      */
     private boolean skipPoll(long timeout) {
-        if (timeout != 0 || stopRequested) {
+        if (timeout != 0 || lifecycle.stopRequested()) {
             return false;
         }
         long now = Clock.system().nanoTime();
@@ -458,12 +355,12 @@ public final class Loop implements EventLoop {
      * jump then would fire timers early, or before a stop that came first.
      */
     private boolean idle() {
-        return !stopRequested && inbox.isEmpty();
+        return !lifecycle.stopRequested() && inbox.isEmpty();
     }
 
     /** 0 if there is work now; until the next timer; or -1 to wait for I/O alone. */
     private long pollTimeout() {
-        if (!ready.isEmpty() || stopRequested) {
+        if (!ready.isEmpty() || lifecycle.stopRequested()) {
             return 0;
         }
         Timer next = timers.peek();
@@ -473,24 +370,25 @@ public final class Loop implements EventLoop {
         return Math.max(0, next.when - clock.nanoTime());
     }
 
-    private int poll(long timeout) {
+    private int awaitIo(long timeout) {
         try {
             if (timeout == 0) {
-                return poller.poll(0, onReady);
+                return driver.await(0);
             }
             long wait = clock.beforeIdle(timeout);
-            SLEEPING.setVolatile(this, true);
+            waker.sleeping();
             // Checked after publishing "sleeping": a producer either sees the flag and wakes us,
             // or enqueued before this check and we do not block.
-            if (!inbox.isEmpty() || stopRequested) {
+            if (!inbox.isEmpty() || lifecycle.stopRequested()) {
                 wait = 0;
             }
-            int n = poller.poll(wait, onReady);
-            SLEEPING.setVolatile(this, false);
+            int n = driver.await(wait);
+            waker.awake();
             return n;
         } catch (IOException e) {
-            // The poller itself failed: nothing a callback did. Report it and keep turning.
-            reportException("poll on " + poller, e);
+            // The driver itself failed: nothing a callback did. Report it and keep turning.
+            waker.awake();
+            reportException("waiting on " + driver.name(), e);
             return 0;
         }
     }
@@ -526,7 +424,7 @@ public final class Loop implements EventLoop {
                 runTimed(t);
             } else {
                 try {
-                    t.callback.run();
+                    t.run();
                 } catch (Throwable e) {
                     reportException(t.describe(), e);
                 }
@@ -537,7 +435,7 @@ public final class Loop implements EventLoop {
     private void runTimed(Task t) {
         long start = Clock.system().nanoTime();
         try {
-            t.callback.run();
+            t.run();
         } catch (Throwable e) {
             reportException(t.describe(), e);
         } finally {
@@ -552,70 +450,32 @@ public final class Loop implements EventLoop {
 
     @Override
     public void stop() {
-        stopRequested = true;
+        lifecycle.requestStop();
         if (!inLoop()) {
-            poller.wakeup(); // rare, so no coalescing: the flag alone would not end a wait
+            driver.wakeup(); // rare, so no coalescing: the flag alone would not end a wait
         }
     }
-
-    // ---- closing ----
 
     @Override
     public void close() {
-        Thread waitFor = null;
-        synchronized (lifecycle) {
-            if (closed) {
-                return;
-            }
-            if (running) {
-                closeRequested = true;
-                if (inLoop()) {
-                    stop(); // closes when runForever returns
-                    return;
-                }
-                waitFor = owner;
-            }
-        }
-        if (waitFor == null) {
-            doClose();
-            return;
-        }
-        stop();
-        awaitClosed(waitFor);
+        lifecycle.close();
     }
 
-    private void awaitClosed(Thread loopThread) {
-        boolean interrupted = false;
-        synchronized (lifecycle) {
-            while (!closed && loopThread.isAlive()) {
-                try {
-                    lifecycle.wait(100);
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void doClose() {
-        synchronized (lifecycle) {
-            if (closed) {
-                return;
-            }
-        }
+    /**
+     * Releases everything, on the thread that owns the loop now. Green threads are cancelled and
+     * given a few turns of queued work to unwind (their {@code finally} blocks run here, on the
+     * loop's thread); servers, connections and endpoints still open are closed, and their
+     * protocols hear it; then close hooks run, queued work is dropped, and the driver goes.
+     */
+    void release() {
         if (greens != null) {
-            // Cancel parked green threads and let them unwind while the loop can still run them.
             for (GreenThread stuck : greens.cancelAll()) {
                 reportException(stuck.toString(), new IllegalStateException(
                         "ignored cancellation while its loop closed; it will never run again"));
             }
         }
-        synchronized (lifecycle) {
-            closed = true;
-        }
+        closeResources();
+        lifecycle.markClosed();
         for (Runnable hook : List.copyOf(closeHooks)) {
             try {
                 hook.run();
@@ -624,53 +484,72 @@ public final class Loop implements EventLoop {
             }
         }
         closeHooks.clear();
-        for (Watch w : watches.values()) {
-            if (w.reader != null) {
-                w.reader.markCancelled();
-            }
-            if (w.writer != null) {
-                w.writer.markCancelled();
-            }
-        }
-        watches.clear();
+        channels.clear();
         ready.clear();
         timers.clear();
         while (inbox.poll() != null) {
             // dropped: the loop is gone
         }
-        try {
-            poller.close();
-        } catch (IOException e) {
-            reportException("closing poller " + poller, e);
-        }
-        synchronized (lifecycle) {
-            lifecycle.notifyAll();
-        }
+        driver.close();
     }
 
-    /** Runs {@code hook} on the loop thread when the loop closes, before the poller goes. */
+    /**
+     * Closes what is still open on the loop, then runs one round of queued work so their protocols
+     * hear {@code connectionLost}: a loop closed with live connections gives their descriptors back.
+     */
+    private void closeResources() {
+        if (resources.isEmpty()) {
+            return;
+        }
+        for (LoopResource r : List.copyOf(resources)) {
+            try {
+                r.loopClosing();
+            } catch (Throwable e) {
+                reportException("closing " + r + " with its loop", e);
+            }
+        }
+        resources.clear();
+        runReadyOnce();
+    }
+
+    /** Registers something that must be closed if the loop closes first. Loop thread. */
+    public void opened(LoopResource r) {
+        resources.add(r);
+    }
+
+    /** It closed by itself: the loop need not close it. Loop thread. */
+    public void closed(LoopResource r) {
+        resources.remove(r);
+    }
+
+    /** Runs {@code hook} on the loop thread when the loop closes, before the driver goes. */
     public void onClose(Runnable hook) {
         checkThread("onClose");
         checkOpen();
         closeHooks.add(hook);
     }
 
-    // ---- state ----
+    /** For closing: one more round of queued work, without waiting for I/O. */
+    private void runReadyOnce() {
+        queueDueTimers();
+        queueInbox();
+        runReady();
+    }
 
     @Override
     public boolean isRunning() {
-        return running;
+        return lifecycle.isRunning();
     }
 
     @Override
     public boolean isClosed() {
-        return closed;
+        return lifecycle.isClosed();
     }
 
     @Override
     public boolean inLoop() {
         Thread me = Thread.currentThread();
-        return me == owner || me.isVirtual() && isOurGreenThread();
+        return me == lifecycle.owner() || me.isVirtual() && isOurGreenThread();
     }
 
     /** A green thread of this loop runs only on the loop's thread, so it counts as "in" it. */
@@ -711,16 +590,9 @@ public final class Loop implements EventLoop {
         checkThread("spawn");
         checkOpen();
         if (greens == null) {
-            greens = new Greens(this);
+            greens = new Greens(this, dispatcher);
         }
         return greens;
-    }
-
-    /** For closing: one more round of queued work, without waiting for I/O. */
-    public void runReadyOnce() {
-        queueDueTimers();
-        queueInbox();
-        runReady();
     }
 
     @Override
@@ -751,18 +623,27 @@ public final class Loop implements EventLoop {
 
     @Override
     public LoopStats stats() {
-        return new LoopStats(turns, callbacksRun, (long) WAKEUPS.getVolatile(this), timers.size(), watches.size());
+        return new LoopStats(turns, callbacksRun, waker.count(), timers.size(), driver.registrations());
     }
 
     /**
-     * The loop's read buffer, shared by every connection on it: a read fills it and hands it
-     * to a protocol, which must be done with it before the next read. One 64 KiB direct buffer
-     * per loop instead of one per connection is what keeps ten thousand idle connections cheap.
+     * The sockets of this loop's driver: the only way Weft's layers open one. Loop thread: a
+     * call from elsewhere fails with {@link WrongThreadException}, on a closed loop with
+     * {@link LoopClosedException}, before anything is opened.
      */
+    public SocketFactory sockets() {
+        checkThread("Net.createServer/createConnection/createDatagramEndpoint");
+        checkOpen();
+        return driver.sockets();
+    }
+
+    /** The name of the backend under this loop ({@code epoll}, {@code nio}, ...). Any thread. */
+    public String backend() {
+        return driver.name();
+    }
+
+    /** The loop's shared read buffer (see the field). Loop thread. */
     public ByteBuffer readBuffer() {
-        if (readBuffer == null) {
-            readBuffer = ByteBuffer.allocateDirect(64 * 1024);
-        }
         return readBuffer;
     }
 
@@ -774,8 +655,9 @@ public final class Loop implements EventLoop {
         return debug;
     }
 
-    private void checkThread(String method) {
+    void checkThread(String method) {
         Thread me = Thread.currentThread();
+        Thread owner = lifecycle.owner();
         if (me != owner && !(me.isVirtual() && isOurGreenThread())) {
             throw new WrongThreadException(method + "() must be called on the loop's thread '" + owner.getName()
                     + "', not '" + me.getName() + "'; from other threads use execute() or callSoonThreadsafe()"
@@ -784,26 +666,19 @@ public final class Loop implements EventLoop {
     }
 
     private void checkOpen() {
-        if (closed) {
+        if (lifecycle.isClosed()) {
             throw new LoopClosedException("event loop " + this + " is closed; it takes no more work");
         }
     }
 
     /** In debug mode, where the caller scheduled a callback from: its first frame outside Weft. */
     private String callSite() {
-        if (!debug) {
-            return null;
-        }
-        return StackWalker.getInstance().walk(frames -> frames
-                .filter(f -> !f.getClassName().startsWith("io.weft.internal.")
-                        && !f.getClassName().startsWith("io.weft.future."))
-                .findFirst()
-                .map(f -> f.getClassName() + "." + f.getMethodName() + "(" + f.getFileName() + ":" + f.getLineNumber() + ")")
-                .orElse(null));
+        return debug ? CallSites.capture() : null;
     }
 
     @Override
     public String toString() {
-        return "EventLoop[" + config.threadName() + ", " + poller + (closed ? ", closed" : running ? ", running" : "") + "]";
+        return "EventLoop[" + config.threadName() + ", " + driver.name()
+                + (lifecycle.isClosed() ? ", closed" : lifecycle.isRunning() ? ", running" : "") + "]";
     }
 }

@@ -1,5 +1,7 @@
 package io.weft.internal.loop;
 
+import io.weft.internal.dispatch.Task;
+
 import io.weft.loop.TimerHandle;
 
 /** A task due at a point in loop time; lives in a {@link TimerQueue} until due or cancelled. */

@@ -1,11 +1,11 @@
 package io.weft.internal.net;
 
 import io.weft.future.Promise;
+import io.weft.internal.io.ConnectIo;
+import io.weft.internal.io.ConnectSink;
+import io.weft.internal.io.SocketIo;
 import io.weft.internal.loop.Loop;
-import io.weft.internal.loop.Watch;
-import io.weft.internal.net.nio.NioSocketIo;
 import io.weft.internal.net.tls.TlsLayer;
-import io.weft.internal.poll.Poller;
 import io.weft.loop.TimerHandle;
 import io.weft.net.ConnectOptions;
 import io.weft.net.Protocol;
@@ -13,10 +13,6 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.StandardProtocolFamily;
-import java.net.StandardSocketOptions;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
@@ -126,10 +122,12 @@ public final class Connector<P extends Protocol> {
         }
     }
 
-    private final class Attempt {
+    private final class Attempt implements ConnectSink {
         final SocketAddress address;
-        SocketChannel channel;
-        Watch watch;
+        ConnectIo connect;
+        /** Set when the attempt connected and has not been served yet. */
+        SocketIo connected;
+        boolean over;
 
         Attempt(SocketAddress address) {
             this.address = address;
@@ -137,49 +135,41 @@ public final class Connector<P extends Protocol> {
 
         void begin() {
             try {
-                channel = address instanceof UnixDomainSocketAddress
-                        ? SocketChannel.open(StandardProtocolFamily.UNIX)
-                        : SocketChannel.open(((InetSocketAddress) address).getAddress() instanceof java.net.Inet6Address
-                                ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
-                channel.configureBlocking(false);
-                if (address instanceof InetSocketAddress) {
-                    channel.setOption(StandardSocketOptions.TCP_NODELAY, options.noDelay());
-                    if (options.localAddress() != null) {
-                        channel.bind(options.localAddress());
-                    }
-                }
-                if (channel.connect(address)) {
-                    won(this);
-                    return;
-                }
-                watch = loop.watch(channel, () -> { }, this::onConnectable);
-                watch.arm(Poller.WRITE);
+                connect = loop.sockets().connect(address, address instanceof InetSocketAddress
+                        ? options.localAddress() : null, options.noDelay(), this);
             } catch (IOException e) {
-                failed(this, e);
+                onConnectFailed(e);
             }
         }
 
-        void onConnectable() {
-            try {
-                if (channel.finishConnect()) {
-                    won(this);
-                }
-            } catch (IOException e) {
-                failed(this, e);
+        @Override
+        public void onConnected(SocketIo io) {
+            if (over) {
+                io.close();
+                return;
             }
+            over = true;
+            connected = io;
+            won(this);
+        }
+
+        @Override
+        public void onConnectFailed(IOException e) {
+            if (over) {
+                return;
+            }
+            over = true;
+            failed(this, e);
         }
 
         void close() {
-            if (watch != null) {
-                watch.close();
-                watch = null;
+            over = true;
+            if (connect != null) {
+                connect.cancel();
             }
-            if (channel != null) {
-                try {
-                    channel.close();
-                } catch (IOException ignored) {
-                    // releasing a losing attempt
-                }
+            if (connected != null) {
+                connected.close();
+                connected = null;
             }
         }
     }
@@ -198,10 +188,6 @@ public final class Connector<P extends Protocol> {
 
     private void won(Attempt a) {
         live.remove(a);
-        if (a.watch != null) {
-            a.watch.close();
-            a.watch = null;
-        }
         if (result.isDone()) {
             a.close();
             return;
@@ -225,7 +211,9 @@ public final class Connector<P extends Protocol> {
             handshake = loop.newPromise();
             p = TlsLayer.client(loop, app, options.tls(), host, port, handshake);
         }
-        StreamTransport t = new StreamTransport(loop, new NioSocketIo(loop, a.channel), p, options.writeBufferHigh(),
+        SocketIo io = a.connected;
+        a.connected = null; // the transport owns it now
+        StreamTransport t = new StreamTransport(loop, io, p, options.writeBufferHigh(),
                 options.writeBufferLow(), TransportObserver.NONE);
         t.start();
         if (handshake == null) {

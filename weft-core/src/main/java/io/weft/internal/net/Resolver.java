@@ -2,6 +2,7 @@ package io.weft.internal.net;
 
 import io.weft.future.Promise;
 import io.weft.internal.loop.Loop;
+import io.weft.internal.offload.OffloadPool;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -11,8 +12,9 @@ import java.util.List;
 /**
  * Name resolution off the loop thread, and RFC 8305 address ordering.
  *
- * <p>The JDK resolver blocks ({@code getaddrinfo}), so each lookup runs on a virtual thread of
- * the JDK's default scheduler and completes a promise that calls back on the loop. Literal
+ * <p>The JDK resolver blocks ({@code getaddrinfo}), so each lookup runs on the process's offload
+ * pool ({@link OffloadPool}) and completes a promise that calls back on the loop; a lookup the
+ * pool's full queue refuses fails with {@link io.weft.loop.OffloadQueueFullException}. Literal
  * addresses are never looked up.
  */
 public final class Resolver {
@@ -25,17 +27,14 @@ public final class Resolver {
         } catch (IllegalArgumentException notLiteral) {
             // a name: look it up below
         }
-        Promise<List<InetAddress>> p = loop.newPromise();
-        Thread.ofVirtual().name("weft-resolve-" + host).start(() -> {
+        // Not interruptible: getaddrinfo ignores interrupts, and a cancelled lookup costs only its result.
+        return OffloadPool.forLoop(loop).submit(loop, () -> {
             try {
-                p.complete(List.of(InetAddress.getAllByName(host)));
-            } catch (UnknownHostException e) {
-                p.fail(e);
+                return List.of(InetAddress.getAllByName(host));
             } catch (RuntimeException e) {
-                p.fail(new UnknownHostException(host + ": " + e));
+                throw new UnknownHostException(host + ": " + e);
             }
-        });
-        return p;
+        }, false, null);
     }
 
     /**

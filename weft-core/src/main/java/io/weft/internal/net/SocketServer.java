@@ -1,12 +1,14 @@
 package io.weft.internal.net;
 
 import io.weft.future.Promise;
+import io.weft.internal.io.AcceptedSocket;
+import io.weft.internal.io.Errors;
+import io.weft.internal.io.ListenIo;
+import io.weft.internal.io.SocketIo;
 import io.weft.internal.loop.Loop;
-import io.weft.internal.loop.Watch;
-import io.weft.internal.net.nio.NioSocketIo;
+import io.weft.internal.loop.LoopResource;
 import io.weft.internal.net.tls.TlsConnection;
 import io.weft.internal.net.tls.TlsLayer;
-import io.weft.internal.poll.Poller;
 import io.weft.loop.TimerHandle;
 import io.weft.net.OutboundLimitException;
 import io.weft.net.OverflowPolicy;
@@ -14,14 +16,8 @@ import io.weft.net.Protocol;
 import io.weft.net.Server;
 import io.weft.net.ServerOptions;
 import java.io.IOException;
-import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.StandardProtocolFamily;
-import java.net.StandardSocketOptions;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -33,32 +29,33 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * A listening server over one or more {@link ServerSocketChannel}s (TCP or Unix domain).
+ * A listening server over one or more {@link ListenIo}s (TCP or Unix domain) of its loop's driver.
  *
- * <p>Accepting: up to {@link #ACCEPT_BATCH} connections per readiness event, so a flood of
+ * <p>Accepting: up to {@link ListenIo#ACCEPT_BATCH} connections per readiness event, so a flood of
  * connects cannot starve established connections. When accept fails for want of file
  * descriptors (EMFILE/ENFILE), the listening sockets are disarmed and re-armed after a backoff
  * that doubles up to one second: level-triggered readiness would otherwise report the pending
  * connection again at once and spin a core. The first failure of a streak is reported; the
  * rest are counted. Loop thread only.
  */
-public final class SocketServer implements Server, TransportObserver {
-    static final int ACCEPT_BATCH = 128;
+public final class SocketServer implements Server, TransportObserver, LoopResource {
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(50);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
 
     private final Loop loop;
     private final Supplier<? extends Protocol> factory;
     private final ServerOptions options;
-    private final List<Listener> listeners = new ArrayList<>();
+    private final List<ListenIo> listeners = new ArrayList<>();
     private final Set<StreamTransport> connections = new LinkedHashSet<>();
     private final AtomicInteger connectionCount = new AtomicInteger();
     private final AtomicLong acceptedTotal = new AtomicLong();
     /** In a group without SO_REUSEPORT: where accepted sockets go instead of this loop. */
-    private Consumer<SocketChannel> handoff;
+    private Consumer<AcceptedSocket> handoff;
     private final Promise<Void> closed;
     /** Written on the loop; volatile so a group can sum it from other threads. */
     private volatile long buffered;
+    /** With {@link OverflowPolicy#DROP_LARGEST} and a cap: who buffers most, kept in order as it changes. */
+    private final LargestFirst<StreamTransport> bySize = new LargestFirst<>();
     private boolean closing;
     private boolean armed;
     private Duration backoff = FIRST_BACKOFF;
@@ -85,88 +82,47 @@ public final class SocketServer implements Server, TransportObserver {
             throw e;
         }
         server.arm(true);
+        loop.opened(server);
         return server;
     }
 
     private void bind(SocketAddress address) throws IOException {
-        ServerSocketChannel ch;
-        if (address instanceof UnixDomainSocketAddress) {
-            ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        } else {
-            ch = ServerSocketChannel.open();
-            ch.setOption(StandardSocketOptions.SO_REUSEADDR, options.reuseAddress());
-            if (options.reusePort()) {
-                if (!ch.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)) {
-                    ch.close();
-                    throw new IOException("SO_REUSEPORT is not supported on this platform");
-                }
-                ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+        ListenIo l = loop.sockets().listen(address, options);
+        listeners.add(l); // before starting: close() must close it (and remove a socket file already made)
+        l.start(new ListenIo.AcceptSink() {
+            @Override
+            public void onAccepted(AcceptedSocket socket) {
+                SocketServer.this.onAccepted(socket);
             }
-        }
-        try {
-            Listener l = new Listener(ch);
-            if (address instanceof UnixDomainSocketAddress unix) {
-                l.socketFile = UnixSocketFile.bind(ch, unix, options.backlog());
-            } else {
-                ch.bind(address, options.backlog());
+
+            @Override
+            public void onAcceptError(IOException error) {
+                acceptFailed(error);
             }
-            listeners.add(l); // before watching: close() must remove a socket file already made
-            l.watch = loop.watch(ch, l::onAcceptable, () -> { });
-        } catch (BindException e) {
-            ch.close();
-            BindException typed = new BindException("cannot listen on " + address + ": " + e.getMessage());
-            typed.initCause(e);
-            throw typed;
-        } catch (IOException e) {
-            ch.close();
-            throw new IOException("cannot listen on " + address + ": " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            ch.close();
-            throw e;
-        }
+        });
     }
 
     private void arm(boolean on) {
         armed = on;
-        for (Listener l : listeners) {
-            l.watch.arm(on ? Poller.READ : 0);
+        for (ListenIo l : listeners) {
+            l.setAccepting(on);
         }
     }
 
-    private final class Listener {
-        final ServerSocketChannel channel;
-        Watch watch;
-        /** The file of a Unix-domain listener, removed on close; null for TCP. */
-        UnixSocketFile socketFile;
-
-        Listener(ServerSocketChannel channel) {
-            this.channel = channel;
+    private void onAccepted(AcceptedSocket socket) {
+        if (closing) {
+            socket.close();
+            return;
         }
-
-        void onAcceptable() {
-            for (int i = 0; i < ACCEPT_BATCH && armed && !closing; i++) {
-                if (options.maxConnections() > 0 && connectionCount.get() >= options.maxConnections()) {
-                    arm(false); // re-armed when a connection closes; peers wait in the backlog
-                    return;
-                }
-                SocketChannel c;
-                try {
-                    c = channel.accept();
-                } catch (IOException e) {
-                    acceptFailed(e);
-                    return;
-                }
-                if (c == null) {
-                    return;
-                }
-                backoff = FIRST_BACKOFF;
-                failedAccepts = 0;
-                if (handoff != null) {
-                    handoff.accept(c);
-                } else {
-                    accepted(c);
-                }
-            }
+        backoff = FIRST_BACKOFF;
+        failedAccepts = 0;
+        if (handoff != null) {
+            handoff.accept(socket);
+        } else {
+            accepted(socket);
+        }
+        if (options.maxConnections() > 0 && connectionCount.get() >= options.maxConnections()) {
+            arm(false); // re-armed when a connection closes; peers wait in the backlog
         }
     }
 
@@ -191,14 +147,14 @@ public final class SocketServer implements Server, TransportObserver {
     }
 
     /** Sends accepted sockets to {@code target} (another loop's server) instead of serving them here. */
-    public void handOffTo(Consumer<SocketChannel> target) {
+    public void handOffTo(Consumer<AcceptedSocket> target) {
         this.handoff = target;
     }
 
     /** Serves a socket accepted elsewhere (by a group's acceptor); loop thread. */
-    public void adopt(SocketChannel c) {
+    public void adopt(AcceptedSocket c) {
         if (closing) {
-            closeQuietly(c);
+            c.close();
             return;
         }
         accepted(c);
@@ -213,22 +169,25 @@ public final class SocketServer implements Server, TransportObserver {
         return acceptedTotal.get();
     }
 
-    private void accepted(SocketChannel c) {
+    private void accepted(AcceptedSocket c) {
         acceptedTotal.incrementAndGet();
         Protocol app;
+        SocketIo io;
         try {
-            c.configureBlocking(false);
-            if (!(c.getLocalAddress() instanceof UnixDomainSocketAddress)) {
-                c.setOption(StandardSocketOptions.TCP_NODELAY, options.noDelay());
-            }
+            io = loop.sockets().adopt(c, options.noDelay());
+        } catch (Throwable e) {
+            loop.reportException("setting up a connection accepted by server " + addresses(), e);
+            return;
+        }
+        try {
             app = factory.get();
         } catch (Throwable e) {
-            closeQuietly(c);
+            io.close();
             loop.reportException("setting up a connection accepted by server " + addresses(), e);
             return;
         }
         Protocol p = options.tls() == null ? app : TlsLayer.server(loop, app, options.tls());
-        StreamTransport t = new StreamTransport(loop, new NioSocketIo(loop, c), p, options.writeBufferHigh(),
+        StreamTransport t = new StreamTransport(loop, io, p, options.writeBufferHigh(),
                 options.writeBufferLow(), this);
         t.setTimeouts(options.idleTimeout(), options.readTimeout(), options.writeTimeout());
         connections.add(t);
@@ -242,24 +201,25 @@ public final class SocketServer implements Server, TransportObserver {
     public void bufferChanged(StreamTransport t, long delta) {
         buffered += delta;
         long max = options.maxBufferedBytes();
-        if (max == 0 || delta <= 0 || buffered <= max) {
+        if (max == 0) {
             return;
         }
-        if (options.overflowPolicy() == OverflowPolicy.DROP_WRITER) {
+        boolean largest = options.overflowPolicy() == OverflowPolicy.DROP_LARGEST;
+        if (largest) {
+            bySize.changed(t, delta); // O(log n): dropping below must not scan every connection
+        }
+        if (delta <= 0 || buffered <= max) {
+            return;
+        }
+        if (!largest) {
             drop(t, max);
             return;
         }
-        while (buffered > max) {
-            StreamTransport largest = null;
-            for (StreamTransport c : connections) {
-                if (largest == null || c.writeBufferSize() > largest.writeBufferSize()) {
-                    largest = c;
-                }
-            }
-            if (largest == null || largest.writeBufferSize() == 0) {
-                return;
-            }
-            drop(largest, max);
+        // Each drop reports the dropped buffer back here (as a negative delta), which takes it out.
+        StreamTransport next;
+        while (buffered > max && (next = bySize.largest()) != null) {
+            drop(next, max);
+            bySize.remove(next); // already out, unless it was closed before: never drop it twice
         }
     }
 
@@ -270,6 +230,7 @@ public final class SocketServer implements Server, TransportObserver {
 
     @Override
     public void closed(StreamTransport t) {
+        bySize.remove(t);
         if (!connections.remove(t)) {
             return;
         }
@@ -287,11 +248,10 @@ public final class SocketServer implements Server, TransportObserver {
     @Override
     public List<SocketAddress> addresses() {
         List<SocketAddress> out = new ArrayList<>();
-        for (Listener l : listeners) {
-            try {
-                out.add(l.channel.getLocalAddress());
-            } catch (IOException e) {
-                // closed: no longer an address we listen on
+        for (ListenIo l : listeners) {
+            SocketAddress a = l.localAddress();
+            if (a != null) {
+                out.add(a);
             }
         }
         return out;
@@ -318,26 +278,22 @@ public final class SocketServer implements Server, TransportObserver {
     }
 
     @Override
+    public void loopClosing() {
+        close(); // its connections are resources of the loop too, closed beside it
+    }
+
+    @Override
     public void close() {
         if (closing) {
             return;
         }
         closing = true;
+        loop.closed(this);
         if (retry != null) {
             retry.cancel();
         }
-        for (Listener l : listeners) {
-            if (l.watch != null) {
-                l.watch.close();
-            }
-            closeQuietly(l.channel);
-            if (l.socketFile != null) {
-                try {
-                    l.socketFile.remove(); // the socket file outlives the socket
-                } catch (IOException e) {
-                    loop.reportException("removing Unix socket file " + l.socketFile.path(), e);
-                }
-            }
+        for (ListenIo l : listeners) {
+            l.close(); // also removes a Unix socket's file, which outlives the socket
         }
         if (connectionCount.get() == 0) {
             closed.complete(null);
@@ -378,14 +334,6 @@ public final class SocketServer implements Server, TransportObserver {
     @Override
     public Promise<Void> closed() {
         return closed;
-    }
-
-    private static void closeQuietly(java.io.Closeable c) {
-        try {
-            c.close();
-        } catch (IOException ignored) {
-            // closing to release the descriptor; nothing else to do
-        }
     }
 
     @Override

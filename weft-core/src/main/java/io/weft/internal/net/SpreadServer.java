@@ -1,6 +1,7 @@
 package io.weft.internal.net;
 
 import io.weft.future.Promise;
+import io.weft.internal.io.Drivers;
 import io.weft.internal.loop.Loop;
 import io.weft.loop.EventLoop;
 import io.weft.loop.LoopGroup;
@@ -10,12 +11,11 @@ import io.weft.net.ServerOptions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.StandardSocketOptions;
-import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -47,8 +47,15 @@ public final class SpreadServer implements GroupServer {
      */
     public static SpreadServer listen(LoopGroup group, Supplier<? extends Protocol> factory, SocketAddress address,
             ServerOptions options) throws IOException {
+        return listen(group, loop -> factory, address, options);
+    }
+
+    /** Like {@link #listen(LoopGroup, Supplier, SocketAddress, ServerOptions)}, with a factory made per loop. */
+    public static SpreadServer listen(LoopGroup group,
+            Function<EventLoop, ? extends Supplier<? extends Protocol>> perLoop, SocketAddress address,
+            ServerOptions options) throws IOException {
         List<EventLoop> loops = group.loops();
-        boolean reusePort = address instanceof InetSocketAddress && supportsReusePort();
+        boolean reusePort = address instanceof InetSocketAddress && Drivers.reusePortSupported();
         List<SocketServer> members = new ArrayList<>();
         try {
             if (reusePort) {
@@ -56,17 +63,17 @@ public final class SpreadServer implements GroupServer {
                 SocketAddress bound = address;
                 for (EventLoop loop : loops) {
                     SocketAddress at = bound;
-                    SocketServer s = onLoop(loop, () -> SocketServer.listen(Loop.of(loop), factory, List.of(at), shared));
+                    SocketServer s = onLoop(loop, () -> SocketServer.listen(Loop.of(loop), perLoop.apply(loop), List.of(at), shared));
                     members.add(s);
                     bound = s.addresses().get(0); // port 0: the others take the port the first got
                 }
             } else {
                 for (int i = 1; i < loops.size(); i++) {
                     EventLoop loop = loops.get(i);
-                    members.add(onLoop(loop, () -> SocketServer.listen(Loop.of(loop), factory, List.of(), options)));
+                    members.add(onLoop(loop, () -> SocketServer.listen(Loop.of(loop), perLoop.apply(loop), List.of(), options)));
                 }
                 EventLoop first = loops.get(0);
-                SocketServer acceptor = onLoop(first, () -> SocketServer.listen(Loop.of(first), factory, List.of(address),
+                SocketServer acceptor = onLoop(first, () -> SocketServer.listen(Loop.of(first), perLoop.apply(first), List.of(address),
                         options));
                 members.add(0, acceptor);
                 List<SocketServer> homes = List.copyOf(members);
@@ -99,14 +106,6 @@ public final class SpreadServer implements GroupServer {
         }
         whenAllDone(each, () -> closed.complete(null));
         return new SpreadServer(List.copyOf(members), addresses, closed, reusePort);
-    }
-
-    private static boolean supportsReusePort() {
-        try (ServerSocketChannel probe = ServerSocketChannel.open()) {
-            return probe.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT);
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     private interface IoCall<T> {

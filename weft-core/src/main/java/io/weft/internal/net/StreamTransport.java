@@ -1,6 +1,11 @@
 package io.weft.internal.net;
 
+import io.weft.internal.io.IoSink;
+import io.weft.internal.io.SocketIo;
+import io.weft.internal.io.WriteQueue;
 import io.weft.internal.loop.Loop;
+import io.weft.internal.loop.LoopResource;
+import io.weft.loop.LoopClosedException;
 import io.weft.loop.EventLoop;
 import io.weft.loop.TimerHandle;
 import io.weft.net.ConnectionTimeoutException;
@@ -26,11 +31,11 @@ import java.util.function.Consumer;
  * Entering LOST closes the socket and schedules {@link Protocol#connectionLost} for the next
  * callback slot, so it never runs inside a protocol method that caused it. Loop thread only.
  */
-public final class StreamTransport implements Transport, IoSink {
+public final class StreamTransport implements Transport, IoSink, LoopResource {
     private final Loop loop;
     private final SocketIo io;
     private final TransportObserver observer;
-    private final WriteQueue queue = new WriteQueue();
+    private final WriteQueue queue;
     private final SocketAddress local;
     private final SocketAddress remote;
     private Protocol protocol;
@@ -55,6 +60,7 @@ public final class StreamTransport implements Transport, IoSink {
     public StreamTransport(Loop loop, SocketIo io, Protocol protocol, int high, int low, TransportObserver observer) {
         this.loop = loop;
         this.io = io;
+        this.queue = new WriteQueue(io.chunks());
         this.protocol = Objects.requireNonNull(protocol, "protocol");
         this.observer = observer;
         this.high = high;
@@ -72,6 +78,7 @@ public final class StreamTransport implements Transport, IoSink {
 
     /** Tells the protocol the connection is made and starts reading (unless it paused). */
     public void start() {
+        loop.opened(this);
         io.start(this);
         try {
             protocol.connectionMade(this);
@@ -367,6 +374,7 @@ public final class StreamTransport implements Transport, IoSink {
         lost = true;
         closing = true;
         io.close();
+        loop.closed(this);
         if (timeoutTimer != null) {
             timeoutTimer.cancel();
         }
@@ -375,6 +383,11 @@ public final class StreamTransport implements Transport, IoSink {
         observer.closed(this);
         Protocol p = protocol;
         loop.callSoon(() -> p.connectionLost(cause));
+    }
+
+    @Override
+    public void loopClosing() {
+        finish(new LoopClosedException("the event loop of " + this + " closed"));
     }
 
     @Override

@@ -100,6 +100,22 @@ public final class InputBuffer {
         return Arrays.copyOfRange(bytes, start, start + n);
     }
 
+    /** Copies the first {@code n} bytes into {@code dst} (its position moves); nothing is consumed. */
+    public void copyTo(ByteBuffer dst, int n) {
+        if (n > size()) {
+            throw new IndexOutOfBoundsException(n + " > " + size());
+        }
+        dst.put(bytes, start, n);
+    }
+
+    /** Lets go of the array if nothing is buffered (a reader that reads into its caller's memory needs none). */
+    public void releaseIfEmpty() {
+        if (isEmpty()) {
+            bytes = EMPTY;
+            start = end = 0;
+        }
+    }
+
     /** Drops the first {@code n} bytes. */
     public void discard(int n) {
         if (n > size()) {

@@ -1,5 +1,7 @@
 package io.weft.bench.macro.server;
 
+import io.weft.loop.PollerKind;
+
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
@@ -37,7 +39,11 @@ public final class ServerMain {
             }
         }
         EchoServer server = switch (args[0].toLowerCase(Locale.ROOT)) {
-            case "weft" -> new WeftEcho(loops);
+            case "weft" -> new WeftEcho(loops, PollerKind.preferred());
+            case "weft-nio" -> new WeftEcho(loops, PollerKind.NIO);
+            case "weft-epoll" -> new WeftEcho(loops, PollerKind.EPOLL);
+            case "weft-poll" -> new WeftEcho(loops, PollerKind.POLL);
+            case "weft-uring" -> new WeftEcho(loops, PollerKind.IO_URING);
             case "weft-green" -> new WeftGreenEcho();
             case "netty-nio" -> new NettyEcho(NettyEcho.Kind.NIO, loops);
             case "netty-epoll" -> new NettyEcho(NettyEcho.Kind.EPOLL, loops);

@@ -3,6 +3,7 @@ package io.weft.bench.macro.server;
 import io.weft.loop.EventLoop;
 import io.weft.loop.LoopConfig;
 import io.weft.loop.LoopGroup;
+import io.weft.loop.PollerKind;
 import io.weft.net.GroupServer;
 import io.weft.net.Net;
 import io.weft.net.Protocol;
@@ -18,13 +19,15 @@ import java.util.concurrent.CountDownLatch;
  * Weft with callbacks: a {@link Protocol} that writes back what it reads, and stops reading
  * while its transport's write buffer is above the high-water mark (flow control, so a client
  * that does not read cannot make the server buffer without bound). One loop on its own thread,
- * or a {@link LoopGroup} of {@code loops} loops.
+ * or a {@link LoopGroup} of {@code loops} loops, on the backend it is given.
  */
 final class WeftEcho implements EchoServer {
     private final int loops;
+    private final PollerKind backend;
 
-    WeftEcho(int loops) {
+    WeftEcho(int loops, PollerKind backend) {
         this.loops = loops;
+        this.backend = backend;
     }
 
     /** The echo itself. Writes copy what the socket does not take at once, so the lent buffer may go back. */
@@ -56,7 +59,7 @@ final class WeftEcho implements EchoServer {
     public int start() throws Exception {
         SocketAddress address = new InetSocketAddress("127.0.0.1", 0);
         ServerOptions options = ServerOptions.builder().backlog(4096).build();
-        LoopConfig config = LoopConfig.builder().threadName("weft-echo").build();
+        LoopConfig config = LoopConfig.builder().poller(backend).threadName("weft-echo").build();
         if (loops > 1) {
             LoopGroup group = LoopGroup.start(loops, config);
             GroupServer server = Net.createServer(group, Echo::new, address, options);

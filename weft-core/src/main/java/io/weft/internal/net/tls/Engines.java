@@ -40,6 +40,9 @@ final class Engines {
         SSLEngine engine = options.context().createSSLEngine();
         engine.setUseClientMode(false);
         SSLParameters p = common(engine, options);
+        if (options.cipherSuites().isEmpty()) {
+            p.setCipherSuites(aeadOnly(engine.getEnabledCipherSuites()));
+        }
         switch (options.clientAuth()) {
             case NEED -> p.setNeedClientAuth(true);
             case WANT -> p.setWantClientAuth(true);
@@ -52,10 +55,36 @@ final class Engines {
     private static SSLParameters common(SSLEngine engine, TlsOptions options) {
         SSLParameters p = engine.getSSLParameters();
         p.setProtocols(options.protocols().toArray(String[]::new));
+        if (!options.cipherSuites().isEmpty()) {
+            p.setCipherSuites(options.cipherSuites().toArray(String[]::new));
+        }
         if (!options.applicationProtocols().isEmpty()) {
             p.setApplicationProtocols(options.applicationProtocols().toArray(String[]::new));
         }
         return p;
+    }
+
+    /**
+     * The AEAD suites among {@code enabled}, in its order: TLS 1.3's (all AEAD) and TLS 1.2's
+     * ECDHE ones with AES-GCM or ChaCha20-Poly1305. Left out: CBC (MAC-then-encrypt, the root of
+     * LUCKY13 and other padding-oracle attacks), static RSA key exchange (no forward secrecy),
+     * and finite-field DHE (weak or slow groups in practice). Only the signalling suite
+     * {@code TLS_EMPTY_RENEGOTIATION_INFO_SCSV} is kept besides, as RFC 5746 asks.
+     */
+    static String[] aeadOnly(String[] enabled) {
+        return java.util.Arrays.stream(enabled).filter(Engines::isAead).toArray(String[]::new);
+    }
+
+    static boolean isAead(String suite) {
+        if (suite.equals("TLS_EMPTY_RENEGOTIATION_INFO_SCSV")) {
+            return true;
+        }
+        if (suite.startsWith("TLS_AES_") || suite.startsWith("TLS_CHACHA20_")) {
+            return true; // TLS 1.3: every suite is AEAD
+        }
+        return suite.startsWith("TLS_ECDHE_")
+                && (suite.contains("_WITH_AES_128_GCM_") || suite.contains("_WITH_AES_256_GCM_")
+                        || suite.contains("_WITH_CHACHA20_POLY1305_"));
     }
 
     static boolean isIpLiteral(String host) {

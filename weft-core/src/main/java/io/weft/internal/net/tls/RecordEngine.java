@@ -21,7 +21,7 @@ import javax.net.ssl.SSLException;
  *
  * <p>Records are batched, {@value #RECORDS_PER_BATCH} at most, into one raw write and into one
  * delivery of plaintext: fewer system calls and upcalls for bulk data. The batch buffers are
- * the thread's {@link Scratch}. Loop thread only.
+ * the loop's {@link Scratch}. Loop thread (and its green threads) only.
  */
 final class RecordEngine {
     static final int RECORDS_PER_BATCH = 4;
@@ -42,6 +42,13 @@ final class RecordEngine {
         /** Whether the connection is gone: stop doing what the engine asks. */
         boolean gone();
 
+        /**
+         * The peer's records moved a handshake on (the engine now wants {@code hs}): the first
+         * handshake, or one the peer started on an open connection. Called before the engine's
+         * tasks for it run.
+         */
+        void peerHandshake(HandshakeStatus hs);
+
         /** A handshake finished: the first, or a later one. */
         void handshakeFinished() throws SSLException;
 
@@ -51,13 +58,15 @@ final class RecordEngine {
 
     private final SSLEngine engine;
     private final Events events;
+    private final Scratch scratch;
     private final ByteBuffer[] one = new ByteBuffer[1];
     /** Plaintext bytes the last {@link #wrap} took. */
     private long consumed;
 
-    RecordEngine(SSLEngine engine, Events events) {
+    RecordEngine(SSLEngine engine, Events events, Scratch scratch) {
         this.engine = engine;
         this.events = events;
+        this.scratch = scratch;
     }
 
     SSLEngine engine() {
@@ -148,7 +157,6 @@ final class RecordEngine {
      */
     HandshakeStatus wrap(ByteBuffer[] srcs, int offset, int length) throws SSLException {
         consumed = 0;
-        Scratch scratch = Scratch.get();
         int packet = engine.getSession().getPacketBufferSize();
         ByteBuffer out = scratch.takeCipher(packet * RECORDS_PER_BATCH);
         try {
@@ -232,7 +240,6 @@ final class RecordEngine {
      * more input, or the inbound side ends. Plaintext is delivered in batches.
      */
     private void unwrap(ByteBuffer src) throws SSLException {
-        Scratch scratch = Scratch.get();
         int appSize = engine.getSession().getApplicationBufferSize();
         ByteBuffer plain = scratch.takePlain(appSize * RECORDS_PER_BATCH);
         try {
@@ -261,6 +268,7 @@ final class RecordEngine {
                 HandshakeStatus hs = r.getHandshakeStatus();
                 if (hs != NOT_HANDSHAKING && hs != NEED_UNWRAP) {
                     deliver(plain); // plaintext before the handshake step, in order
+                    events.peerHandshake(hs); // before its tasks run: refusing costs no key exchange
                     advance(hs);
                 } else if (r.bytesConsumed() == 0 && r.bytesProduced() == 0 && hs != NEED_UNWRAP_AGAIN) {
                     return; // no progress: wait for more input rather than spin

@@ -1,9 +1,14 @@
 package io.weft.internal.net.tls;
 
+import io.weft.internal.loop.Loop;
 import java.nio.ByteBuffer;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Working buffers for the engine, shared by every TLS connection on one thread.
+ * Working buffers for the engine, shared by every TLS connection on one loop.
  *
  * <p>What {@code wrap} makes is handed to the transport underneath, which copies what it cannot
  * send at once; what {@code unwrap} makes is lent to the application for one
@@ -14,10 +19,22 @@ import java.nio.ByteBuffer;
  * <p>Each buffer is taken and given back around one use. A loop is single-threaded, but a use
  * can call out (to the application, to the transport) and something there might start another
  * use on the same thread; such a nested taker gets a fresh buffer instead of trampling the
- * outer one. Loop thread only (one instance per thread).
+ * outer one.
+ *
+ * <p>Per loop, not per thread: the loop's green threads write TLS too, and a thread-local would
+ * give each of them a ~66 KiB buffer for its whole life. They run on the loop's thread, one at
+ * a time, and never park while holding a buffer (nothing between take and give parks), so they
+ * can share the loop's. Loop thread (and its green threads) only.
  */
 final class Scratch {
-    private static final ThreadLocal<Scratch> PER_THREAD = ThreadLocal.withInitial(Scratch::new);
+    /**
+     * Each loop's instance, looked up once per connection. Weak keys: a closed loop's buffers go
+     * with the loop once nothing refers to it (a Scratch refers to no loop).
+     */
+    private static final Map<Loop, Scratch> PER_LOOP = Collections.synchronizedMap(new WeakHashMap<>());
+
+    /** Buffers a Scratch allocated to keep (not the fresh ones for nested takers); for tests. */
+    private static final AtomicLong KEPT = new AtomicLong();
 
     private ByteBuffer plain;
     private ByteBuffer cipher;
@@ -26,8 +43,19 @@ final class Scratch {
     private boolean cipherTaken;
     private boolean inputTaken;
 
-    static Scratch get() {
-        return PER_THREAD.get();
+    /** How many buffers every Scratch so far allocated to keep: for tests of who holds them. */
+    static long buffersAllocated() {
+        return KEPT.get();
+    }
+
+    private static ByteBuffer keep(int size) {
+        KEPT.incrementAndGet();
+        return ByteBuffer.allocate(size);
+    }
+
+    /** {@code loop}'s instance. Any thread; use it only on the loop's. */
+    static Scratch of(Loop loop) {
+        return PER_LOOP.computeIfAbsent(loop, l -> new Scratch());
     }
 
     /** A cleared buffer for {@code unwrap} output of at least {@code min} bytes. */
@@ -37,7 +65,7 @@ final class Scratch {
         }
         plainTaken = true;
         if (plain == null || plain.capacity() < min) {
-            plain = ByteBuffer.allocate(min);
+            plain = keep(min);
         }
         return plain.clear();
     }
@@ -49,7 +77,7 @@ final class Scratch {
         }
         cipherTaken = true;
         if (cipher == null || cipher.capacity() < min) {
-            cipher = ByteBuffer.allocate(min);
+            cipher = keep(min);
         }
         return cipher.clear();
     }
@@ -68,7 +96,7 @@ final class Scratch {
         } else {
             inputTaken = true;
             if (input == null || input.capacity() < n) {
-                input = ByteBuffer.allocate(Math.max(n, 64 * 1024));
+                input = keep(Math.max(n, 64 * 1024));
             }
             b = input.clear();
         }
@@ -77,11 +105,14 @@ final class Scratch {
 
     /** Replaces a taken buffer with an empty, larger one (the engine said it needs more room). */
     ByteBuffer grow(ByteBuffer taken, int min) {
-        ByteBuffer bigger = ByteBuffer.allocate(Math.max(min, taken.capacity() * 2));
+        int size = Math.max(min, taken.capacity() * 2);
+        ByteBuffer bigger;
         if (taken == plain) {
-            plain = bigger;
+            plain = bigger = keep(size);
         } else if (taken == cipher) {
-            cipher = bigger;
+            cipher = bigger = keep(size);
+        } else {
+            bigger = ByteBuffer.allocate(size);
         }
         return bigger;
     }

@@ -5,7 +5,7 @@ import static javax.net.ssl.SSLEngineResult.HandshakeStatus.NEED_TASK;
 import static javax.net.ssl.SSLEngineResult.HandshakeStatus.NEED_WRAP;
 
 import io.weft.internal.loop.Loop;
-import io.weft.internal.net.WriteQueue;
+import io.weft.internal.io.WriteQueue;
 import io.weft.loop.TimerHandle;
 import io.weft.net.Protocol;
 import io.weft.net.TlsHandshakeException;
@@ -43,16 +43,30 @@ import javax.net.ssl.SSLException;
  * waits for the peer is kept in {@link #pending} and sent when it finishes.
  *
  * <h2>Flow control</h2>
- * The application is paused exactly while the raw transport is (its water marks are the raw
- * transport's; {@link #setWriteBufferLimits} sets them there). Its write buffer size is the raw
- * buffer's plus the plaintext waiting in {@link #pending}.
+ * Writing: the application is paused exactly while the raw transport is (its water marks are
+ * the raw transport's; {@link #setWriteBufferLimits} sets them there). Its write buffer size is
+ * the raw buffer's plus the plaintext waiting in {@link #pending}.
+ *
+ * <p>Reading: while the application has paused reading, the raw transport goes on reading and
+ * the engine decrypting until {@value #HOLD_LIMIT} bytes of plaintext (plus at most one batch
+ * of records) wait in {@link #held}; only then is the raw transport paused. Why: the peer's
+ * handshake messages (a TLS 1.3 KeyUpdate that asks for one back, a TLS 1.2 renegotiation)
+ * travel among the application data, and in TLS 1.3 only decrypting tells them apart. Leaving
+ * them unread until the application resumes would stall a handshake either side waits on.
+ * Held plaintext, and a close_notify behind it, reach the application in order once it
+ * resumes.
  *
  * <p>Loop thread only.
  */
 public final class TlsConnection implements Protocol {
+    /** Plaintext held for a paused application before the raw transport is paused too. */
+    public static final int HOLD_LIMIT = 16 * 1024;
+
     private final Loop loop;
     private final SSLEngine engine;
     private final RecordEngine records;
+    /** The loop's working buffers, shared with every TLS connection on it. */
+    private final Scratch scratch;
     private final TlsOptions options;
     private final boolean client;
     /** Client with hostname verification: the name the certificate must carry; else null. */
@@ -60,18 +74,26 @@ public final class TlsConnection implements Protocol {
     private final TlsTransport transport = new TlsTransport(this);
     private final Stash stash = new Stash();
     private final WriteQueue pending = new WriteQueue();
+    /** Plaintext decrypted while the application paused reading; delivered, in order, when it resumes. */
+    private final WriteQueue held = new WriteQueue();
     private BiConsumer<Transport, Throwable> onHandshake;
     private Protocol app;
     private Transport raw;
     private TimerHandle handshakeTimer;
 
     private boolean handshakeDone;
+    /** We started the handshake under way on an open connection ({@link #rekey}). */
+    private boolean rekeying;
     private boolean appReading = true;
     private boolean rawPaused;
     private boolean appPaused;
     /** Depth of {@link #write} calls: flow-control calls to the app wait until the outermost ends. */
     private int writing;
     private boolean drainScheduled;
+    /** The stash may hold whole records: decrypting stopped (paused, closing) before they were reached. */
+    private boolean stashUndecrypted;
+    /** The peer's close_notify came while the application was paused or plaintext was held: it hears of it later. */
+    private boolean eofHeld;
     private boolean appClosed;
     private boolean closeAfterPending;
     private boolean eofAfterPending;
@@ -89,7 +111,8 @@ public final class TlsConnection implements Protocol {
             BiConsumer<Transport, Throwable> onHandshake) {
         this.loop = loop;
         this.engine = engine;
-        this.records = new RecordEngine(engine, new EngineEvents());
+        this.scratch = Scratch.of(loop);
+        this.records = new RecordEngine(engine, new EngineEvents(), scratch);
         this.options = options;
         this.client = engine.getUseClientMode();
         this.app = app;
@@ -127,7 +150,6 @@ public final class TlsConnection implements Protocol {
     @Override
     public void dataReceived(ByteBuffer data) {
         // `data` is lent: every byte of it is decrypted now or copied into the stash.
-        Scratch scratch = Scratch.get();
         ByteBuffer in = data.isDirect() ? scratch.takeInputCopy(data) : data;
         try {
             records.feed(in, stash);
@@ -144,7 +166,10 @@ public final class TlsConnection implements Protocol {
         if (in != data) {
             scratch.give(in);
         }
+        // Decrypting stopped early, or what is left is one record cut short (more must be read).
+        stashUndecrypted = !stash.isEmpty() && !wantsInput();
         stash.releaseIfEmpty();
+        syncRawReading();
     }
 
     @Override
@@ -155,6 +180,9 @@ public final class TlsConnection implements Protocol {
             return false;
         }
         if (inboundDone) {
+            if (eofHeld && !appClosed && failure == null) {
+                return true; // the application has yet to hear of the close_notify: it decides then
+            }
             boolean keep = keepOpenAfterEof && !appClosed && failure == null;
             rawClosed = !keep;
             return keep;
@@ -182,6 +210,7 @@ public final class TlsConnection implements Protocol {
         rawClosed = true;
         cancelHandshakeTimer();
         pending.clear();
+        held.clear();
         stash.clear();
         Throwable why = failure != null ? failure : cause;
         if (failure == null && inboundDone && onlyCloseNotifyLeft) {
@@ -233,11 +262,13 @@ public final class TlsConnection implements Protocol {
         @Override
         public void deliver(ByteBuffer plaintext) {
             if (handshakeDone && !appClosed && failure == null && !lost) {
-                try {
-                    app.dataReceived(plaintext);
-                } catch (Throwable e) {
-                    loop.reportException("dataReceived of " + app, e);
-                    abort();
+                if (!appReading || !held.isEmpty()) {
+                    held.add(plaintext); // paused: kept, behind what is already held
+                    if (appReading) {
+                        scheduleDrain();
+                    }
+                } else {
+                    deliverToApp(plaintext);
                 }
             }
         }
@@ -253,6 +284,11 @@ public final class TlsConnection implements Protocol {
         }
 
         @Override
+        public void peerHandshake(HandshakeStatus hs) {
+            refuseClientRenegotiation();
+        }
+
+        @Override
         public void handshakeFinished() throws SSLException {
             finished();
         }
@@ -260,6 +296,15 @@ public final class TlsConnection implements Protocol {
         @Override
         public void closeNotifyReceived(HandshakeStatus hs) throws SSLException {
             TlsConnection.this.closeNotifyReceived(hs);
+        }
+    }
+
+    private void deliverToApp(ByteBuffer plaintext) {
+        try {
+            app.dataReceived(plaintext);
+        } catch (Throwable e) {
+            loop.reportException("dataReceived of " + app, e);
+            abort();
         }
     }
 
@@ -274,12 +319,66 @@ public final class TlsConnection implements Protocol {
         if (appClosed) {
             return closeAfterPending; // a handshake must finish before what was written can go out
         }
-        return appReading;
+        return appReading && held.isEmpty() || held.size() < HOLD_LIMIT;
+    }
+
+    /**
+     * Reads from the raw transport exactly while there is decrypting to do ({@link #wantsInput});
+     * records kept in the stash are decrypted first, on the next turn.
+     */
+    private void syncRawReading() {
+        if (!handshakeDone || rawClosed || lost) {
+            return;
+        }
+        boolean want = wantsInput();
+        if (want && !raw.isReading()) {
+            if (stashUndecrypted) {
+                scheduleDrain(); // it resumes the raw transport once the stash is decrypted
+            } else {
+                raw.resumeReading();
+            }
+        } else if (!want && raw.isReading()) {
+            raw.pauseReading();
+        }
+    }
+
+    /**
+     * A server refuses a TLS 1.2 renegotiation the client starts, unless the options allow it:
+     * each one makes the server do a full handshake's key exchange for a few bytes from the
+     * client, a cheap way to burn its CPU (and nothing modern needs it; TLS 1.3 dropped it).
+     * The JDK's own switch for this, {@code jdk.tls.rejectClientInitiatedRenegotiation}, is a
+     * system property for the whole JVM; this is per server. TLS 1.3 KeyUpdates are not
+     * handshakes of this kind and always go through.
+     *
+     * <p>How: once the first handshake is done, the engine may create no new session, and on a
+     * client's ClientHello (before the engine's task looks at it) the current session is made
+     * unresumable. The engine then fails the handshake itself and sends a fatal
+     * {@code handshake_failure} alert, which the client reports as a refusal; a close_notify
+     * would read as a clean end instead. The connection fails with the reason said here.
+     */
+    private boolean refusesClientRenegotiation() {
+        return !client && !options.allowClientRenegotiation() && "TLSv1.2".equals(engine.getSession().getProtocol());
+    }
+
+    private void refuseClientRenegotiation() {
+        if (handshakeDone && !rekeying && refusesClientRenegotiation()) {
+            engine.getSession().invalidate(); // the connection is ending: its session may go too
+            setFailure(new SSLException("TLS renegotiation started by " + peer() + " refused: a server does not"
+                    + " renegotiate at the client's request unless TlsOptions.Builder.allowClientRenegotiation(true)"
+                    + " says so"));
+        }
     }
 
     private void finished() throws SSLException {
+        rekeying = false;
+        if (handshakeDone && failure != null) {
+            throw new SSLException("the handshake after a refused renegotiation must not finish", failure);
+        }
         if (!handshakeDone) {
             handshakeDone = true;
+            if (refusesClientRenegotiation()) {
+                engine.setEnableSessionCreation(false); // see refuseClientRenegotiation
+            }
             cancelHandshakeTimer();
             try {
                 app.connectionMade(transport);
@@ -290,9 +389,6 @@ public final class TlsConnection implements Protocol {
                 return;
             }
             handshakeCallback(transport, null);
-            if (!appReading && !appClosed && !rawClosed) {
-                raw.pauseReading(); // paused inside connectionMade
-            }
             syncFlow();
         }
         flushPending();
@@ -306,6 +402,15 @@ public final class TlsConnection implements Protocol {
             closeRaw();
             return;
         }
+        if (!appReading || !held.isEmpty()) {
+            eofHeld = true; // after the held plaintext, once the application reads again
+            return;
+        }
+        eofToApp();
+    }
+
+    /** The peer's close_notify, told to the application: it may keep writing (TLS 1.3) or close. */
+    private void eofToApp() {
         boolean keep;
         try {
             keep = app.eofReceived();
@@ -416,6 +521,7 @@ public final class TlsConnection implements Protocol {
             return;
         }
         appClosed = true;
+        held.clear(); // nobody will read it
         if (rawClosed) {
             return;
         }
@@ -447,6 +553,7 @@ public final class TlsConnection implements Protocol {
 
     void abort() {
         appClosed = true;
+        held.clear();
         if (!rawClosed) {
             rawClosed = true;
             raw.abort();
@@ -458,10 +565,7 @@ public final class TlsConnection implements Protocol {
     }
 
     void pauseReading() {
-        appReading = false;
-        if (handshakeDone && !rawClosed) {
-            raw.pauseReading();
-        }
+        appReading = false; // the raw transport reads on, see "Flow control"
     }
 
     void resumeReading() {
@@ -469,34 +573,63 @@ public final class TlsConnection implements Protocol {
             return;
         }
         appReading = true;
-        if (!handshakeDone || !wantsInput()) {
+        if (!handshakeDone || rawClosed || lost) {
             return;
         }
-        if (stash.isEmpty()) {
-            raw.resumeReading();
-        } else if (!drainScheduled) {
-            // Decrypt what was kept while paused first, on the next turn: never inside the
-            // application's own call to resumeReading.
+        if (!held.isEmpty() || eofHeld || stashUndecrypted) {
+            scheduleDrain(); // never inside the application's own call to resumeReading
+        } else {
+            syncRawReading();
+        }
+    }
+
+    private void scheduleDrain() {
+        if (!drainScheduled) {
             drainScheduled = true;
             loop.callSoon(this::drainStash);
         }
     }
 
+    /** Delivers what was held, then decrypts what the stash kept, then reads on (if still wanted). */
     private void drainStash() {
         drainScheduled = false;
-        if (!wantsInput() || stash.isEmpty()) {
+        if (lost || rawClosed && !eofHeld) {
             return;
         }
-        try {
-            records.drain(stash);
-        } catch (SSLException | RuntimeException e) {
-            fail(e);
+        while (!held.isEmpty() && appReading && !appClosed && failure == null && !lost) {
+            ByteBuffer b = held.array()[held.offset()];
+            int n = b.remaining();
+            deliverToApp(b);
+            b.position(b.limit()); // lent to the application for the call, like any delivery
+            held.consumed(n);
+        }
+        if (appClosed || lost) {
+            held.clear();
             return;
         }
-        stash.releaseIfEmpty();
-        if (wantsInput()) {
-            raw.resumeReading();
+        if (appReading && held.isEmpty() && eofHeld) {
+            eofHeld = false;
+            eofToApp();
+            return;
         }
+        if (stashUndecrypted && wantsInput()) {
+            // Even if the application paused again above: handshake messages may be in there.
+            stashUndecrypted = false;
+            try {
+                records.drain(stash);
+            } catch (SSLException | RuntimeException e) {
+                fail(e);
+                return;
+            }
+            stashUndecrypted = !stash.isEmpty() && !wantsInput();
+            stash.releaseIfEmpty();
+        }
+        syncRawReading();
+    }
+
+    /** Plaintext decrypted while the application paused reading and not yet delivered; for tests. */
+    public long heldBytes() {
+        return held.size();
     }
 
     boolean isReading() {
@@ -536,6 +669,7 @@ public final class TlsConnection implements Protocol {
      * renegotiates. For tests of those paths.
      */
     public void rekey() {
+        rekeying = handshakeDone;
         try {
             records.beginHandshake();
         } catch (SSLException | RuntimeException e) {

@@ -1,6 +1,10 @@
 package io.weft.internal.net.udp;
 
+import io.weft.internal.io.DatagramIo;
+import io.weft.internal.io.DatagramQueue;
+import io.weft.internal.io.DatagramSink;
 import io.weft.internal.loop.Loop;
+import io.weft.internal.loop.LoopResource;
 import io.weft.loop.EventLoop;
 import io.weft.net.DatagramProtocol;
 import io.weft.net.DatagramTooLargeException;
@@ -10,7 +14,6 @@ import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -33,14 +36,13 @@ import java.util.function.Consumer;
  * system call, never split, so packing them into shared chunks (as the stream queue does)
  * would buy nothing.
  */
-public final class DatagramEndpoint implements DatagramTransport, DatagramSink {
+public final class DatagramEndpoint implements DatagramTransport, DatagramSink, LoopResource {
     private final Loop loop;
     private final DatagramIo io;
     private final int maxDatagramSize;
     private final SocketAddress local;
     private final SocketAddress remote;
-    private final ArrayDeque<Queued> queue = new ArrayDeque<>();
-    private long queuedBytes;
+    private final DatagramQueue queue = new DatagramQueue();
     private DatagramProtocol protocol;
     private int high;
     private int low;
@@ -51,9 +53,6 @@ public final class DatagramEndpoint implements DatagramTransport, DatagramSink {
     private boolean lost;
 
     /** A datagram waiting for room in the socket: its own copy of the bytes, and where to. */
-    private record Queued(ByteBuffer data, SocketAddress to) {
-    }
-
     public DatagramEndpoint(Loop loop, DatagramIo io, DatagramProtocol protocol, int maxDatagramSize, int high,
             int low) {
         this.loop = loop;
@@ -69,6 +68,7 @@ public final class DatagramEndpoint implements DatagramTransport, DatagramSink {
     /** Tells the protocol the endpoint is up and starts receiving (unless it paused). */
     public void start() {
         io.start(this);
+        loop.opened(this);
         try {
             protocol.connectionMade(this);
         } catch (Throwable e) {
@@ -118,20 +118,15 @@ public final class DatagramEndpoint implements DatagramTransport, DatagramSink {
                 return;
             }
         }
-        ByteBuffer copy = ByteBuffer.allocate(n);
-        copy.put(data).flip();
-        queue.add(new Queued(copy, target));
-        queuedBytes += n;
-        if (queue.size() == 1) {
-            io.setWriting(true);
-        }
-        if (!writingPaused && queuedBytes > high) {
+        queue.add(data, target);
+        io.flush(queue);
+        if (!writingPaused && queue.bytes() > high) {
             writingPaused = true;
             callProtocol(DatagramProtocol::pauseWriting, "pauseWriting");
         }
     }
 
-    /** The address to hand to {@link DatagramIo#send}: null on a connected endpoint. */
+    /** The address to hand to {@link DatagramIo#sendNow}: null on a connected endpoint. */
     private SocketAddress checkTarget(SocketAddress to) {
         if (remote != null) {
             if (to != null && !to.equals(remote)) {
@@ -154,21 +149,22 @@ public final class DatagramEndpoint implements DatagramTransport, DatagramSink {
     }
 
     /**
-     * Hands one datagram to the I/O. Why the retry: on a connected socket the kernel reports a
-     * pending ICMP error from the next send <em>instead of</em> sending (Linux checks the socket
-     * error before queuing the datagram), so the error is an earlier datagram's and this one
-     * never left. The error is consumed by then: report it and send this datagram once more.
+     * Offers one datagram to the I/O for sending at once. Why the retry: on a connected socket the
+     * kernel reports a pending ICMP error from the next send <em>instead of</em> sending (Linux
+     * checks the socket error before queuing the datagram), so the error is an earlier
+     * datagram's and this one never left. The error is consumed by then: report it (after this
+     * call, not inside the protocol's own sendTo) and offer this datagram once more.
      */
     private boolean send(ByteBuffer data, SocketAddress to, boolean deferErrors) throws IOException {
         try {
-            return io.send(data, to);
+            return io.sendNow(data, to);
         } catch (PortUnreachableException earlier) {
             if (deferErrors) {
                 loop.callSoon(() -> errorReceived(earlier));
             } else {
                 errorReceived(earlier);
             }
-            return !lost && io.send(data, to);
+            return !lost && io.sendNow(data, to);
         }
     }
 
@@ -182,25 +178,9 @@ public final class DatagramEndpoint implements DatagramTransport, DatagramSink {
     }
 
     @Override
-    public void onWritable() {
-        while (!queue.isEmpty() && !lost) {
-            Queued q = queue.peek();
-            try {
-                if (!send(q.data, q.to, false)) {
-                    break;
-                }
-            } catch (IOException e) {
-                dropHead(q);
-                errorReceived(e);
-                continue;
-            }
-            dropHead(q);
-        }
+    public void onFlushed() {
         if (lost) {
             return;
-        }
-        if (queue.isEmpty()) {
-            io.setWriting(false);
         }
         maybeResumeWriting();
         if (closing && queue.isEmpty()) {
@@ -208,13 +188,13 @@ public final class DatagramEndpoint implements DatagramTransport, DatagramSink {
         }
     }
 
-    private void dropHead(Queued q) {
-        queue.poll();
-        queuedBytes -= q.data.limit();
+    @Override
+    public void onSendError(IOException error) {
+        errorReceived(error);
     }
 
     private void maybeResumeWriting() {
-        if (writingPaused && queuedBytes <= low) {
+        if (writingPaused && queue.bytes() <= low) {
             writingPaused = false;
             callProtocol(DatagramProtocol::resumeWriting, "resumeWriting");
         }
@@ -227,7 +207,7 @@ public final class DatagramEndpoint implements DatagramTransport, DatagramSink {
         }
         this.high = high;
         this.low = low;
-        if (!writingPaused && queuedBytes > high) {
+        if (!writingPaused && queue.bytes() > high) {
             writingPaused = true;
             callProtocol(DatagramProtocol::pauseWriting, "pauseWriting");
         } else {
@@ -237,7 +217,7 @@ public final class DatagramEndpoint implements DatagramTransport, DatagramSink {
 
     @Override
     public long writeBufferSize() {
-        return queuedBytes;
+        return queue.bytes();
     }
 
     // ---- receiving ----
@@ -310,6 +290,11 @@ public final class DatagramEndpoint implements DatagramTransport, DatagramSink {
         finish();
     }
 
+    @Override
+    public void loopClosing() {
+        finish();
+    }
+
     private void finish() {
         if (lost) {
             return;
@@ -317,8 +302,8 @@ public final class DatagramEndpoint implements DatagramTransport, DatagramSink {
         lost = true;
         closing = true;
         io.close();
+        loop.closed(this);
         queue.clear();
-        queuedBytes = 0;
         DatagramProtocol p = protocol;
         loop.callSoon(() -> p.connectionLost(null));
     }

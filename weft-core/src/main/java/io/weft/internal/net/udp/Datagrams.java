@@ -3,13 +3,12 @@ package io.weft.internal.net.udp;
 import io.weft.future.Promise;
 import io.weft.internal.loop.Loop;
 import io.weft.internal.net.Resolver;
-import io.weft.internal.net.nio.NioDatagramIo;
+import io.weft.internal.io.DatagramIo;
 import io.weft.net.DatagramOptions;
 import io.weft.net.DatagramProtocol;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.nio.channels.DatagramChannel;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -55,9 +54,11 @@ public final class Datagrams {
 
     private static <P extends DatagramProtocol> Promise<P> open(Loop loop, Supplier<P> factory, SocketAddress local,
             SocketAddress remote, DatagramOptions options) {
-        DatagramChannel channel;
+        DatagramIo io;
         try {
-            channel = NioDatagramIo.open(local, remote, options);
+            // Receive one byte past the maximum, so an oversized datagram shows as such
+            // instead of arriving silently cut to the maximum.
+            io = loop.sockets().openDatagram(local, remote, options, options.maxDatagramSize() + 1);
         } catch (IOException e) {
             return Promise.failed(loop, e);
         }
@@ -65,28 +66,18 @@ public final class Datagrams {
         try {
             app = factory.get();
         } catch (Throwable e) {
-            closeQuietly(channel);
+            io.close();
             return Promise.failed(loop, e);
         }
         try {
-            // Receive one byte past the maximum, so an oversized datagram shows as such
-            // instead of arriving silently cut to the maximum.
-            NioDatagramIo io = new NioDatagramIo(loop, channel, options.maxDatagramSize() + 1);
             DatagramEndpoint endpoint = new DatagramEndpoint(loop, io, app, options.maxDatagramSize(),
                     options.writeBufferHigh(), options.writeBufferLow());
             endpoint.start(); // registers with the loop: fails on the wrong thread or a closed loop
         } catch (RuntimeException e) {
-            closeQuietly(channel); // clean up first, then throw: misuse fails fast, as Net's stream calls do
+            io.close(); // clean up first, then throw: misuse fails fast, as Net's stream calls do
             throw e;
         }
         return Promise.completed(loop, app);
     }
 
-    private static void closeQuietly(DatagramChannel channel) {
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // releasing the descriptor after a failed setup
-        }
-    }
 }

@@ -1,0 +1,370 @@
+package io.weft.cli.http.serve;
+
+import io.weft.http.HttpHandler;
+import io.weft.http.HttpRequest;
+import io.weft.http.HttpResponse;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/**
+ * Serves the files under one directory: GET and HEAD, {@code Content-Type} by extension, one
+ * {@code Range} (206, or 416 past the end), {@code ETag}/{@code If-None-Match} and
+ * {@code Last-Modified}/{@code If-Modified-Since} (304), {@code If-Range}, a listing for a
+ * directory without {@code index.html}. Loop thread only (it is a handler of one loop).
+ *
+ * <h2>What never leaves the tree</h2>
+ * The path is percent-decoded (strict UTF-8) and split into segments; a {@code ..} segment,
+ * a NUL, or a path whose real location (symbolic links followed) is outside the root is
+ * answered 404 before any file is opened. Resolving the real path only looks at metadata.
+ *
+ * <h2>Reading files</h2>
+ * Files are read on the loop thread in 64 KiB pieces, as the client takes them (the response's
+ * flow control paces the reads): fast from the page cache, but a cold disk stalls the loop.
+ * The file issue's asynchronous reads and {@code sendFile} will replace this.
+ */
+public final class StaticFiles implements HttpHandler {
+    private static final DateTimeFormatter HTTP_DATE =
+            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
+    private static final int PIECE = 64 * 1024;
+
+    private final Path root;
+    private final Consumer<String> log;
+    private final ByteBuffer piece = ByteBuffer.allocate(PIECE);
+
+    /**
+     * @param root the directory to serve; must exist
+     * @param log  gets one line per request
+     */
+    public StaticFiles(Path root, Consumer<String> log) throws IOException {
+        this.root = root.toRealPath();
+        if (!Files.isDirectory(this.root)) {
+            throw new IOException(root + " is not a directory");
+        }
+        this.log = log;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    @Override
+    public void handle(HttpRequest req, HttpResponse res) {
+        long start = req.loop().time();
+        Logged out = new Logged(req, res, start);
+        if (!req.method().equals("GET") && !req.method().equals("HEAD")) {
+            res.header("Allow", "GET, HEAD");
+            out.send(405, "text/plain; charset=utf-8", "only GET and HEAD\n");
+            return;
+        }
+        Path file = resolve(req.path());
+        if (file == null) {
+            out.send(404, "text/plain; charset=utf-8", "not found\n");
+            return;
+        }
+        try {
+            BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
+            if (attrs.isDirectory()) {
+                if (!req.path().endsWith("/")) {
+                    res.header("Location", req.path() + "/");
+                    out.send(301, "text/plain; charset=utf-8", "moved to " + req.path() + "/\n");
+                    return;
+                }
+                Path index = file.resolve("index.html");
+                if (Files.isRegularFile(index)) {
+                    file = index;
+                    attrs = Files.readAttributes(file, BasicFileAttributes.class);
+                } else {
+                    out.send(200, "text/html; charset=utf-8", listing(req.path(), file));
+                    return;
+                }
+            }
+            if (!attrs.isRegularFile()) {
+                out.send(404, "text/plain; charset=utf-8", "not found\n");
+                return;
+            }
+            serveFile(req, res, out, file, attrs);
+        } catch (NoSuchFileException e) {
+            out.send(404, "text/plain; charset=utf-8", "not found\n");
+        } catch (IOException e) {
+            out.send(500, "text/plain; charset=utf-8", "cannot read the file\n");
+        }
+    }
+
+    /** The real file for a request path, or null (404) when it does not exist or would leave the root. */
+    Path resolve(String rawPath) {
+        if (!rawPath.startsWith("/")) {
+            return null;
+        }
+        String decoded = percentDecode(rawPath);
+        if (decoded == null || decoded.indexOf('\0') >= 0) {
+            return null;
+        }
+        Path p = root;
+        for (String segment : decoded.split("/")) {
+            if (segment.isEmpty() || segment.equals(".")) {
+                continue;
+            }
+            if (segment.equals("..")) {
+                return null;
+            }
+            p = p.resolve(segment);
+        }
+        try {
+            Path real = p.toRealPath();
+            return real.startsWith(root) ? real : null;
+        } catch (IOException | java.nio.file.InvalidPathException e) {
+            return null;
+        }
+    }
+
+    /** Percent-decodes to strict UTF-8; null for a bad escape or bytes that are not UTF-8. */
+    static String percentDecode(String s) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= s.length()) {
+                    return null;
+                }
+                int hi = Character.digit(s.charAt(i + 1), 16);
+                int lo = Character.digit(s.charAt(i + 2), 16);
+                if (hi < 0 || lo < 0) {
+                    return null;
+                }
+                b.write(hi << 4 | lo);
+                i += 2;
+            } else if (c > 127) {
+                return null;
+            } else {
+                b.write(c);
+            }
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b.toByteArray())).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    private void serveFile(HttpRequest req, HttpResponse res, Logged out, Path file, BasicFileAttributes attrs)
+            throws IOException {
+        long length = attrs.size();
+        Instant modified = attrs.lastModifiedTime().toInstant().truncatedTo(ChronoUnit.SECONDS);
+        String etag = "\"" + Long.toHexString(length) + "-" + Long.toHexString(attrs.lastModifiedTime().toMillis()) + "\"";
+        res.header("ETag", etag);
+        res.header("Last-Modified", HTTP_DATE.format(modified));
+        res.header("Accept-Ranges", "bytes");
+
+        String inm = req.header("If-None-Match");
+        boolean notModified = inm != null ? matches(inm, etag)
+                : notModifiedSince(req.header("If-Modified-Since"), modified);
+        if (notModified) {
+            out.send(304, null, null);
+            return;
+        }
+
+        ByteRange.Outcome outcome = ByteRange.parse(req.header("Range"), length);
+        String ifRange = req.header("If-Range");
+        if (ifRange != null && !(ifRange.trim().equals(etag) || ifRange.trim().equals(HTTP_DATE.format(modified)))) {
+            outcome = new ByteRange.Whole();
+        }
+        long from = 0;
+        long count = length;
+        switch (outcome) {
+            case ByteRange.Unsatisfiable u -> {
+                res.header("Content-Range", "bytes */" + length);
+                out.send(416, "text/plain; charset=utf-8", "range not satisfiable\n");
+                return;
+            }
+            case ByteRange.Partial p -> {
+                from = p.range().first();
+                count = p.range().length();
+                res.status(206);
+                res.header("Content-Range", "bytes " + p.range().first() + "-" + p.range().last() + "/" + length);
+                out.status = 206;
+            }
+            case ByteRange.Whole w -> {
+            }
+        }
+        res.header("Content-Type", ContentTypes.of(file.getFileName().toString()));
+        res.contentLength(count);
+        if (req.method().equals("HEAD") || count == 0) {
+            res.end();
+            out.done(count == 0 ? 0 : -1);
+            return;
+        }
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+        new Pump(res, out, channel, from, count).run();
+    }
+
+    /** Copies a file region to the response as fast as the client takes it. */
+    private final class Pump implements Runnable {
+        private final HttpResponse res;
+        private final Logged out;
+        private final FileChannel channel;
+        private long position;
+        private long remaining;
+        private final long total;
+
+        Pump(HttpResponse res, Logged out, FileChannel channel, long from, long count) {
+            this.res = res;
+            this.out = out;
+            this.channel = channel;
+            this.position = from;
+            this.remaining = count;
+            this.total = count;
+        }
+
+        @Override
+        public void run() {
+            try {
+                while (remaining > 0) {
+                    if (res.isClosed()) {
+                        close();
+                        out.done(total - remaining);
+                        return;
+                    }
+                    piece.clear().limit((int) Math.min(PIECE, remaining));
+                    int n = channel.read(piece, position);
+                    if (n < 0) {
+                        throw new IOException("the file shrank while being served");
+                    }
+                    position += n;
+                    remaining -= n;
+                    piece.flip();
+                    if (!res.write(piece) && remaining > 0) {
+                        res.onWritable(this);
+                        return;
+                    }
+                }
+                close();
+                res.end();
+                out.done(total);
+            } catch (IOException e) {
+                close();
+                res.fail(e);
+                out.done(total - remaining);
+            }
+        }
+
+        private void close() {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // read-only: nothing was lost
+            }
+        }
+    }
+
+    private static boolean matches(String ifNoneMatch, String etag) {
+        for (String tag : ifNoneMatch.split(",")) {
+            String t = tag.trim();
+            if (t.equals("*") || t.equals(etag) || t.startsWith("W/") && t.substring(2).equals(etag)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean notModifiedSince(String ims, Instant modified) {
+        if (ims == null) {
+            return false;
+        }
+        try {
+            Instant since = ZonedDateTime.parse(ims.trim(), HTTP_DATE).toInstant();
+            return !modified.isAfter(since);
+        } catch (DateTimeParseException e) {
+            return false; // RFC 9110 13.1.3: ignore an invalid date
+        }
+    }
+
+    private static String listing(String path, Path dir) throws IOException {
+        List<String> names = new ArrayList<>();
+        try (var entries = Files.list(dir)) {
+            entries.forEach(e -> names.add(e.getFileName().toString() + (Files.isDirectory(e) ? "/" : "")));
+        }
+        names.sort(null);
+        StringBuilder html = new StringBuilder("<!doctype html>\n<meta charset=utf-8>\n<title>")
+                .append(escape(path)).append("</title>\n<h1>").append(escape(path)).append("</h1>\n<ul>\n");
+        for (String n : names) {
+            html.append("<li><a href=\"").append(escape(encode(n))).append("\">").append(escape(n)).append("</a>\n");
+        }
+        return html.append("</ul>\n").toString();
+    }
+
+    private static String encode(String name) {
+        StringBuilder b = new StringBuilder();
+        for (byte x : name.getBytes(StandardCharsets.UTF_8)) {
+            int c = x & 0xff;
+            if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "-._~/".indexOf(c) >= 0) {
+                b.append((char) c);
+            } else {
+                b.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
+            }
+        }
+        return b.toString();
+    }
+
+    private static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    /** Sends small answers and writes the request's log line when it is over. */
+    private final class Logged {
+        private final HttpRequest req;
+        private final HttpResponse res;
+        private final long start;
+        int status = 200;
+
+        Logged(HttpRequest req, HttpResponse res, long start) {
+            this.req = req;
+            this.res = res;
+            this.start = start;
+        }
+
+        void send(int code, String type, String body) {
+            status = code;
+            res.status(code);
+            byte[] b = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+            if (type != null) {
+                res.header("Content-Type", type);
+            }
+            res.end(b);
+            done(req.method().equals("HEAD") ? 0 : b.length);
+        }
+
+        /** @param bytes body bytes sent, or -1 for none (HEAD) */
+        void done(long bytes) {
+            long micros = (req.loop().time() - start) / 1000;
+            log.accept(String.format(Locale.ROOT, "%s %s %s %d %d %.1fms", address(), req.method(), req.target(), status,
+                    Math.max(0, bytes), micros / 1000.0));
+        }
+
+        private String address() {
+            return req.remoteAddress() instanceof java.net.InetSocketAddress a
+                    ? a.getAddress().getHostAddress() + ":" + a.getPort() : String.valueOf(req.remoteAddress());
+        }
+    }
+}

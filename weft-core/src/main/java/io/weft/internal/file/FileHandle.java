@@ -1,0 +1,45 @@
+package io.weft.internal.file;
+
+import io.weft.future.Promise;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+
+/**
+ * One open file of a {@link FileIo} backend. Each call is one operation on the file; calls may
+ * overlap (positional reads and writes run in parallel), and their promises belong to the loop
+ * the file was opened on.
+ *
+ * <p>A read or write's buffer belongs to the backend until the promise settles. {@link #close()}
+ * must only be called once every other operation has settled ({@code AsyncFile} waits for them).
+ */
+public interface FileHandle {
+    /** Position argument meaning "at the descriptor's own offset" (sequential; at the end with append). */
+    long CURRENT = -1;
+
+    Path path();
+
+    /** The address, position and length multiple I/O needs: the block size with O_DIRECT, else 1. */
+    int alignment();
+
+    /** Reads into {@code dst} at {@code position} (or {@link #CURRENT}); -1 at end of file. */
+    Promise<Integer> read(long position, ByteBuffer dst);
+
+    /** Writes every remaining byte of {@code src} at {@code position} (or {@link #CURRENT}). */
+    Promise<Integer> write(long position, ByteBuffer src);
+
+    /**
+     * Copies up to {@code count} bytes from {@code position} of this file to {@code target} at
+     * its own offset, inside the kernel where it can ({@code copy_file_range}), no bytes through
+     * user space; fewer at the end of this file. {@code target} is a handle of the same backend.
+     */
+    Promise<Long> transferTo(long position, long count, FileHandle target);
+
+    Promise<Long> size();
+
+    Promise<Void> truncate(long size);
+
+    /** {@code fsync} with {@code metadata}, else {@code fdatasync}. */
+    Promise<Void> force(boolean metadata);
+
+    Promise<Void> close();
+}

@@ -1,0 +1,13 @@
+/**
+ * File I/O under {@link io.weft.file.AsyncFile}: the backend interface ({@link FileIo},
+ * {@link FileHandle}), the one place that picks a backend ({@link FileIos}), the one place that
+ * gives failures their types ({@link FileErrors}), and what is built on the interface whatever
+ * the backend: large reads split into parallel positional reads ({@link ChunkedRead}), and the
+ * copy loops between files and transports.
+ *
+ * <p>The interface is completion-shaped: each call submits one operation and returns a promise
+ * the backend completes. The first backend ({@code pool}) runs each operation as a blocking
+ * call on the offload pool; an io_uring backend will submit the same operations to its ring
+ * (read, write, fsync, statx, openat, close) without anything above this package changing.
+ */
+package io.weft.internal.file;

@@ -1,0 +1,5 @@
+package io.weft.testkit;
+
+/** The readiness contract on every backend that works here. */
+class PollerContractTest extends PollerContract {
+}

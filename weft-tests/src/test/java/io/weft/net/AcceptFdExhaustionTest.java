@@ -1,0 +1,52 @@
+package io.weft.net;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Accepting while the process is out of file descriptors: the server reports it once, backs off
+ * instead of spinning on the still-pending connection, and accepts and serves it once
+ * descriptors are free again.
+ */
+class AcceptFdExhaustionTest extends NetTestSupport {
+
+    @Test
+    void acceptUnderEmfileBacksOffReportsOnceAndRecovers() throws Exception {
+        Server s = server(checked(EchoTest.HalfCloseEcho::new), ServerOptions.defaults());
+        // Once normally, so every class on the accept path is loaded: loading a class can need a
+        // descriptor too, and there will be none.
+        try (RawPeer warm = RawPeer.connect(address(s))) {
+            warm.write("w".getBytes());
+            assertThat(await(offLoop(() -> warm.readExactly(1)))).isEqualTo("w".getBytes());
+        }
+        await(until(() -> s.connectionCount() == 0));
+        loop.stats();
+        loop.reportException("warming up the handler", new java.io.IOException("Too many open files"));
+        Class.forName("io.weft.internal.io.Errors");
+        takeReports();
+
+        RawPeer pending = closeLater(RawPeer.connect(address(s))); // the kernel completes it
+        pending.write("hello".getBytes());
+        long turnsDuring;
+        try (FdLimit exhausted = FdLimit.exhaust()) {
+            assertThat(exhausted.held()).isPositive();
+            long turns = loop.stats().turns();
+            await(after(Duration.ofSeconds(1)));
+            turnsDuring = loop.stats().turns() - turns;
+            assertThat(s.connectionCount()).isZero();
+        }
+        assertThat(turnsDuring).as("loop turns in one second of EMFILE (a spinning accept makes thousands)")
+                .isLessThan(100);
+        assertThat(takeReports()).as("reported once").singleElement().asString()
+                .contains("out of file descriptors").contains("Too many open files");
+
+        // Descriptors are back: the pending connection is accepted at the next retry and served.
+        assertThat(await(offLoop(() -> pending.readExactly(5)))).isEqualTo("hello".getBytes());
+        assertThat(s.connectionCount()).isEqualTo(1);
+        pending.shutdownOutput();
+        await(until(() -> s.connectionCount() == 0));
+        assertThat(takeReports()).as("nothing more reported after recovering").isEmpty();
+    }
+}

@@ -1,0 +1,61 @@
+package io.weft.net;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.weft.loop.EventLoop;
+import io.weft.loop.LoopClosedException;
+import io.weft.loop.LoopConfig;
+import io.weft.testkit.FileDescriptors;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Closing a loop closes what is still open on it: servers, their connections, client
+ * connections and datagram endpoints. Before, their descriptors stayed open until the process
+ * ended (or each was closed by hand), and their protocols never heard. (The test makes a loop of
+ * its own beside the one {@link NetTestSupport} gives it, on the same backend, so it can close it.)
+ */
+class LoopCloseReleasesSocketsTest extends NetTestSupport {
+
+    @Test
+    void closingALoopWithLiveServersConnectionsAndEndpointsGivesEveryDescriptorBack() throws Exception {
+        FileDescriptors.Snapshot before = ioFds();
+        List<Throwable> reported = new CopyOnWriteArrayList<>();
+        EventLoop own = EventLoop.create(LoopConfig.builder().poller(backend)
+                .exceptionHandler((l, context, error) -> reported.add(error)).build());
+        Recorder[] accepted = new Recorder[1];
+        Server server = own.runUntilComplete(Net.createServer(own, () -> accepted[0] = new Recorder(own),
+                new InetSocketAddress("127.0.0.1", 0), ServerOptions.defaults()));
+        InetSocketAddress at = (InetSocketAddress) server.addresses().getFirst();
+        Recorder client = own.runUntilComplete(Net.createConnection(own, () -> new Recorder(own), at,
+                ConnectOptions.defaults()));
+        client.t.write(ByteBuffer.wrap("hello".getBytes()));
+        while (accepted[0] == null || accepted[0].received.size() < 5) {
+            own.runUntilComplete(own.submit(() -> null));
+        }
+        DatagramProtocol quiet = new DatagramProtocol() {
+            @Override
+            public void connectionMade(DatagramTransport transport) {
+            }
+
+            @Override
+            public void datagramReceived(ByteBuffer data, java.net.SocketAddress from) {
+            }
+        };
+        own.runUntilComplete(Net.createDatagramEndpoint(own, () -> quiet, new InetSocketAddress("127.0.0.1", 0),
+                null, DatagramOptions.defaults()));
+        assertThat(before.openedSince()).as("a listener, two ends of a connection, a UDP socket").hasSizeGreaterThanOrEqualTo(4);
+
+        own.close();
+
+        assertThat(client.lost.isDone()).as("the client's protocol heard").isTrue();
+        assertThat(client.lost.join()).isInstanceOf(LoopClosedException.class);
+        assertThat(accepted[0].lost.isDone()).as("the accepted connection's protocol heard").isTrue();
+        assertThat(server.connectionCount()).isZero();
+        assertThat(before.openedSince()).as("every socket of the loop closed with it").isEmpty();
+        assertThat(reported).isEmpty();
+    }
+}
