@@ -23,6 +23,8 @@ targets=(
   "tls-stash=weft-tests:io.weft.internal.net.tls.StashFuzzTest#recordsAsTheWholeInputWould"
   "pem-certificates=weft-tests:io.weft.net.PemFuzzTest#readCertificates"
   "pem-private-key=weft-tests:io.weft.net.PemFuzzTest#readPrivateKey"
+  "http-request-head=weft-http:io.weft.http.internal.parse.ParserFuzzTest#requestHead"
+  "http-chunked=weft-http:io.weft.http.internal.parse.ParserFuzzTest#chunkedBody"
 )
 
 usage() {
@@ -44,7 +46,8 @@ test="${spec#*:}"
 runs="${2:-10000000}"
 
 # One fuzz test per JVM (Jazzer fuzzes a single test per run); no time limit, the run count
-# decides (24h is only a backstop). -am builds weft-core first for weft-cli's target; only the named test runs.
+# decides (24h is only a backstop). -am builds the modules the target's module needs; only the
+# named test runs.
 JAZZER_FUZZ=1 exec nice -n 10 mvn -B -pl "$module" -am verify \
   -Dtest="$test" -Dsurefire.failIfNoSpecifiedTests=false -DskipITs \
   -Djazzer.max_executions="$runs" -Djazzer.max_duration="${FUZZ_MAX_DURATION:-24h}"
