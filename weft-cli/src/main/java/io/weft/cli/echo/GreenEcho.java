@@ -67,7 +67,11 @@ final class GreenEcho {
             while ((n = c.read(mine.clear())) > 0) { // parks until bytes come
                 stats.bytes += n;
                 writer.write(mine.flip()); // copies what the socket does not take now: the buffer is free again
-                while ((n = c.readAvailable(burst.clear())) > 0) { // the rest of the burst, without parking
+                // The rest of the burst, without parking, but only while under the high-water
+                // mark: each write here is taken whole, so draining without looking would buffer
+                // burst after burst for a peer that does not read.
+                while (writer.bufferedBytes() <= writer.writeBufferHigh()
+                        && (n = c.readAvailable(burst.clear())) > 0) {
                     stats.bytes += n;
                     writer.write(burst.flip());
                 }
