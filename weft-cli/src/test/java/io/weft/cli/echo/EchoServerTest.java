@@ -208,13 +208,20 @@ abstract class EchoServerTest {
             stuck.connect(server.address());
             CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
                 try {
-                    writeAll(stuck, new byte[8 << 20], 64 * 1024);
+                    // More than loopback's kernel buffers take (the server's send buffer grows
+                    // to 4 MiB, its receive buffer to 6): the rest must wait in the server.
+                    writeAll(stuck, new byte[64 << 20], 64 * 1024);
                 } catch (RuntimeException e) {
                     // expected: the server cuts this connection while it writes
                 }
             }, EchoServerTest::thread);
-            while (server.bufferedBytes() <= HIGH_WATER) {
-                Thread.sleep(5); // polling a condition: output is owed to 'stuck'
+            // Polling a condition: output is owed to 'stuck', and stays owed. One look above the
+            // high-water mark is not enough (a turn's writes wait in the buffer until the end of
+            // the turn, then may all fit in the kernel); once the kernel's buffers are full the
+            // server holds output for good, paused between its water marks (measured: 31 KiB).
+            for (int owed = 0; owed < 10; ) {
+                owed = server.bufferedBytes() > 0 ? owed + 1 : 0;
+                Thread.sleep(5);
             }
 
             EchoServer.Summary summary = server.stop();
