@@ -155,10 +155,14 @@ public final class EpollDriver implements IoDriver, ChannelWatches {
         for (int i = 0; i < n; i++) {
             long data = Epoll.data(events, i);
             if (data == Epoll.WAKEUP) {
-                // Reset the flag before draining: a wakeup that lands after this writes again
-                // (a spurious wake at worst), one before it was for work the turn now runs.
-                wakeupPending.set(false);
+                // Drain first, then reset the flag. The other order loses wake-ups for good: a
+                // wakeup() between the reset and the drain sets the flag and writes, the drain
+                // eats its write, and the flag, left set, keeps every later wakeup() from
+                // writing while the loop sleeps (seen: CrossThreadTest hung in a clean-clone run).
+                // In this order a wakeup() that finds the flag still set skips its write, which is
+                // safe: this turn is awake and looks at its inbox after this wait returns.
                 epoll.drainWakeup(cs);
+                wakeupPending.set(false);
                 continue;
             }
             int slot = (int) data;
