@@ -1,5 +1,6 @@
 package io.weft.internal.io;
 
+import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -55,6 +56,48 @@ public final class DatagramQueue {
     /** Bytes queued, for the endpoint's water marks. */
     public long bytes() {
         return bytes;
+    }
+
+    /** A readiness backend's "send this datagram now, or say there is no room". */
+    @FunctionalInterface
+    public interface Sender {
+        /** See {@link DatagramIo#sendNow}. */
+        boolean sendNow(ByteBuffer datagram, SocketAddress to) throws IOException;
+    }
+
+    /**
+     * A readiness backend's drain, on writability: sends from the front until the queue is empty
+     * or the socket has no room, dropping a datagram the kernel refuses (told to
+     * {@link DatagramSink#onSendError}). A pending ICMP error is an earlier datagram's: Linux
+     * reports it from the next send instead of sending, so it goes to {@link DatagramSink#onError}
+     * and the same datagram is tried once more. Stops as soon as {@code open} turns false (the
+     * endpoint closed from a sink call). Returns whether any datagram left the queue.
+     */
+    public boolean drain(Sender sender, DatagramSink sink, java.util.function.BooleanSupplier open) {
+        boolean progress = false;
+        while (!isEmpty() && open.getAsBoolean()) {
+            Datagram d = peek();
+            boolean sent;
+            try {
+                try {
+                    sent = sender.sendNow(d.data(), d.to());
+                } catch (java.net.PortUnreachableException earlier) {
+                    sink.onError(earlier);
+                    sent = open.getAsBoolean() && sender.sendNow(d.data(), d.to());
+                }
+            } catch (IOException e) {
+                remove();
+                progress = true;
+                sink.onSendError(e);
+                continue;
+            }
+            if (!sent) {
+                break;
+            }
+            remove();
+            progress = true;
+        }
+        return progress;
     }
 
     /** Drops everything. */

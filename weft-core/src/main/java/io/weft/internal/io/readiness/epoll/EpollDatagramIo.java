@@ -18,7 +18,6 @@ import java.net.BindException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.PortUnreachableException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 
@@ -34,7 +33,7 @@ import java.nio.ByteBuffer;
  * fails with it ({@link java.net.PortUnreachableException}), consuming it; while reading is off
  * the driver parks the descriptor instead, so an error cannot make the loop spin.
  */
-final class EpollDatagramIo implements DatagramIo {
+final class EpollDatagramIo implements DatagramIo, DatagramQueue.Sender {
     /** Datagrams received per readiness event at most, as the NIO backend. */
     private static final int MAX_DATAGRAMS_PER_EVENT = 16;
 
@@ -219,24 +218,7 @@ final class EpollDatagramIo implements DatagramIo {
             return;
         }
         DatagramQueue q = pending;
-        boolean progress = false;
-        while (!q.isEmpty() && !closed) {
-            DatagramQueue.Datagram d = q.peek();
-            boolean sent;
-            try {
-                sent = sendRetryingOnce(d.data(), d.to());
-            } catch (IOException e) {
-                q.remove();
-                progress = true;
-                sink.onSendError(e);
-                continue;
-            }
-            if (!sent) {
-                break;
-            }
-            q.remove();
-            progress = true;
-        }
+        boolean progress = q.drain(this, sink, () -> !closed);
         if (closed) {
             return;
         }
@@ -246,19 +228,6 @@ final class EpollDatagramIo implements DatagramIo {
         arm();
         if (progress) {
             sink.onFlushed();
-        }
-    }
-
-    /**
-     * One send, and once more after a pending ICMP error: Linux reports that error from the next
-     * send instead of sending it, so the error is an earlier datagram's and this one never left.
-     */
-    private boolean sendRetryingOnce(ByteBuffer data, SocketAddress to) throws IOException {
-        try {
-            return sendNow(data, to);
-        } catch (PortUnreachableException earlier) {
-            sink.onError(earlier);
-            return !closed && sendNow(data, to);
         }
     }
 

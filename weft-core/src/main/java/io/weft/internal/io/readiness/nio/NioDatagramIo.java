@@ -27,7 +27,7 @@ import java.nio.channels.UnsupportedAddressTypeException;
  * next receive or send fails with {@link java.net.PortUnreachableException}, consuming the
  * error. So an error costs one failed call and cannot make the loop spin.
  */
-final class NioDatagramIo implements DatagramIo {
+final class NioDatagramIo implements DatagramIo, DatagramQueue.Sender {
     /**
      * Datagrams received per readiness event at most: each is a system call, and a cap keeps
      * one busy endpoint from starving the other channels on the loop.
@@ -190,24 +190,7 @@ final class NioDatagramIo implements DatagramIo {
     /** Sends from the queue's front until it is empty or the socket has no room. */
     private void drain() {
         DatagramQueue q = pending;
-        boolean progress = false;
-        while (!q.isEmpty() && !closed) {
-            DatagramQueue.Datagram d = q.peek();
-            boolean sent;
-            try {
-                sent = sendRetryingOnce(d.data(), d.to());
-            } catch (IOException e) {
-                q.remove();
-                progress = true;
-                sink.onSendError(e);
-                continue;
-            }
-            if (!sent) {
-                break;
-            }
-            q.remove();
-            progress = true;
-        }
+        boolean progress = q.drain(this, sink, () -> !closed);
         if (closed) {
             return;
         }
@@ -217,20 +200,6 @@ final class NioDatagramIo implements DatagramIo {
         arm();
         if (progress) {
             sink.onFlushed();
-        }
-    }
-
-    /**
-     * One send, and once more after a pending ICMP error: Linux reports that error from the next
-     * send instead of sending (it checks the socket error before queuing the datagram), so the
-     * error is an earlier datagram's and this one never left. It is consumed by then.
-     */
-    private boolean sendRetryingOnce(ByteBuffer data, SocketAddress to) throws IOException {
-        try {
-            return sendNow(data, to);
-        } catch (java.net.PortUnreachableException earlier) {
-            sink.onError(earlier);
-            return !closed && sendNow(data, to);
         }
     }
 
