@@ -50,7 +50,7 @@ public final class Pem {
         try {
             CertificateFactory f = CertificateFactory.getInstance("X.509");
             for (byte[] der : blocks(file, "CERTIFICATE")) {
-                out.add((X509Certificate) f.generateCertificate(new ByteArrayInputStream(der)));
+                out.add(certificate(f, der, file));
             }
         } catch (CertificateException e) {
             throw new IOException("bad certificate in " + file + ": " + e.getMessage(), e);
@@ -59,6 +59,20 @@ public final class Pem {
             throw new IOException("no '-----BEGIN CERTIFICATE-----' block in " + file);
         }
         return out;
+    }
+
+    /**
+     * One DER certificate. The JDK's X.509 parser throws unchecked exceptions on some malformed
+     * DER (an ArrayIndexOutOfBoundsException, found by PemFuzzTest): those are bad input too, and
+     * get the same typed error as a CertificateException.
+     */
+    private static X509Certificate certificate(CertificateFactory f, byte[] der, Path file) throws IOException,
+            CertificateException {
+        try {
+            return (X509Certificate) f.generateCertificate(new ByteArrayInputStream(der));
+        } catch (RuntimeException e) {
+            throw new IOException("bad certificate in " + file + ": the DER does not parse (" + e + ")", e);
+        }
     }
 
     /** The unencrypted PKCS#8 private key in the file (EC, RSA, EdDSA...). */
@@ -82,8 +96,9 @@ public final class Pem {
         for (String algorithm : KEY_ALGORITHMS) {
             try {
                 return KeyFactory.getInstance(algorithm).generatePrivate(spec);
-            } catch (GeneralSecurityException notThisOne) {
-                // the spec does not say its algorithm: try the next
+            } catch (GeneralSecurityException | RuntimeException notThisOne) {
+                // the spec does not say its algorithm: try the next (the JDK's DER parsers can
+                // also throw unchecked exceptions on malformed input; that is bad input too)
             }
         }
         throw new IOException("the private key in " + file + " is not an EC, RSA, EdDSA or DSA PKCS#8 key");
