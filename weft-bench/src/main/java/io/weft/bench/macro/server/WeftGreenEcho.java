@@ -19,9 +19,17 @@ final class WeftGreenEcho implements EchoServer {
     /** Per connection: one message of the 1 KiB workloads, a quarter of a 16 KiB one. */
     private static final int BUFFER = 4 * 1024;
 
+    private EventLoop loop;
+
+    @Override
+    public java.util.List<EventLoop> loops() {
+        return loop == null ? java.util.List.of() : java.util.List.of(loop);
+    }
+
     @Override
     public int start() throws Exception {
         EventLoop loop = EventLoop.start(LoopConfig.builder().threadName("weft-green-echo").build());
+        this.loop = loop;
         CompletableFuture<Integer> port = new CompletableFuture<>();
         loop.spawn(() -> {
             try (GreenServerSocket server = GreenServerSocket.listen(new InetSocketAddress("127.0.0.1", 0),
