@@ -6,7 +6,7 @@
  * of it to come back, send the next), or streams BYTES through one connection (bulk mode).
  * Every echoed byte is checked against what was sent.
  *
- *   loadgen --port P [--host 127.0.0.1] [--mode pingpong|bulk] [--conns N] [--active A]
+ *   loadgen --port P [--host 127.0.0.1] [--mode pingpong|bulk|soak] [--conns N] [--active A]
  *           [--size BYTES] [--warmup SEC] [--duration SEC] [--server-pid PID] [--pause]
  *           [--check-idle] [--bulk-bytes N] [--warm-bytes N]
  *
@@ -21,6 +21,13 @@
  * so is the time each side spent waiting for a CPU that other processes held (schedstat).
  * Connections are closed with SO_LINGER 0 (a reset): thousands of TIME_WAIT sockets per run
  * would otherwise exhaust the ephemeral ports over a suite of runs.
+ *
+ * Soak (--mode soak --churn PER_S): as pingpong, for --duration seconds, while PER_S connections
+ * a second close (a plain close: FIN, so the server's graceful path runs) and open again. A
+ * failure of one connection (reset, refused connect, a wrong or missing echo, the server closing
+ * it) is counted, not fatal: the connection is closed and opened again. Every second it prints
+ * "TICK t_s=... rtt=... p99_us=... errors=... churned=... open=..." (that second's numbers), and
+ * at the end "RESULT mode=soak ...". The first few errors go to stderr, one line each.
  *
  * Errors: "ERROR message" on stdout, exit status 1.
  */
@@ -57,6 +64,7 @@ typedef struct {
     uint8_t active;
     uint8_t want_out; /* EPOLLOUT currently registered */
     uint8_t checked;  /* answered the idle check */
+    uint8_t fresh;    /* soak: reopened, its first echo not back yet (not a round trip) */
     uint32_t sent;    /* bytes of the current message sent */
     uint32_t recvd;   /* bytes of the current message received */
     uint64_t t0;      /* when the current message (or the connect) started, ns */
@@ -76,7 +84,9 @@ static struct {
     int check_idle;
     uint64_t bulk_bytes;
     uint64_t warm_bytes;
-} opt = {"127.0.0.1", 0, 0, 1, -1, 1024, 2.0, 5.0, 0, 0, 0, 1ull << 30, 256ull << 20};
+    int soak;
+    int churn;
+} opt = {"127.0.0.1", 0, 0, 1, -1, 1024, 2.0, 5.0, 0, 0, 0, 1ull << 30, 256ull << 20, 0, 100};
 
 static uint8_t pattern[2 * PATTERN_PERIOD];
 static uint8_t scratch[MAX_SIZE];
@@ -156,6 +166,9 @@ static double self_cpu_s(void) {
     return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
 }
 
+/* A connection failed: fatal, except in soak mode, where it is counted and the connection reopened. */
+static void conn_error(int i, const char *fmt, ...);
+
 static void set_events(int i, int want_out) {
     conn_t *c = &conns[i];
     if (c->want_out == want_out) return;
@@ -187,7 +200,8 @@ static void push(int i) {
         ssize_t n = write(c->fd, pattern + c->sent, opt.size - c->sent);
         if (n < 0) {
             if (errno == EAGAIN) break;
-            fail("write (connection %d): %s", i, strerror(errno));
+            conn_error(i, "write (connection %d): %s", i, strerror(errno));
+            return;
         }
         c->sent += (uint32_t)n;
     }
@@ -208,6 +222,8 @@ static void send_message(int i, uint64_t t) {
 static enum phase phase = P_CONNECT;
 static histogram_t lat, conn_lat;
 static uint64_t round_trips, in_flight, ready, connecting, next_to_connect, idle_answered;
+static uint64_t soak_errors, soak_churn_owed, soak_churned;
+static void soak_reopen(int i);
 
 /* A message came back whole on connection i at time t. */
 static void completed(int i, uint64_t t) {
@@ -226,10 +242,26 @@ static void completed(int i, uint64_t t) {
         in_flight++;
         break;
     case P_MEASURE:
+        if (c->fresh) {
+            c->fresh = 0;
+            hist_record(&conn_lat, took);
+            if (c->active) {
+                send_message(i, t);
+                in_flight++;
+            }
+            break;
+        }
         hist_record(&lat, took);
         round_trips++;
-        send_message(i, t);
-        in_flight++;
+        if (opt.soak && soak_churn_owed > 0 && c->active) {
+            soak_churn_owed--; /* an active connection takes its share of the churn between messages */
+            soak_reopen(i);
+            break;
+        }
+        if (c->active || !opt.soak) {
+            send_message(i, t);
+            in_flight++;
+        }
         break;
     case P_CHECK:
         c->checked = 1;
@@ -247,12 +279,15 @@ static void on_readable(int i) {
         ssize_t n = read(c->fd, scratch, want);
         if (n < 0) {
             if (errno == EAGAIN) return;
-            fail("read (connection %d): %s", i, strerror(errno));
+            conn_error(i, "read (connection %d): %s", i, strerror(errno));
+            return;
         }
-        if (n == 0) fail("connection %d: the server closed it", i);
-        if (c->state != C_WAITING) fail("connection %d: %zd bytes arrived that were never sent", i, n);
-        if (memcmp(scratch, pattern + c->recvd, (size_t)n) != 0)
-            fail("connection %d: the echo differs from what was sent", i);
+        if (n == 0) { conn_error(i, "connection %d: the server closed it", i); return; }
+        if (c->state != C_WAITING) { conn_error(i, "connection %d: %zd bytes arrived that were never sent", i, n); return; }
+        if (memcmp(scratch, pattern + c->recvd, (size_t)n) != 0) {
+            conn_error(i, "connection %d: the echo differs from what was sent", i);
+            return;
+        }
         c->recvd += (uint32_t)n;
         if (c->recvd == opt.size) {
             completed(i, now_ns());
@@ -266,7 +301,7 @@ static void on_connected(int i) {
     int err = 0;
     socklen_t len = sizeof err;
     getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len);
-    if (err) fail("connect (connection %d): %s", i, strerror(err));
+    if (err) { conn_error(i, "connect (connection %d): %s", i, strerror(err)); return; }
     uint64_t t0 = c->t0;
     send_message(i, t0); /* the first echo counts into the connect time */
     in_flight++;
@@ -391,6 +426,101 @@ static void run_pingpong(void) {
     close_all();
 }
 
+/* ---- soak ---- */
+
+static void conn_error(int i, const char *fmt, ...) {
+    va_list ap;
+    if (!opt.soak) {
+        char msg[512];
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof msg, fmt, ap);
+        va_end(ap);
+        fail("%s", msg);
+    }
+    if (soak_errors++ < 20) {
+        va_start(ap, fmt);
+        fprintf(stderr, "soak error: ");
+        vfprintf(stderr, fmt, ap);
+        fprintf(stderr, "\n");
+        va_end(ap);
+    }
+    if (conns[i].state != C_IDLE) in_flight--;
+    soak_reopen(i);
+}
+
+/* Closes connection i (FIN) and starts connecting it again; its first echo comes back as in the connect phase. */
+static void soak_reopen(int i) {
+    conn_t *c = &conns[i];
+    epoll_ctl(ep, EPOLL_CTL_DEL, c->fd, NULL);
+    close(c->fd);
+    soak_churned++;
+    start_connect(i);
+    c->fresh = 1;
+    in_flight++; /* the connect and its first echo */
+}
+
+static void run_soak(void) {
+    hist_init(&lat);
+    hist_init(&conn_lat);
+    uint64_t t_connect = now_ns();
+    while (ready < (uint64_t)opt.conns) {
+        fill_connect_window();
+        poll_once(1000);
+        if (now_ns() - t_connect > 120ull * 1000000000ull)
+            fail("only %llu of %d connections answered within 120 s", (unsigned long long)ready, opt.conns);
+    }
+    printf("CONNECTED conns=%d connect_ms=%.1f\n", opt.conns, (now_ns() - t_connect) / 1e6);
+    fflush(stdout);
+    phase = P_MEASURE;
+    uint64_t t = now_ns();
+    for (int i = 0; i < opt.active; i++) {
+        conns[i].active = 1;
+        send_message(i, t);
+        in_flight++;
+    }
+    soak_churned = 0;
+    uint64_t start = t, end = t + (uint64_t)(opt.duration_s * 1e9), next_tick = t + 1000000000ull;
+    uint64_t next_slice = t, total_rt = 0, cursor = (uint64_t)opt.active;
+    uint64_t tick_rt0 = 0, tick_err0 = 0, tick_churn0 = 0;
+    while ((t = now_ns()) < end) {
+        if (t >= next_slice) { /* a tenth of a second's churn: idle connections first, in turn */
+            next_slice += 100000000ull;
+            uint64_t owed = (uint64_t)opt.churn / 10 + soak_churn_owed;
+            soak_churn_owed = 0;
+            for (int tries = 0; owed > 0 && tries < opt.conns; tries++) {
+                int i = (int)(cursor++ % (uint64_t)opt.conns);
+                if (conns[i].active) continue;
+                if (conns[i].state == C_IDLE) { soak_reopen(i); owed--; }
+            }
+            soak_churn_owed = owed; /* no idle connection free: active ones take it between messages */
+        }
+        if (t >= next_tick) {
+            double p99 = hist_percentile(&lat, 99) / 1e3;
+            printf("TICK t_s=%.1f rtt=%llu p99_us=%.1f errors=%llu churned=%llu open=%d\n", (t - start) / 1e9,
+                   (unsigned long long)(round_trips - tick_rt0), p99, (unsigned long long)(soak_errors - tick_err0),
+                   (unsigned long long)(soak_churned - tick_churn0), opt.conns);
+            fflush(stdout);
+            total_rt += round_trips - tick_rt0;
+            tick_rt0 = round_trips;
+            tick_err0 = soak_errors;
+            tick_churn0 = soak_churned;
+            hist_init(&lat); /* each tick's p99 is its own second's */
+            next_tick += 1000000000ull;
+        }
+        uint64_t wake = next_slice < next_tick ? next_slice : next_tick;
+        if (wake > end) wake = end;
+        poll_once(wake > t ? (int)((wake - t) / 1000000) + 1 : 0);
+    }
+    total_rt += round_trips - tick_rt0;
+    double secs = (now_ns() - start) / 1e9;
+    printf("RESULT mode=soak conns=%d active=%d size=%u window_s=%.3f round_trips=%llu rtt_per_s=%.1f errors=%llu"
+           " churned=%llu\n",
+           opt.conns, opt.active, opt.size, secs, (unsigned long long)total_rt, total_rt / secs,
+           (unsigned long long)soak_errors, (unsigned long long)soak_churned);
+    fflush(stdout);
+    close_all();
+}
+
 /* ---- bulk ---- */
 
 /* Streams `total` bytes through connection 0 in writes of at most opt.size bytes and reads the
@@ -495,7 +625,12 @@ int main(int argc, char **argv) {
         const char *a = argv[i];
         if (!strcmp(a, "--host")) opt.host = value(argc, argv, &i);
         else if (!strcmp(a, "--port")) opt.port = atoi(value(argc, argv, &i));
-        else if (!strcmp(a, "--mode")) opt.bulk = !strcmp(value(argc, argv, &i), "bulk");
+        else if (!strcmp(a, "--mode")) {
+            const char *m = value(argc, argv, &i);
+            opt.bulk = !strcmp(m, "bulk");
+            opt.soak = !strcmp(m, "soak");
+        }
+        else if (!strcmp(a, "--churn")) opt.churn = atoi(value(argc, argv, &i));
         else if (!strcmp(a, "--conns")) opt.conns = atoi(value(argc, argv, &i));
         else if (!strcmp(a, "--active")) opt.active = atoi(value(argc, argv, &i));
         else if (!strcmp(a, "--size")) opt.size = (uint32_t)atoi(value(argc, argv, &i));
@@ -524,6 +659,7 @@ int main(int argc, char **argv) {
     if (ep < 0) fail("epoll_create1: %s", strerror(errno));
 
     if (opt.bulk) run_bulk();
+    else if (opt.soak) run_soak();
     else run_pingpong();
     return 0;
 }

@@ -3,11 +3,13 @@ package io.weft.stream;
 import io.weft.future.Promise;
 import io.weft.loop.EventLoop;
 import io.weft.net.ConnectOptions;
+import io.weft.net.Protocol;
 import io.weft.net.Net;
 import io.weft.net.Server;
 import io.weft.net.ServerOptions;
 import java.net.SocketAddress;
 import java.util.concurrent.CancellationException;
+import java.util.function.Supplier;
 
 /**
  * Where stream connections start: clients with {@link #connect}, servers with {@link #serve}.
@@ -42,8 +44,19 @@ public final class Streams {
      */
     public static Promise<Server> serve(EventLoop loop, SocketAddress address, ServerOptions options,
             StreamHandler handler) {
-        return Net.createServer(loop, () -> new StreamProtocol(StreamReader.DEFAULT_LIMIT, options.writeBufferHigh(),
-                options.writeBufferLow(), p -> run(handler, p)), address, options);
+        return Net.createServer(loop, handling(options, handler), address, options);
+    }
+
+    /**
+     * The protocols {@link #serve} listens with, for listening some other way: each connection
+     * runs {@code handler} as {@code serve} says, with the reader and writer it describes. On a
+     * loop group, with {@link Net#createServer(io.weft.loop.LoopGroup, java.util.function.Function,
+     * SocketAddress, ServerOptions)}, make one per loop.
+     */
+    public static Supplier<Protocol> handling(ServerOptions options, StreamHandler handler) {
+        java.util.Objects.requireNonNull(handler, "handler");
+        return () -> new StreamProtocol(StreamReader.DEFAULT_LIMIT, options.writeBufferHigh(),
+                options.writeBufferLow(), p -> run(handler, p));
     }
 
     private static StreamProtocol protocol(ConnectOptions options) {

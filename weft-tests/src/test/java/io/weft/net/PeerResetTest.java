@@ -109,15 +109,13 @@ class PeerResetTest extends NetTestSupport {
     }
 
     /**
-     * A reset while reading is paused and nothing is queued reaches connectionLost at once, typed.
-     * Only epoll can: it reports EPOLLERR|EPOLLHUP whatever the interest set, and its driver turns
-     * that into the transport's error. The JDK's selectors (nio, poll) take a descriptor with no
-     * interest out of the kernel's set, so there the reset is heard only when reading resumes.
+     * A reset while reading is paused and nothing is queued reaches connectionLost at once, typed,
+     * on every backend. epoll hears it because EPOLLERR|EPOLLHUP come whatever the interest set;
+     * the JDK's selectors (nio, poll) drop a descriptor with no interest from the kernel's set, so
+     * the NIO backend keeps read interest while paused and takes at most one byte, held for resume.
      */
     @org.junit.jupiter.api.Test
     void aResetWhileReadingIsPausedAndNothingIsQueuedReachesConnectionLostTyped() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(backend == io.weft.loop.PollerKind.EPOLL,
-                "only epoll hears a reset on a descriptor with no interest armed; " + backend + " hears it on resume");
         Server s = server(checked(() -> new Paused(loop)), ServerOptions.defaults());
         RawPeer peer = closeLater(RawPeer.connect(address(s)));
         CheckedProtocol<Paused> paused = await(made(Paused.class));
@@ -126,7 +124,7 @@ class PeerResetTest extends NetTestSupport {
         peer.reset();
         Throwable cause = await(paused.lost());
 
-        assertThat(cause).isInstanceOf(ConnectionResetException.class).hasMessageContaining("ECONNRESET");
+        assertThat(cause).isInstanceOf(ConnectionResetException.class).hasMessageContaining("reset");
         assertThat(s.connectionCount()).isZero();
     }
 }

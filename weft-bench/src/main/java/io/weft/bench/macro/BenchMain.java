@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -71,6 +72,15 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--list", description = "List workloads and peers, then exit.")
     boolean list;
 
+    @Option(names = "--soak", paramLabel = "DURATION",
+            description = "Instead of the suite: c10k with churn for DURATION (30m, 2m, 90s) against one peer"
+                    + " (the first of --peers, default weft); writes soak.md and soak.png.")
+    String soak;
+
+    @Option(names = "--churn", paramLabel = "PER_S", defaultValue = "100",
+            description = "With --soak: connections closed and opened again per second (default 100).")
+    int churn;
+
     @Option(names = "--report", paramLabel = "DIR",
             description = "Draw the summary and charts of a finished run again from its results.json; run nothing.")
     Path redraw;
@@ -95,6 +105,9 @@ public final class BenchMain implements Callable<Integer> {
             lastReport = Report.write(lastResults);
             progress.println("report: " + lastReport);
             return 0;
+        }
+        if (soak != null) {
+            return soak();
         }
         List<Workload> workloads = selectWorkloads();
         if (list) {
@@ -131,6 +144,53 @@ public final class BenchMain implements Callable<Integer> {
         lastReport = Report.write(results);
         progress.println("report: " + lastReport);
         return 0;
+    }
+
+    private int soak() throws IOException {
+        Duration length = parseDuration(soak);
+        boolean peersGiven = !peers.equals(Peer.ALL.stream().map(Peer::name).toList());
+        Peer peer = Peer.named(peersGiven ? peers.getFirst().trim() : "weft");
+        Path base = out != null ? out : repoRoot().resolve("bench-results");
+        Path dir = base.resolve("soak-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Files.createDirectories(dir);
+        progress.println("building the load generator...");
+        Natives natives = Natives.prepare(base.resolve(".build"));
+        Launchers.Launch launch = new Launchers(natives, javaCommand(), System.getProperty("java.class.path"), loops)
+                .of(peer);
+        if (launch.command() == null) {
+            throw new CommandLine.ParameterException(new CommandLine(this), peer.name() + " cannot run here: " + launch.skip());
+        }
+        String[] cpus = pinning();
+        String machine = String.format(java.util.Locale.ROOT, "Machine: %d CPUs, load average %.2f at the start; `%s`.",
+                Runtime.getRuntime().availableProcessors(), Machine.loadAverage(),
+                "weft bench " + String.join(" ", args));
+        try {
+            Path md = new Soak(natives.loadgen(), dir, cpus[0], cpus[1], progress)
+                    .run(peer, launch.command(), length, c10kConns, churn, machine);
+            progress.println(Files.readString(md).lines().limit(9).reduce("", (a, b) -> a + b + "\n"));
+            progress.println("report: " + md);
+            lastReport = md;
+            return 0;
+        } catch (Child.ChildFailure e) {
+            progress.println("soak failed: " + e.getMessage() + " (logs in " + dir + ")");
+            return 1;
+        }
+    }
+
+    /** {@code 30m}, {@code 2m}, {@code 90s}, {@code 1h}, or plain seconds. */
+    static Duration parseDuration(String text) {
+        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+        try {
+            long n = Long.parseLong(t.replaceAll("[smh]$", ""));
+            Duration d = t.endsWith("h") ? Duration.ofHours(n) : t.endsWith("m") ? Duration.ofMinutes(n) : Duration.ofSeconds(n);
+            if (d.toSeconds() < 5) {
+                throw new IllegalArgumentException("too short");
+            }
+            return d;
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(new BenchMain()),
+                    "--soak takes a duration of at least 5 s: 30m, 2m, 90s, 1h; not '" + text + "'");
+        }
     }
 
     /** The options, with the defaults of a full or a quick run filled in. */

@@ -65,6 +65,11 @@ final class Measurement {
                 }
                 String result = gen.await(config.warmupSec() + config.measureSec() + 240, "RESULT");
                 m.putAll(parse(result));
+                if (w.kind() == Workload.Kind.C10K) {
+                    ProcStatus end = ProcStatus.of(server.pid());
+                    m.put(Metric.PEAK_RSS_PER_CONN.key, (end.hwmKiB() - base.rssKiB()) / (double) w.conns());
+                    m.put("rss_hwm_kib", (double) end.hwmKiB());
+                }
             }
             if (!server.alive()) {
                 throw new Child.ChildFailure("the server exited during the run (see " + log.getFileName() + ")");

@@ -18,6 +18,8 @@ enum Metric {
     CONNECT("connect_ms", "connect + first echo, all (ms)", Better.LOWER, "%,.0f"),
     RSS_PER_CONN("rss_per_conn_kib", "RSS/conn KiB", Better.LOWER, "%,.1f"),
     HEAP_PER_CONN("heap_per_conn_kib", "heap/conn KiB", Better.LOWER, "%,.2f"),
+    /** VmHWM at the end of the run minus the RSS before connecting, per connection: the peak, GC headroom included. */
+    PEAK_RSS_PER_CONN("peak_rss_per_conn_kib", "peak RSS/conn KiB", Better.LOWER, "%,.1f"),
     SERVER_THREADS("threads", "server threads", Better.NEITHER, "%,.0f"),
     IDLE_FAILED("idle_failed", "idle conns not answering", Better.LOWER, "%,.0f"),
     GB_PER_S("gb_per_s", "GB/s", Better.HIGHER, "%.3f"),
@@ -63,8 +65,8 @@ enum Metric {
     static List<Metric> columns(Workload.Kind kind) {
         return switch (kind) {
             case ECHO -> List.of(ROUND_TRIPS, P50, P99, P999, CPU_PER_ROUND_TRIP, SERVER_UTIL, GENERATOR_UTIL);
-            case C10K -> List.of(ROUND_TRIPS, P99, CPU_PER_ROUND_TRIP, CONNECT, RSS_PER_CONN, HEAP_PER_CONN,
-                    SERVER_THREADS, IDLE_FAILED, SERVER_UTIL);
+            case C10K -> List.of(ROUND_TRIPS, P99, CPU_PER_ROUND_TRIP, CONNECT, RSS_PER_CONN, PEAK_RSS_PER_CONN,
+                    HEAP_PER_CONN, SERVER_THREADS, IDLE_FAILED, SERVER_UTIL);
             case BULK -> List.of(GB_PER_S, CPU_PER_GB, SERVER_UTIL, GENERATOR_UTIL);
         };
     }

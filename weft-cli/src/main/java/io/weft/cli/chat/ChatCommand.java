@@ -8,7 +8,6 @@ import io.weft.cli.serve.ServeFlags;
 import io.weft.cli.serve.ServeOptions;
 import io.weft.cli.serve.ServerCommand;
 import io.weft.cli.serve.StartException;
-import io.weft.cli.serve.Style;
 import io.weft.net.OverflowPolicy;
 import io.weft.net.ServerOptions;
 import java.io.PrintWriter;
@@ -69,9 +68,6 @@ public final class ChatCommand implements Callable<Integer>, ServerCommand {
         try {
             ServerOptions options = ServerOptions.builder().maxBufferedBytes(maxBuffered, OverflowPolicy.DROP_LARGEST).build();
             ServeOptions serveOptions = serve.options("chat", port).server(options).build();
-            if (serveOptions.style() == Style.GREEN && serveOptions.loops() > 1) {
-                throw new ParameterException(spec.commandLine(), "--style green serves on one loop for now: add --loops 1");
-            }
             server = ChatServer.start(serveOptions, chat);
         } catch (StartException e) {
             spec.commandLine().getErr().println("weft chat: " + e.getMessage());

@@ -5,10 +5,7 @@ import io.weft.cli.serve.ServeOptions;
 import io.weft.cli.serve.StartException;
 import io.weft.loop.EventLoop;
 import io.weft.net.ServerOptions;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,7 +32,6 @@ public final class ChatServer implements AutoCloseable {
     private final Map<EventLoop, ChatRoom> rooms = new ConcurrentHashMap<>();
     private final ChatOptions chat;
     private Summary summary; // guarded by this
-    private GreenChat green; // green style only; set and used on the loop thread
 
     /**
      * What a stopped server did.
@@ -68,13 +64,7 @@ public final class ChatServer implements AutoCloseable {
         ServeOptions options = withBackstop(serve, chat);
         this.server = switch (options.style()) {
             case CALLBACKS -> LoopServer.start(options, loop -> roomOf(loop)::newMember);
-            case GREEN -> {
-                SocketAddress address = resolve(options);
-                yield LoopServer.listen(options, loop -> {
-                    green = new GreenChat(loop, roomOf(loop));
-                    return green.listen(address, options.server());
-                });
-            }
+            case GREEN -> LoopServer.start(options, loop -> GreenChat.on(loop, options.server(), roomOf(loop)));
         };
     }
 
@@ -112,15 +102,6 @@ public final class ChatServer implements AutoCloseable {
             idle += s.idleDropped();
         }
         return new ChatStats(connections, online, lines, slow, idle);
-    }
-
-    /** A green server socket listens on one address: the host's first. Resolved here, off the loop. */
-    private static SocketAddress resolve(ServeOptions options) throws StartException {
-        try {
-            return new InetSocketAddress(InetAddress.getByName(options.host()), options.port());
-        } catch (UnknownHostException e) {
-            throw new StartException("cannot listen on '" + options.host() + "': no such host", e);
-        }
     }
 
     /** Starts listening as the options say; returns once listening. */
@@ -172,9 +153,6 @@ public final class ChatServer implements AutoCloseable {
     public synchronized Summary stop() {
         if (summary == null) {
             LoopServer.Shutdown s = server.shutdown(() -> {
-                if (green != null) {
-                    green.stopAccepting();
-                }
                 roomHere().shutdown(); // runs on every loop, before the shutdown reaches it
             });
             ChatStats last = total();

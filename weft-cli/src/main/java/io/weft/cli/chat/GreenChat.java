@@ -1,18 +1,17 @@
 package io.weft.cli.chat;
 
-import io.weft.cli.serve.GreenAcceptor;
-import io.weft.future.Promise;
+import io.weft.green.GreenServer;
 import io.weft.green.GreenSocket;
 import io.weft.loop.EventLoop;
-import io.weft.net.Server;
+import io.weft.net.Protocol;
 import io.weft.net.ServerOptions;
 import java.io.IOException;
-import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CancellationException;
 
 /**
- * The chat's green-thread front-end: one green thread accepting, one per client reading its
+ * The chat's green-thread front-end: one green thread per client (started by {@link GreenServer}
+ * on the loop that accepted it, one instance per loop and room share) reading its
  * bytes with blocking-style reads (into a {@value #WAIT}-byte buffer of its own while it waits,
  * then the rest of a burst into one buffer the loop's green threads share) and handing them to
  * the same {@link ChatMember} and {@link ChatRoom} the callback style uses. Reads allocate
@@ -29,9 +28,7 @@ final class GreenChat {
     private static final int WAIT = 512;
     private static final int BURST = 64 * 1024;
 
-    private final EventLoop loop;
     private final ChatRoom room;
-    private GreenAcceptor acceptor;
     /**
      * The rest of a burst, read without parking by whichever green thread runs: shared by the
      * loop's green threads, since nothing parks between that read and handing the bytes to the
@@ -39,27 +36,16 @@ final class GreenChat {
      */
     private final ByteBuffer burst = ByteBuffer.allocate(BURST);
 
-    GreenChat(EventLoop loop, ChatRoom room) {
-        this.loop = loop;
+    private GreenChat(ChatRoom room) {
         this.room = room;
     }
 
-    /** Starts the acceptor; the promise completes with the server once it listens. */
-    Promise<Server> listen(SocketAddress address, ServerOptions options) {
-        acceptor = GreenAcceptor.start(loop, address, options, c -> {
-            loop.spawn(() -> serve(c));
-        });
-        return acceptor.listening();
+    /** The protocols of the green chat on {@code loop}, whose share of the room is {@code room}. */
+    static java.util.function.Supplier<Protocol> on(EventLoop loop, ServerOptions options, ChatRoom room) {
+        return GreenServer.handling(loop, options, new GreenChat(room)::serve);
     }
 
-    /** Stops the acceptor; the server's shutdown takes care of the connections. */
-    void stopAccepting() {
-        if (acceptor != null) {
-            acceptor.stop();
-        }
-    }
-
-    private Void serve(GreenSocket c) {
+    private void serve(GreenSocket c) {
         ChatMember member = room.newMember();
         member.connectionMade(c.writer().transport());
         ByteBuffer mine = ByteBuffer.allocate(WAIT);
@@ -93,7 +79,6 @@ final class GreenChat {
             // gone either way
         }
         member.connectionLost(lost);
-        return null;
     }
 
 }

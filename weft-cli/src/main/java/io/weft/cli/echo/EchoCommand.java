@@ -7,7 +7,6 @@ import io.weft.cli.serve.ServeFlags;
 import io.weft.cli.serve.ServerCommand;
 import io.weft.cli.serve.ServeOptions;
 import io.weft.cli.serve.StartException;
-import io.weft.cli.serve.Style;
 import io.weft.cli.serve.TlsSupport;
 import io.weft.net.ServerOptions;
 import java.io.PrintWriter;
@@ -73,9 +72,6 @@ public final class EchoCommand implements Callable<Integer>, ServerCommand {
                 tlsNote = ", TLS with " + made.description();
             }
             ServeOptions serveOptions = serve.options("echo", port).server(options.build()).build();
-            if (serveOptions.style() == Style.GREEN && serveOptions.loops() > 1) {
-                throw new ParameterException(spec.commandLine(), "--style green serves on one loop for now: add --loops 1");
-            }
             server = EchoServer.start(serveOptions);
         } catch (StartException e) {
             spec.commandLine().getErr().println("weft echo: " + e.getMessage());

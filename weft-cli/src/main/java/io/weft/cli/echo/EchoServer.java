@@ -4,10 +4,7 @@ import io.weft.cli.serve.LoopServer;
 import io.weft.cli.serve.ServeOptions;
 import io.weft.cli.serve.StartException;
 import io.weft.loop.EventLoop;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,7 +26,6 @@ public final class EchoServer implements AutoCloseable {
     /** One set per loop, each touched only on its loop's thread. */
     private final Map<EventLoop, EchoStats> stats = new ConcurrentHashMap<>();
     private Summary summary; // guarded by this
-    private GreenEcho green; // green style only; set and used on the loop thread
 
     /**
      * What a stopped server did.
@@ -64,13 +60,7 @@ public final class EchoServer implements AutoCloseable {
                 EchoStats mine = statsOf(loop);
                 return () -> new EchoProtocol(mine);
             });
-            case GREEN -> {
-                SocketAddress address = resolve(options);
-                yield LoopServer.listen(options, loop -> {
-                    green = new GreenEcho(loop, statsOf(loop));
-                    return green.listen(address, options.server());
-                });
-            }
+            case GREEN -> LoopServer.start(options, loop -> GreenEcho.on(loop, options.server(), statsOf(loop)));
         };
     }
 
@@ -103,15 +93,6 @@ public final class EchoServer implements AutoCloseable {
     /** Connections accepted per loop, in loop order; empty when serving on one loop. */
     public List<Long> acceptedPerLoop() {
         return server.acceptedPerLoop();
-    }
-
-    /** A green server socket listens on one address: the host's first. Resolved here, off the loop. */
-    private static SocketAddress resolve(ServeOptions options) throws StartException {
-        try {
-            return new InetSocketAddress(InetAddress.getByName(options.host()), options.port());
-        } catch (UnknownHostException e) {
-            throw new StartException("cannot listen on '" + options.host() + "': no such host", e);
-        }
     }
 
     /** Starts listening as {@code options} say; returns once listening. */
@@ -148,9 +129,6 @@ public final class EchoServer implements AutoCloseable {
     public synchronized Summary stop() {
         if (summary == null) {
             LoopServer.Shutdown s = server.shutdown(() -> {
-                if (green != null) {
-                    green.stopAccepting();
-                }
             });
             EchoStats.Snapshot last = total();
             List<Long> perLoop = server.acceptedPerLoop();

@@ -1,20 +1,19 @@
 package io.weft.cli.echo;
 
-import io.weft.cli.serve.GreenAcceptor;
-import io.weft.future.Promise;
+import io.weft.green.GreenServer;
 import io.weft.green.GreenSocket;
-import io.weft.loop.EventLoop;
-import io.weft.net.Server;
+import io.weft.net.Protocol;
 import io.weft.net.ServerOptions;
+import io.weft.loop.EventLoop;
 import io.weft.stream.StreamWriter;
 import java.io.IOException;
-import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CancellationException;
 
 /**
- * The echo server written with green threads: one accepting, one per connection reading and
- * writing back. Reads allocate nothing per call. A connection waits with a small buffer of its
+ * The echo server written with green threads: one per connection reading and writing back,
+ * started by {@link GreenServer} on the loop that accepted the connection (one instance per loop,
+ * so on a loop group each loop has its own). Reads allocate nothing per call. A connection waits with a small buffer of its
  * own ({@value #WAIT}) bytes, which bytes that arrive meanwhile go straight into; the rest of a
  * burst is drained with {@code readAvailable} into one {@value #BURST}-byte buffer shared by the
  * loop's green threads, which is safe because nothing parks between that read and the write
@@ -23,43 +22,29 @@ import java.util.concurrent.CancellationException;
  * connection's output is over its high-water mark, and a green thread parked in a write does
  * not read, which is exactly what {@link EchoProtocol} does by hand with pause/resume.
  *
- * <p>Graceful shutdown stays the {@link Server}'s: it stops listening and closes the
- * connections, whose green threads then read end of stream (or an error) and finish;
- * {@link #stopAccepting} cancels the acceptor, which is parked in {@code accept()}.
- * Loop thread (and its green threads) only.
+ * <p>Graceful shutdown stays the server's: it stops listening and closes the connections, whose
+ * green threads then read end of stream (or an error) and finish. Loop thread (and its green
+ * threads) only.
  */
 final class GreenEcho {
     private static final int WAIT = 1024;
     private static final int BURST = 64 * 1024;
 
-    private final EventLoop loop;
     private final EchoStats stats;
-    private GreenAcceptor acceptor;
     /** Shared by this loop's green threads between a non-parking read and the write after it. */
     private final ByteBuffer burst = ByteBuffer.allocate(BURST);
 
-    GreenEcho(EventLoop loop, EchoStats stats) {
-        this.loop = loop;
+    private GreenEcho(EchoStats stats) {
         this.stats = stats;
     }
 
-    /** Starts the acceptor; the promise completes with the server once it listens. */
-    Promise<Server> listen(SocketAddress address, ServerOptions options) {
-        acceptor = GreenAcceptor.start(loop, address, options, c -> {
-            stats.connections++;
-            loop.spawn(() -> serve(c));
-        });
-        return acceptor.listening();
+    /** The protocols of a green echo on {@code loop}: each connection gets a green thread there. */
+    static java.util.function.Supplier<Protocol> on(EventLoop loop, ServerOptions options, EchoStats stats) {
+        return GreenServer.handling(loop, options, new GreenEcho(stats)::serve);
     }
 
-    /** Stops the acceptor; the server's shutdown takes care of the connections. */
-    void stopAccepting() {
-        if (acceptor != null) {
-            acceptor.stop();
-        }
-    }
-
-    private Void serve(GreenSocket c) {
+    private void serve(GreenSocket c) {
+        stats.connections++;
         StreamWriter writer = c.writer();
         try (c) {
             ByteBuffer mine = ByteBuffer.allocate(WAIT);
@@ -86,6 +71,5 @@ final class GreenEcho {
         } catch (IOException | CancellationException e) {
             // reset, cut at the shutdown deadline, or the loop closing: nothing more to echo
         }
-        return null;
     }
 }

@@ -12,20 +12,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import io.weft.cli.serve.Style;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The chat on two loops: members live on different loops, lines cross between them as messages,
+ * The chat on two loops, in both styles: members live on different loops, lines cross between them as messages,
  * and each sender's lines arrive in the order sent at every client, on its loop or the other.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ChatServerLoopsTest {
 
-    @Test
-    void clientsOnBothLoopsSeeEachOthersLinesInPerSenderOrder() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Style.class)
+    void clientsOnBothLoopsSeeEachOthersLinesInPerSenderOrder(Style style) throws Exception {
         FileDescriptors.Snapshot fds = FileDescriptors.snapshot(FileDescriptors.NOT_FILES);
-        ChatServer server = ChatServer.start(ServeOptions.builder(0).loops(2).build(), ChatOptions.builder().build());
+        ChatServer server = ChatServer.start(ServeOptions.builder(0).loops(2).style(style).build(), ChatOptions.builder().build());
         List<LineClient> clients = new ArrayList<>();
         try {
             int count = 16; // the kernel's hash puts all sixteen on one loop once in 2^15 runs

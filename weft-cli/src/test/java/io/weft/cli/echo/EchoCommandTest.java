@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code weft echo} run in-process through {@link io.weft.cli.Main}, as the launcher runs it. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -58,9 +59,10 @@ class EchoCommandTest {
         assertThat(run.stderr()).isEmpty();
     }
 
-    @Test
-    void onTwoLoopsItPrintsEachLoopsConnectionsWhenStopped() throws Exception {
-        CommandRun run = CommandRun.start("echo", "--port", "0", "--loops", "2");
+    @ParameterizedTest
+    @ValueSource(strings = {"callbacks", "green"})
+    void onTwoLoopsItPrintsEachLoopsConnectionsWhenStopped(String style) throws Exception {
+        CommandRun run = CommandRun.start("echo", "--port", "0", "--loops", "2", "--style", style);
         int port = Integer.parseInt(run.awaitLine(LISTENING).group(1));
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.getOutputStream().write("ping".getBytes());

@@ -30,8 +30,20 @@ import java.util.function.Consumer;
  * </pre>
  * Entering LOST closes the socket and schedules {@link Protocol#connectionLost} for the next
  * callback slot, so it never runs inside a protocol method that caused it. Loop thread only.
+ *
+ * <p><b>Lingering close.</b> Closing a socket that has unread input, or that input reaches
+ * after it closed, makes the kernel answer with RST and drop what it had still to send (RFC 1122
+ * 4.2.2.13; Linux {@code tcp_close}): a peer still sending when the reply ends would lose the
+ * reply's tail. So a graceful LOST (close or startClosing once flushed) before the peer's EOF
+ * does not close the socket at once: it shuts the write side (the kernel sends the rest, then
+ * FIN), reads and discards until the peer's EOF, an error or {@link #LINGER}, and only then
+ * closes. The protocol is told at entering LOST as before; the lingering socket stays a resource
+ * of the loop, so closing the loop ends it. Abort, errors and timeouts never linger.
  */
 public final class StreamTransport implements Transport, IoSink, LoopResource {
+    /** The longest a graceful close waits for the peer's EOF (Apache httpd lingers 2 s too). */
+    static final Duration LINGER = Duration.ofSeconds(2);
+
     private final Loop loop;
     private final SocketIo io;
     private final TransportObserver observer;
@@ -49,6 +61,9 @@ public final class StreamTransport implements Transport, IoSink, LoopResource {
     private boolean outputShut;
     private boolean closing;
     private boolean lost;
+    /** LOST, but the socket stays open to read and discard until the peer's EOF: see the class comment. */
+    private boolean lingering;
+    private TimerHandle lingerTimer;
     /** "close()" or "abort()" once the protocol called one: writing after that is its bug. */
     private String closedBy;
 
@@ -148,6 +163,9 @@ public final class StreamTransport implements Transport, IoSink, LoopResource {
 
     @Override
     public void onFlushed() {
+        if (lingering) {
+            return;
+        }
         // Only bytes that left count as progress: a backend may wake up and take nothing (a
         // spurious readiness event, an empty completion), and stamping then would keep a
         // stalled connection safe from its write timeout forever.
@@ -161,7 +179,7 @@ public final class StreamTransport implements Transport, IoSink, LoopResource {
         maybeResumeWriting();
         if (queue.isEmpty()) {
             if (closing) {
-                finish(null);
+                finishClosing();
             } else if (eofPending) {
                 eofPending = false;
                 shutdownOutput();
@@ -261,6 +279,10 @@ public final class StreamTransport implements Transport, IoSink, LoopResource {
 
     @Override
     public void onRead(ByteBuffer data) {
+        if (lingering) {
+            data.position(data.limit()); // input after close: discarded
+            return;
+        }
         if (timeouts != null) {
             timeouts.lastRead = loop.time();
         }
@@ -274,6 +296,10 @@ public final class StreamTransport implements Transport, IoSink, LoopResource {
 
     @Override
     public void onReadEof() {
+        if (lingering) {
+            endLinger();
+            return;
+        }
         readEof = true;
         boolean keepOpen;
         try {
@@ -338,7 +364,7 @@ public final class StreamTransport implements Transport, IoSink, LoopResource {
         closing = true;
         io.setReading(false);
         if (queue.isEmpty()) {
-            finish(null);
+            finishClosing();
         }
     }
 
@@ -360,6 +386,10 @@ public final class StreamTransport implements Transport, IoSink, LoopResource {
 
     @Override
     public void onIoError(IOException error) {
+        if (lingering) {
+            endLinger();
+            return;
+        }
         connectionFailed(error);
     }
 
@@ -367,14 +397,27 @@ public final class StreamTransport implements Transport, IoSink, LoopResource {
         finish(e);
     }
 
+    /** Graceful LOST: lingers if the peer may still send (no EOF from it yet). */
+    private void finishClosing() {
+        finish(null, !readEof);
+    }
+
     private void finish(Throwable cause) {
+        finish(cause, false);
+    }
+
+    private void finish(Throwable cause, boolean linger) {
         if (lost) {
             return;
         }
         lost = true;
         closing = true;
-        io.close();
-        loop.closed(this);
+        if (linger) {
+            startLinger();
+        } else {
+            io.close();
+            loop.closed(this);
+        }
         if (timeoutTimer != null) {
             timeoutTimer.cancel();
         }
@@ -385,8 +428,39 @@ public final class StreamTransport implements Transport, IoSink, LoopResource {
         loop.callSoon(() -> p.connectionLost(cause));
     }
 
+    private void startLinger() {
+        lingering = true;
+        if (!outputShut) {
+            outputShut = true;
+            try {
+                io.shutdownOutput();
+            } catch (IOException e) {
+                endLinger(); // gone already: nothing to wait for
+                return;
+            }
+        }
+        io.setReading(true);
+        lingerTimer = loop.callLater(LINGER, this::endLinger);
+    }
+
+    private void endLinger() {
+        if (!lingering) {
+            return;
+        }
+        lingering = false;
+        if (lingerTimer != null) {
+            lingerTimer.cancel();
+        }
+        io.close();
+        loop.closed(this);
+    }
+
     @Override
     public void loopClosing() {
+        if (lingering) {
+            endLinger();
+            return;
+        }
         finish(new LoopClosedException("the event loop of " + this + " closed"));
     }
 

@@ -18,6 +18,9 @@ import java.util.Locale;
  *   <li>stdout {@code LISTENING <port>} once the server accepts connections on 127.0.0.1;</li>
  *   <li>stdin {@code mem} → stdout {@code HEAP <bytes>}: heap in use after a full collection
  *       (the in-process reporter the driver uses for memory per connection);</li>
+ *   <li>stdin {@code lag} → stdout {@code LAG p99_us=... max_us=... samples=...}: how late a 10 ms
+ *       timer on the server's loops fired since the last {@code lag} (the first starts the timer) (the soak's loop lag; Weft
+ *       peers only), or {@code LAG none};</li>
  *   <li>stdin closed → the process exits (so no server outlives a driver that died);</li>
  *   <li>stdout {@code ERROR <reason>} and exit status 1 when the peer cannot run here.</li>
  * </ul>
@@ -68,16 +71,26 @@ public final class ServerMain {
         }
         System.out.println("LISTENING " + port);
         System.out.flush();
-        control();
+        control(server);
     }
 
     /** Answers the driver on stdin until it closes, then ends the process. */
-    private static void control() {
+    private static void control(EchoServer server) {
+        LagProbe lag = null; // started by the first "lag", so other runs have no extra timer
         try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
             String line;
             while ((line = in.readLine()) != null) {
                 if (line.trim().equals("mem")) {
                     System.out.println("HEAP " + heapAfterGc());
+                    System.out.flush();
+                } else if (line.trim().equals("lag")) {
+                    if (lag == null && !server.loops().isEmpty()) {
+                        lag = new LagProbe();
+                        for (io.weft.loop.EventLoop l : server.loops()) {
+                            lag.watch(l);
+                        }
+                    }
+                    System.out.println(lag == null ? "LAG none" : lag.takeLine());
                     System.out.flush();
                 }
             }

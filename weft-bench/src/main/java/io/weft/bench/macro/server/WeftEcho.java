@@ -24,6 +24,7 @@ import java.util.concurrent.CountDownLatch;
 final class WeftEcho implements EchoServer {
     private final int loops;
     private final PollerKind backend;
+    private java.util.List<EventLoop> serving = java.util.List.of();
 
     WeftEcho(int loops, PollerKind backend) {
         this.loops = loops;
@@ -63,9 +64,11 @@ final class WeftEcho implements EchoServer {
         if (loops > 1) {
             LoopGroup group = LoopGroup.start(loops, config);
             GroupServer server = Net.createServer(group, Echo::new, address, options);
+            serving = group.loops();
             return ((InetSocketAddress) server.addresses().getFirst()).getPort();
         }
         EventLoop loop = EventLoop.start(config);
+        serving = java.util.List.of(loop);
         CountDownLatch listening = new CountDownLatch(1);
         Server[] server = new Server[1];
         Throwable[] failure = new Throwable[1];
@@ -79,5 +82,10 @@ final class WeftEcho implements EchoServer {
             throw new IllegalStateException("Weft could not listen", failure[0]);
         }
         return ((InetSocketAddress) server[0].addresses().getFirst()).getPort();
+    }
+
+    @Override
+    public java.util.List<EventLoop> loops() {
+        return serving;
     }
 }

@@ -66,6 +66,11 @@ public final class NioDriver implements IoDriver, ChannelWatches {
         return selector.select(dispatch, millis);
     }
 
+    /** Queues a task on the loop's run queue (a socket's held input, on resume). */
+    void runSoon(Task task) {
+        ready.add(task);
+    }
+
     private void dispatch(SelectionKey key) {
         if (!(key.attachment() instanceof Registration r)) {
             return;

@@ -8,10 +8,22 @@ import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import io.weft.internal.dispatch.Task;
 
 /**
  * {@link SocketIo} over a non-blocking {@link SocketChannel}: reads when the poller says
  * readable, writes the queue when it says writable.
+ *
+ * <p><b>Hearing a reset while paused.</b> The JDK's selectors take a channel whose interest set
+ * is empty out of the kernel's set (epoll: {@code EPOLL_CTL_DEL}), so a reset that arrives while
+ * the transport has reading paused and nothing queued would go unheard until it resumes. So
+ * while paused this keeps read interest ("listening") and, when the socket turns readable, reads
+ * at most one byte: a reset or error then reaches the sink at once; a byte or the end of stream
+ * is held (one byte, no buffer) and listening stops, since the peer is plainly alive and
+ * level-triggered readiness would otherwise report the same bytes every turn. On resume the held
+ * byte goes first, in order, in the same {@link IoSink#onRead} as what follows it; a held end
+ * of stream is reported after. Limit: a reset that comes after a held byte is heard on resume
+ * (or by a write), as before.
  */
 final class NioSocketIo implements SocketIo {
     /**
@@ -28,6 +40,15 @@ final class NioSocketIo implements SocketIo {
     private WriteQueue pending;
     private boolean reading;
     private boolean closed;
+    /** A byte read while paused (0..255), or -1: delivered first on resume. */
+    private int held = -1;
+    /** The end of stream, seen while paused; reported on resume. */
+    private boolean heldEof;
+    /** The end of stream was reported: no more listening (readable forever after). */
+    private boolean inputDone;
+    /** Delivers what is held on resume from the run queue: never inside {@code setReading}. */
+    private final Task heldNotice = new Task(this::onReadable, null);
+    private boolean heldNoticeQueued;
 
     NioSocketIo(NioDriver driver, ByteBuffer readBuffer, SocketChannel channel) {
         this.driver = driver;
@@ -39,6 +60,7 @@ final class NioSocketIo implements SocketIo {
     public void start(IoSink sink) {
         this.sink = sink;
         this.watch = driver.watch(channel, this::onReadable, this::onWritable);
+        arm(); // listening for a reset until reading starts
     }
 
     @Override
@@ -48,38 +70,112 @@ final class NioSocketIo implements SocketIo {
         }
         reading = on;
         arm();
+        if (on && (held >= 0 || heldEof) && !heldNoticeQueued) {
+            heldNoticeQueued = true;
+            driver.runSoon(heldNotice);
+        }
+    }
+
+    /** Whether to keep read interest while paused, to hear a reset (see the class comment). */
+    private boolean listening() {
+        return !reading && held < 0 && !heldEof && !inputDone;
     }
 
     private void arm() {
-        watch.arm((reading ? NioDriver.READ : 0) | (pending != null ? NioDriver.WRITE : 0));
+        boolean read = reading ? !heldEof : listening();
+        watch.arm((read ? NioDriver.READ : 0) | (pending != null ? NioDriver.WRITE : 0));
     }
 
     private void onReadable() {
+        heldNoticeQueued = false;
+        if (closed) {
+            return;
+        }
+        if (!reading) {
+            if (listening()) {
+                listen();
+            }
+            return;
+        }
+        if (heldEof && held < 0) {
+            endOfStream();
+            return;
+        }
         ByteBuffer buf = readBuffer;
         for (int i = 0; i < MAX_READS_PER_EVENT && reading && !closed; i++) {
             buf.clear();
+            if (held >= 0) {
+                buf.put((byte) held); // the byte taken while paused goes first
+                held = -1;
+            }
             int n;
             try {
-                n = channel.read(buf);
+                n = heldEof ? -1 : channel.read(buf);
             } catch (IOException e) {
-                sink.onIoError(Errors.translate("read", e));
+                if (buf.position() > 0) {
+                    deliver(buf);
+                }
+                if (!closed) {
+                    sink.onIoError(Errors.translate("read", e));
+                }
                 return;
             }
             if (n < 0) {
-                reading = false;
-                arm();
-                sink.onReadEof();
+                if (buf.position() > 0) {
+                    deliver(buf);
+                    if (closed) {
+                        return;
+                    }
+                    if (!reading) {
+                        heldEof = true; // paused by that delivery: the end waits for resume
+                        arm();
+                        return;
+                    }
+                }
+                endOfStream();
                 return;
             }
-            if (n == 0) {
+            int got = buf.position();
+            if (got == 0) {
                 return;
             }
-            buf.flip();
-            sink.onRead(buf);
-            if (n < buf.capacity()) {
+            deliver(buf);
+            if (got < buf.capacity()) {
                 return; // the socket is (very likely) empty: don't pay for a read that says so
             }
         }
+    }
+
+    private void deliver(ByteBuffer buf) {
+        buf.flip();
+        sink.onRead(buf);
+    }
+
+    private void endOfStream() {
+        heldEof = false;
+        inputDone = true;
+        reading = false;
+        arm();
+        sink.onReadEof();
+    }
+
+    /** Paused and readable: take one byte, to tell a live peer from a reset one. */
+    private void listen() {
+        ByteBuffer one = readBuffer;
+        one.clear().limit(1);
+        int n;
+        try {
+            n = channel.read(one);
+        } catch (IOException e) {
+            sink.onIoError(Errors.translate("read", e));
+            return;
+        }
+        if (n < 0) {
+            heldEof = true;
+        } else if (n == 1) {
+            held = one.get(0) & 0xff;
+        }
+        arm();
     }
 
     @Override
