@@ -328,7 +328,7 @@ public final class Promise<T> {
         Object r = result;
         if (r == null) {
             LoopHost host = LoopHost.current();
-            if (host != null && host.hosts(loop) && !loop.inLoop()) {
+            if (host != null && host.hosts(loop) && !loop.inLoop() && !GreenScope.inGreenThread()) {
                 // A simulation's one thread runs every loop: waiting means running them.
                 host.runUntil(this::isDone);
                 r = result;

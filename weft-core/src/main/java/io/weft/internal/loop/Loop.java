@@ -773,6 +773,11 @@ public final class Loop implements EventLoop {
         return t == null ? Long.MAX_VALUE : t.when;
     }
 
+    /** The host stepping this loop, or null. */
+    LoopHost host() {
+        return host;
+    }
+
     /** For the host: whether {@link #stop()} was asked for and the run has not ended yet. */
     public boolean stopRequested() {
         return lifecycle.stopRequested();

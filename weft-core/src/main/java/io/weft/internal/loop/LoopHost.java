@@ -61,6 +61,10 @@ public interface LoopHost {
     /** Tells the calling thread's host, if any, that the real clock was read. */
     static void realClockRead() {
         LoopHost h = HostSlot.CURRENT.get();
+        if (h == null) {
+            Loop loop = Loop.current(); // a green thread runs on its own (virtual) thread
+            h = loop == null ? null : loop.host();
+        }
         if (h != null) {
             h.onRealClockRead();
         }
