@@ -47,6 +47,10 @@ final class ChatClient implements Protocol {
         this.expected = expected;
     }
 
+    int heardCount() {
+        return heardCount;
+    }
+
     boolean welcomed() {
         return name != null;
     }

@@ -13,6 +13,7 @@ import io.weft.net.ServerOptions;
 import io.weft.testkit.sim.Faults;
 import io.weft.testkit.sim.SimHost;
 import io.weft.testkit.sim.Simulation;
+import io.weft.testkit.sim.SimulationStuckException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -100,6 +101,10 @@ final class ChatScenario implements Scenario {
                 c.transport.loop().runUntilComplete(c.allHeard);
             } catch (CompletionException e) {
                 violations.add("member " + c.id + " (" + c.name + "): " + e.getCause().getMessage());
+            } catch (SimulationStuckException e) {
+                violations.add("member " + c.id + " (" + c.name + ") heard " + c.heardCount() + " of "
+                        + (talkers - 1) * LINES + " lines, and then nothing more could happen: lines were lost");
+                return; // the rest would wait for them as well
             }
         }
         long took = sim.now() - start;
