@@ -23,10 +23,12 @@ import java.util.Objects;
  * @param reset        the chance that an established connection is reset (RST both ways, as a
  *                     middlebox or a crashed peer would) some time within {@code resetWithin}
  * @param resetWithin  when such a reset strikes, drawn from zero to this after the connect
+ * @param datagramLoss the chance that a UDP datagram is lost (each draws its own delay, so
+ *                     datagrams also arrive out of order)
  */
 public record Faults(Duration minLatency, Duration maxLatency, int minBuffer, int maxBuffer,
                      double partialWrite, double splitRead, double refuse, double hang, double reset,
-                     Duration resetWithin) {
+                     Duration resetWithin, double datagramLoss) {
 
     public Faults {
         Objects.requireNonNull(minLatency, "minLatency");
@@ -38,7 +40,7 @@ public record Faults(Duration minLatency, Duration maxLatency, int minBuffer, in
         if (minBuffer < 1 || maxBuffer < minBuffer) {
             throw new IllegalArgumentException("need 1 <= minBuffer <= maxBuffer, got " + minBuffer + ", " + maxBuffer);
         }
-        for (double p : new double[] {partialWrite, splitRead, refuse, hang, reset}) {
+        for (double p : new double[] {partialWrite, splitRead, refuse, hang, reset, datagramLoss}) {
             if (!(p >= 0 && p <= 1)) {
                 throw new IllegalArgumentException("a chance is between 0 and 1, not " + p);
             }
@@ -48,7 +50,7 @@ public record Faults(Duration minLatency, Duration maxLatency, int minBuffer, in
     /** A perfect network: 10 µs each way, 256 KiB buffers, every read and write whole, nothing fails. */
     public static Faults none() {
         return new Faults(Duration.ofNanos(10_000), Duration.ofNanos(10_000), 256 << 10, 256 << 10, 0, 0, 0, 0, 0,
-                Duration.ZERO);
+                Duration.ZERO, 0);
     }
 
     /**
@@ -57,12 +59,15 @@ public record Faults(Duration minLatency, Duration maxLatency, int minBuffer, in
      */
     public static Faults benign() {
         return new Faults(Duration.ofNanos(10_000), Duration.ofMillis(5), 512, 128 << 10, 0.3, 0.5, 0, 0, 0,
-                Duration.ZERO);
+                Duration.ZERO, 0);
     }
 
-    /** {@link #benign()} with 5% of connects refused, 2% hanging, and 5% of connections reset within 2 s. */
+    /**
+     * {@link #benign()} with 5% of connects refused, 2% hanging, 5% of connections reset within
+     * 2 s, and 5% of datagrams lost.
+     */
     public static Faults hostile() {
-        return benign().toBuilder().refuse(0.05).hang(0.02).reset(0.05, Duration.ofSeconds(2)).build();
+        return benign().toBuilder().refuse(0.05).hang(0.02).reset(0.05, Duration.ofSeconds(2)).datagramLoss(0.05).build();
     }
 
     public static Builder builder() {
@@ -81,6 +86,7 @@ public record Faults(Duration minLatency, Duration maxLatency, int minBuffer, in
         b.hang = hang;
         b.reset = reset;
         b.resetWithin = resetWithin;
+        b.datagramLoss = datagramLoss;
         return b;
     }
 
@@ -96,6 +102,7 @@ public record Faults(Duration minLatency, Duration maxLatency, int minBuffer, in
         private double hang;
         private double reset;
         private Duration resetWithin;
+        private double datagramLoss;
 
         private Builder() {
         }
@@ -138,9 +145,14 @@ public record Faults(Duration minLatency, Duration maxLatency, int minBuffer, in
             return this;
         }
 
+        public Builder datagramLoss(double chance) {
+            this.datagramLoss = chance;
+            return this;
+        }
+
         public Faults build() {
             return new Faults(minLatency, maxLatency, minBuffer, maxBuffer, partialWrite, splitRead, refuse, hang,
-                    reset, resetWithin);
+                    reset, resetWithin, datagramLoss);
         }
     }
 }

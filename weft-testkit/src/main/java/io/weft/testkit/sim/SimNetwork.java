@@ -17,8 +17,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The simulated network: named {@link SimHost}s, listeners, TCP connections between them, and
- * partitions. What it does to traffic (delays, buffer sizes, partial I/O, refused, hanging and
+ * The simulated network: named {@link SimHost}s, listeners, TCP connections between them, UDP
+ * sockets, and partitions. What it does to traffic (delays, buffer sizes, partial I/O, refused, hanging and
  * reset connections) is drawn from the simulation's random source as its {@link Faults} say.
  *
  * <p>How faults show, as the real backends show them: a refused connect fails with
@@ -43,6 +43,8 @@ public final class SimNetwork {
     /** Listeners by port, several where SO_REUSEPORT lets them share one, in listening order. */
     private final Map<Integer, List<SimListener>> listeners = new LinkedHashMap<>();
     private final Set<String> partitions = new HashSet<>();
+    /** UDP sockets by address and port. */
+    private final Map<InetSocketAddress, SimDatagram> udp = new LinkedHashMap<>();
     private long connections;
     private int openSides;
     private int openListeners;
@@ -119,10 +121,10 @@ public final class SimNetwork {
 
     /**
      * Sockets still open: connection ends the application has not closed, listeners, connects
-     * in progress. Zero once a program has closed everything: the leak check.
+     * in progress, UDP sockets. Zero once a program has closed everything: the leak check.
      */
     public int openSockets() {
-        return openSides + openListeners + connectsInFlight;
+        return openSides + openListeners + connectsInFlight + udp.size();
     }
 
     /** Connections made so far. */
@@ -234,6 +236,66 @@ public final class SimNetwork {
             }
         }
         return here.isEmpty() ? null : here.get(sim.random().below(here.size()));
+    }
+
+    // ---- UDP ----
+
+    SimDatagram bind(SimDriver driver, SocketAddress local, SocketAddress remote, int receiveLimit) throws IOException {
+        SimHost host = driver.host();
+        if (local != null && !(local instanceof InetSocketAddress) || remote != null && !(remote instanceof InetSocketAddress)) {
+            throw new IOException("only UDP over IPv4 is simulated: " + local + ", " + remote);
+        }
+        InetSocketAddress l = (InetSocketAddress) local;
+        if (l != null && l.getAddress() != null && !l.getAddress().isAnyLocalAddress()
+                && !l.getAddress().equals(host.address())) {
+            throw new BindException("cannot bind a UDP endpoint to " + local + ": Cannot assign requested address");
+        }
+        int port = l == null || l.getPort() == 0 ? host.ephemeralPort() : l.getPort();
+        InetSocketAddress at = host.address(port);
+        if (udp.containsKey(at)) {
+            throw new BindException("cannot bind a UDP endpoint to " + at + ": Address already in use");
+        }
+        SimDatagram d = new SimDatagram(driver, at, (InetSocketAddress) remote, receiveLimit);
+        udp.put(at, d);
+        sim.trace().event(now(), "udp-bind", port);
+        return d;
+    }
+
+    void unbind(SimDatagram d) {
+        udp.remove(d.local());
+    }
+
+    /** Whether a datagram send finds the socket's buffer full this time (drawn like a partial write). */
+    boolean noRoomForDatagram() {
+        return sim.random().chance(sim.faults().partialWrite() / 4);
+    }
+
+    void sendDatagram(SimDatagram from, SimHost fromHost, InetSocketAddress to, byte[] data) {
+        long now = now();
+        SimHost toHost = byAddress.get(to.getAddress());
+        boolean lost = sim.random().chance(sim.faults().datagramLoss());
+        long at = now + latency(fromHost, toHost);
+        InetSocketAddress source = from.local();
+        sim.trace().event(now, lost ? "udp-lost" : "udp-send", source.getPort(), to.getPort(), data.length);
+        if (lost || toHost == null) {
+            return;
+        }
+        events().at(at, () -> {
+            if (partitioned(fromHost, toHost)) {
+                sim.trace().event(now(), "udp-held-lost", to.getPort());
+                return;
+            }
+            SimDatagram d = udp.get(toHost.address(to.getPort()));
+            if (d == null) {
+                events().at(now() + latency(toHost, fromHost), from::unreachable);
+                return;
+            }
+            if (d.accepts(source)) {
+                sim.trace().event(now(), "udp-deliver", to.getPort(), data.length);
+                sim.trace().bytes(data, 0, data.length);
+                d.arrived(data, source);
+            }
+        });
     }
 
     // ---- for the parts ----

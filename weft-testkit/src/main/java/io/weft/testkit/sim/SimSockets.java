@@ -52,6 +52,6 @@ final class SimSockets implements SocketFactory {
     @Override
     public DatagramIo openDatagram(SocketAddress local, SocketAddress remote, DatagramOptions options,
             int receiveLimit) throws IOException {
-        throw new IOException("UDP is not simulated yet: datagram endpoints cannot be opened under a Simulation");
+        return driver.network().bind(driver, local, remote, receiveLimit);
     }
 }
