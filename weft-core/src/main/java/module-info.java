@@ -15,4 +15,7 @@ module io.weft.core {
     exports io.weft.file;
     // The driver layer is internal; the test kit lists the backends that work here.
     exports io.weft.internal.io to io.weft.testkit;
+    // The simulation (weft-testkit's io.weft.testkit.sim) hosts loops and makes driver tasks.
+    exports io.weft.internal.loop to io.weft.testkit;
+    exports io.weft.internal.dispatch to io.weft.testkit;
 }

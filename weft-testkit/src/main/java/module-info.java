@@ -8,4 +8,5 @@ module io.weft.testkit {
     requires org.assertj.core;
     exports io.weft.testkit;
     exports io.weft.testkit.faults;
+    exports io.weft.testkit.sim;
 }

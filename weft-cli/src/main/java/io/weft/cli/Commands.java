@@ -7,6 +7,7 @@ import io.weft.cli.file.CopyCommand;
 import io.weft.cli.http.get.GetCommand;
 import io.weft.cli.http.serve.ServeCommand;
 import io.weft.cli.info.InfoCommand;
+import io.weft.cli.sim.SimCommand;
 import java.util.List;
 import picocli.CommandLine;
 
@@ -27,6 +28,7 @@ final class Commands {
             CopyCommand.class,
             ServeCommand.class,
             GetCommand.class,
+            SimCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class);
 

@@ -1,6 +1,7 @@
 package io.weft.future;
 
 import io.weft.internal.dispatch.GreenScope;
+import io.weft.internal.loop.LoopHost;
 import io.weft.loop.EventLoop;
 import io.weft.loop.LoopClosedException;
 import io.weft.loop.LoopWarning;
@@ -325,6 +326,14 @@ public final class Promise<T> {
      */
     public T join() {
         Object r = result;
+        if (r == null) {
+            LoopHost host = LoopHost.current();
+            if (host != null && host.hosts(loop) && !loop.inLoop() && !GreenScope.inGreenThread()) {
+                // A simulation's one thread runs every loop: waiting means running them.
+                host.runUntil(this::isDone);
+                r = result;
+            }
+        }
         if (r == null) {
             // The loop's own thread waiting here would wait for itself. A green thread of the loop
             // counts as in the loop but may wait: it parks, and the loop goes on.

@@ -36,6 +36,14 @@ public interface IoDriver {
     default void endOfTurn() {
     }
 
+    /**
+     * The addresses of {@code host} if this driver knows its names itself (a simulated network
+     * of named hosts), or null to ask the system's resolver. Loop thread.
+     */
+    default java.util.List<java.net.InetAddress> knownAddresses(String host) {
+        return null;
+    }
+
     /** Opens sockets on this driver. */
     SocketFactory sockets();
 

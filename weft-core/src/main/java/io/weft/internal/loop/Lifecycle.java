@@ -106,7 +106,9 @@ final class Lifecycle {
                 waitFor = null;
             } else {
                 closeRequested = true;
-                if (loop.inLoop()) {
+                // The second case: a hosted loop, closed from another's turn on the one thread
+                // that runs them all, which must not wait for itself.
+                if (loop.inLoop() || owner == Thread.currentThread()) {
                     loop.stop(); // closes when runForever returns
                     return;
                 }

@@ -46,6 +46,10 @@ public final class Loop implements EventLoop {
     private final LoopConfig config;
     private final Clock clock;
     private final IoDriver driver;
+    /** The host that steps this loop (the simulation), or null for a loop that runs itself. */
+    private final LoopHost host;
+    /** Hosted and asked for with a thread of its own: code outside its turns is another thread. */
+    private final boolean hostedOwnThread;
     private final boolean debug;
     private final long slowNanos;
 
@@ -96,25 +100,38 @@ public final class Loop implements EventLoop {
         }
     };
 
-    private Loop(LoopConfig config) throws IOException {
-        this.config = config;
+    private Loop(LoopConfig asked, LoopHost host, boolean ownThread) throws IOException {
+        this.host = host;
+        this.hostedOwnThread = host != null && ownThread;
+        this.config = host == null ? asked : host.configure(asked);
         this.clock = config.clock();
         this.debug = config.debug();
         this.slowNanos = config.slowCallbackThreshold().toNanos();
-        this.driver = Drivers.open(config.poller(), new DriverContext(this, ready::add, readBuffer));
+        DriverContext context = new DriverContext(this, ready::add, readBuffer);
+        this.driver = host == null ? Drivers.open(config.poller(), context) : host.openDriver(context);
         this.waker = new Waker(driver);
         this.channels = new ChannelReadiness(this, driver);
+        if (host != null) {
+            host.opened(this, ownThread);
+        }
     }
 
     public static Loop open(LoopConfig config) {
+        return open(config, false);
+    }
+
+    private static Loop open(LoopConfig config, boolean ownThread) {
         try {
-            return new Loop(config);
+            return new Loop(config, LoopHost.current(), ownThread);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the " + config.poller().configName() + " I/O driver", e);
         }
     }
 
     public static Loop startOnOwnThread(LoopConfig config) {
+        if (LoopHost.current() != null) {
+            return open(config, true); // its host runs it: no thread
+        }
         Loop loop = open(config);
         CountDownLatch started = new CountDownLatch(1);
         loop.callSoon(started::countDown);
@@ -273,6 +290,15 @@ public final class Loop implements EventLoop {
 
     @Override
     public void runForever() {
+        if (host != null) {
+            lifecycle.enterRun();
+            try {
+                host.runUntil(lifecycle::stopRequested); // the host runs every loop, this one among them
+            } finally {
+                lifecycle.exitRun();
+            }
+            return;
+        }
         lifecycle.enterRun();
         Loop outer = RUNNING.get();
         RUNNING.set(this);
@@ -338,7 +364,9 @@ public final class Loop implements EventLoop {
      * every few tens of microseconds: a self-rescheduling callback cannot starve it.
      */
     private boolean skipPoll(long timeout) {
-        if (timeout != 0 || lifecycle.stopRequested()) {
+        // A hosted loop always looks: its driver makes no system call, and real time must not
+        // decide anything under a simulation.
+        if (timeout != 0 || host != null || lifecycle.stopRequested()) {
             return false;
         }
         long now = Clock.system().nanoTime();
@@ -420,7 +448,7 @@ public final class Loop implements EventLoop {
                 continue;
             }
             callbacksRun++;
-            if (debug) {
+            if (debug && host == null) { // a host's time stands still while callbacks run
                 runTimed(t);
             } else {
                 try {
@@ -468,6 +496,20 @@ public final class Loop implements EventLoop {
      * protocols hear it; then close hooks run, queued work is dropped, and the driver goes.
      */
     void release() {
+        Loop outer = RUNNING.get();
+        if (host != null) {
+            RUNNING.set(this); // its host's thread closes it: inside, the code is in this loop
+        }
+        try {
+            releaseHere();
+        } finally {
+            if (host != null) {
+                restoreRunning(outer);
+            }
+        }
+    }
+
+    private void releaseHere() {
         if (greens != null) {
             for (GreenThread stuck : greens.cancelAll()) {
                 reportException(stuck.toString(), new IllegalStateException(
@@ -549,7 +591,21 @@ public final class Loop implements EventLoop {
     @Override
     public boolean inLoop() {
         Thread me = Thread.currentThread();
-        return me == lifecycle.owner() || me.isVirtual() && isOurGreenThread();
+        return me == lifecycle.owner() && hostedTurnIsOurs() || me.isVirtual() && isOurGreenThread();
+    }
+
+    /**
+     * For a hosted loop, whose host's one thread owns every loop: whether what runs now is this
+     * loop's. Inside a turn, only the loop taking it; outside every turn (the host's own code, a
+     * test's body), every loop but those that asked for a thread of their own, as it would be
+     * for a loop made on this thread and one started on another.
+     */
+    private boolean hostedTurnIsOurs() {
+        if (host == null) {
+            return true;
+        }
+        Loop turn = RUNNING.get();
+        return turn == null ? !hostedOwnThread : turn == this;
     }
 
     /** A green thread of this loop runs only on the loop's thread, so it counts as "in" it. */
@@ -663,7 +719,7 @@ public final class Loop implements EventLoop {
     void checkThread(String method) {
         Thread me = Thread.currentThread();
         Thread owner = lifecycle.owner();
-        if (me != owner && !(me.isVirtual() && isOurGreenThread())) {
+        if (!(me == owner && hostedTurnIsOurs()) && !(me.isVirtual() && isOurGreenThread())) {
             throw new WrongThreadException(method + "() must be called on the loop's thread '" + owner.getName()
                     + "', not '" + me.getName() + "'; from other threads use execute() or callSoonThreadsafe()"
                     + " to get onto the loop first");
@@ -679,6 +735,65 @@ public final class Loop implements EventLoop {
     /** In debug mode, where the caller scheduled a callback from: its first frame outside Weft. */
     private String callSite() {
         return debug ? CallSites.capture() : null;
+    }
+
+    // ---- for a LoopHost ----
+
+    /**
+     * One turn, for this loop's {@link LoopHost}: as {@code runForever} would run it, but never
+     * blocking (the host's driver and clock do not), with {@link #current()} and
+     * {@link #inLoop()} answering for this loop while it lasts. Host's thread, outside any turn.
+     */
+    public void hostedTurn() {
+        if (host == null) {
+            throw new IllegalStateException(this + " runs itself; only a hosted loop is stepped by its host");
+        }
+        Loop outer = RUNNING.get();
+        if (outer != null) {
+            throw new IllegalStateException("a turn of " + this + " was asked for inside a turn of " + outer
+                    + "; a host runs one turn at a time");
+        }
+        RUNNING.set(this);
+        try {
+            runOnce();
+        } finally {
+            restoreRunning(outer);
+        }
+    }
+
+    /** For the host: whether callbacks or other threads' tasks wait, or a timer is due now. */
+    public boolean hostedHasWork() {
+        Timer t = timers.peek();
+        return !ready.isEmpty() || !inbox.isEmpty() || t != null && t.when - clock.nanoTime() <= 0;
+    }
+
+    /** For the host: when the earliest timer is due, or {@link Long#MAX_VALUE} if none is pending. */
+    public long hostedNextTimer() {
+        Timer t = timers.peek();
+        return t == null ? Long.MAX_VALUE : t.when;
+    }
+
+    /** The host stepping this loop, or null. */
+    LoopHost host() {
+        return host;
+    }
+
+    /** For the host: whether {@link #stop()} was asked for and the run has not ended yet. */
+    public boolean stopRequested() {
+        return lifecycle.stopRequested();
+    }
+
+    /** The turn running on this thread (a hosted loop's, or the loop this thread runs), or null. */
+    public static Loop turnInProgress() {
+        return RUNNING.get();
+    }
+
+    private static void restoreRunning(Loop outer) {
+        if (outer == null) {
+            RUNNING.remove();
+        } else {
+            RUNNING.set(outer);
+        }
     }
 
     @Override

@@ -27,6 +27,12 @@ public final class Resolver {
         } catch (IllegalArgumentException notLiteral) {
             // a name: look it up below
         }
+        List<InetAddress> known = loop.driver().knownAddresses(host);
+        if (known != null) {
+            return known.isEmpty()
+                    ? Promise.failed(loop, new UnknownHostException(host + ": no such host on this network"))
+                    : Promise.completed(loop, known);
+        }
         // Not interruptible: getaddrinfo ignores interrupts, and a cancelled lookup costs only its result.
         return OffloadPool.forLoop(loop).submit(loop, () -> {
             try {

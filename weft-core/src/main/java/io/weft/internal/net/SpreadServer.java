@@ -14,7 +14,6 @@ import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -114,14 +113,9 @@ public final class SpreadServer implements GroupServer {
 
     /** Runs {@code call} on {@code loop}'s thread and waits for it. */
     private static <T> T onLoop(EventLoop loop, IoCall<T> call) throws IOException {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        loop.execute(() -> {
-            try {
-                f.complete(call.call());
-            } catch (Throwable e) {
-                f.completeExceptionally(e);
-            }
-        });
+        // A promise rather than a CompletableFuture: under a simulation, whose one thread runs
+        // every loop, its join runs the loops instead of blocking that thread.
+        Promise<T> f = loop.submit(call::call);
         try {
             return f.join();
         } catch (java.util.concurrent.CompletionException e) {

@@ -1,0 +1,139 @@
+package io.weft.testkit.sim;
+
+import io.weft.internal.io.ChannelWatches;
+import io.weft.internal.io.DriverContext;
+import io.weft.internal.io.IoDriver;
+import io.weft.internal.io.ReadyQueue;
+import io.weft.internal.io.SocketFactory;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.util.LinkedHashSet;
+import java.util.List;
+
+/**
+ * The I/O driver under a simulated loop: a readiness backend over the {@link SimNetwork}'s
+ * in-memory connections instead of the kernel. {@link #await} never blocks (the simulation
+ * decides when time passes): it looks at each of its sockets in the order they registered, and
+ * queues the task of every one that is ready, level-triggered like the real backends.
+ *
+ * <p>Loop (that is, simulation) thread only; {@link #wakeup()} has nothing to wake.
+ */
+final class SimDriver implements IoDriver {
+    /** Something on this driver that may be ready: a socket, a listener, a connect. */
+    interface Endpoint {
+        /** Queues the tasks of what is ready now; returns how many. */
+        int poll(ReadyQueue ready);
+
+        /** Whether {@link #poll} would queue anything. */
+        boolean isReady();
+
+        /** Releases it as the loop goes (a socket the loop did not close). */
+        void close();
+    }
+
+    private final Simulation sim;
+    private final SimHost host;
+    private final DriverContext context;
+    private final SimSockets sockets;
+    /** In registration order: the order each turn looks at them in, the same every run. */
+    private final LinkedHashSet<Endpoint> endpoints = new LinkedHashSet<>();
+    private boolean closed;
+
+    SimDriver(Simulation sim, SimHost host, DriverContext context) {
+        this.sim = sim;
+        this.host = host;
+        this.context = context;
+        this.sockets = new SimSockets(this);
+    }
+
+    @Override
+    public int await(long timeoutNanos) {
+        int n = 0;
+        ReadyQueue ready = context.ready();
+        for (Endpoint e : List.copyOf(endpoints)) {
+            n += e.poll(ready);
+        }
+        return n;
+    }
+
+    /** Whether a turn now would find I/O ready. */
+    boolean hasReady() {
+        for (Endpoint e : endpoints) {
+            if (e.isReady()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    void register(Endpoint e) {
+        endpoints.add(e);
+    }
+
+    void unregister(Endpoint e) {
+        endpoints.remove(e);
+    }
+
+    @Override
+    public void wakeup() {
+        // Nothing blocks: the simulation looks at every loop's inbox before it moves time.
+    }
+
+    @Override
+    public SocketFactory sockets() {
+        return sockets;
+    }
+
+    @Override
+    public ChannelWatches channelWatches() {
+        return null; // no JDK channels under simulation: addReader/addWriter are refused
+    }
+
+    @Override
+    public int registrations() {
+        return endpoints.size();
+    }
+
+    @Override
+    public List<InetAddress> knownAddresses(String name) {
+        return sim.network().addressesOf(name); // never the real resolver: unknown names fail
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (Endpoint e : List.copyOf(endpoints)) {
+            e.close();
+        }
+        endpoints.clear();
+    }
+
+    @Override
+    public String name() {
+        return "sim";
+    }
+
+    SimHost host() {
+        return host;
+    }
+
+    Simulation sim() {
+        return sim;
+    }
+
+    SimNetwork network() {
+        return sim.network();
+    }
+
+    ByteBuffer readBuffer() {
+        return context.readBuffer();
+    }
+
+    @Override
+    public String toString() {
+        return "sim driver on " + host + ", " + endpoints.size() + " sockets";
+    }
+}

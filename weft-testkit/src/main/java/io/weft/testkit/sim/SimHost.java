@@ -1,0 +1,64 @@
+package io.weft.testkit.sim;
+
+import io.weft.loop.EventLoop;
+import io.weft.loop.LoopConfig;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.Callable;
+
+/**
+ * A named machine on a {@link SimNetwork}, with one IPv4 address (127.0.0.1 for the first
+ * host, then 127.0.0.2, ...: simulated, never a real socket) that also resolves by its name.
+ * Loops opened on it ({@link #loop()}, or any {@code EventLoop.create}, {@code EventLoop.start}
+ * or {@code LoopGroup.start} inside {@link #run}) listen and connect from its address.
+ *
+ * <p>Threading: the simulation's thread.
+ */
+public final class SimHost {
+    private final Simulation sim;
+    private final String name;
+    private final InetAddress address;
+    private int nextPort = 40_000;
+
+    SimHost(Simulation sim, String name, InetAddress address) {
+        this.sim = sim;
+        this.name = name;
+        this.address = address;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The host's address; its host name is {@link #name()}. */
+    public InetAddress address() {
+        return address;
+    }
+
+    public InetSocketAddress address(int port) {
+        return new InetSocketAddress(address, port);
+    }
+
+    /** A new loop on this host, as {@code EventLoop.create()} makes one (its host runs it). */
+    public EventLoop loop() {
+        return run(() -> EventLoop.create(LoopConfig.builder().threadName(name).build()));
+    }
+
+    /**
+     * Runs {@code code} with this host as where new loops go: {@code EventLoop.create},
+     * {@code EventLoop.start} and {@code LoopGroup.start} inside it make loops on this host.
+     */
+    public <T> T run(Callable<T> code) {
+        return sim.onHost(this, code);
+    }
+
+    /** A port for an outgoing connection or a listener on port 0: 40000, 40001, ... */
+    int ephemeralPort() {
+        return nextPort++;
+    }
+
+    @Override
+    public String toString() {
+        return name + "/" + address.getHostAddress();
+    }
+}

@@ -1,0 +1,343 @@
+package io.weft.testkit.sim;
+
+import io.weft.net.ServerOptions;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The simulated network: named {@link SimHost}s, listeners, TCP connections between them, UDP
+ * sockets, and partitions. What it does to traffic (delays, buffer sizes, partial I/O, refused, hanging and
+ * reset connections) is drawn from the simulation's random source as its {@link Faults} say.
+ *
+ * <p>How faults show, as the real backends show them: a refused connect fails with
+ * {@link ConnectException} ("Connection refused"); a hanging one (SYN lost for good, or a
+ * partition, or an address no host has) until the caller's connect timeout, or with
+ * {@link ConnectException} ("Connection timed out") after {@link #SYN_TIMEOUT} like Linux's
+ * six SYN retries; a reset with {@link io.weft.net.ConnectionResetException} on the next read
+ * (after the bytes that came before it) or write; a partition holds segments back until healed.
+ *
+ * <p>Threading: the simulation's thread.
+ */
+public final class SimNetwork {
+    /** How long a connect whose SYN gets no answer takes to fail: Linux's default, 1+2+...+64 s. */
+    public static final Duration SYN_TIMEOUT = Duration.ofSeconds(127);
+    /** How often a segment held back by a partition is sent again. */
+    static final long RETRANSMIT = Duration.ofMillis(200).toNanos();
+    private static final long SYN_RETRY = Duration.ofSeconds(1).toNanos();
+
+    private final Simulation sim;
+    private final Map<String, SimHost> hosts = new LinkedHashMap<>();
+    private final Map<InetAddress, SimHost> byAddress = new LinkedHashMap<>();
+    /** Listeners by port, several where SO_REUSEPORT lets them share one, in listening order. */
+    private final Map<Integer, List<SimListener>> listeners = new LinkedHashMap<>();
+    private final Set<String> partitions = new HashSet<>();
+    /** UDP sockets by address and port. */
+    private final Map<InetSocketAddress, SimDatagram> udp = new LinkedHashMap<>();
+    private long connections;
+    private int openSides;
+    private int openListeners;
+    private int connectsInFlight;
+
+    SimNetwork(Simulation sim) {
+        this.sim = sim;
+    }
+
+    // ---- hosts ----
+
+    /** The host called {@code name}, added with the next free address if new. */
+    public SimHost host(String name) {
+        SimHost h = hosts.get(name);
+        if (h != null) {
+            return h;
+        }
+        int n = hosts.size() + 1;
+        if (n > 250) {
+            throw new IllegalStateException("a simulated network has at most 250 hosts");
+        }
+        InetAddress a;
+        try {
+            a = InetAddress.getByAddress(name, new byte[] {127, 0, 0, (byte) n});
+        } catch (UnknownHostException e) {
+            throw new AssertionError(e); // four bytes are always a valid address
+        }
+        h = new SimHost(sim, name, a);
+        hosts.put(name, h);
+        byAddress.put(a, h);
+        return h;
+    }
+
+    /** Every host, in the order added. */
+    public List<SimHost> hosts() {
+        return List.copyOf(hosts.values());
+    }
+
+    /** The address of host {@code name}, or an empty list: the simulation's name service. */
+    List<InetAddress> addressesOf(String name) {
+        SimHost h = hosts.get(name);
+        return h == null ? List.of() : List.of(h.address());
+    }
+
+    // ---- partitions ----
+
+    /** Cuts {@code a} off from {@code b}, both ways: segments wait, SYNs are lost, until {@link #heal}. */
+    public void partition(SimHost a, SimHost b) {
+        if (partitions.add(key(a, b))) {
+            sim.trace().event(now(), "partition", a.address().hashCode(), b.address().hashCode());
+        }
+    }
+
+    public void heal(SimHost a, SimHost b) {
+        if (partitions.remove(key(a, b))) {
+            sim.trace().event(now(), "heal", a.address().hashCode(), b.address().hashCode());
+        }
+    }
+
+    public void healAll() {
+        partitions.clear();
+        sim.trace().event(now(), "heal-all");
+    }
+
+    boolean partitioned(SimHost a, SimHost b) {
+        return !partitions.isEmpty() && partitions.contains(key(a, b));
+    }
+
+    private static String key(SimHost a, SimHost b) {
+        return a.name().compareTo(b.name()) <= 0 ? a.name() + "|" + b.name() : b.name() + "|" + a.name();
+    }
+
+    // ---- what is open ----
+
+    /**
+     * Sockets still open: connection ends the application has not closed, listeners, connects
+     * in progress, UDP sockets. Zero once a program has closed everything: the leak check.
+     */
+    public int openSockets() {
+        return openSides + openListeners + connectsInFlight + udp.size();
+    }
+
+    /** Connections made so far. */
+    public long connections() {
+        return connections;
+    }
+
+    void sideClosed() {
+        openSides--;
+    }
+
+    // ---- listening ----
+
+    SimListener listen(SimDriver driver, SocketAddress address, ServerOptions options) throws IOException {
+        if (!(address instanceof InetSocketAddress isa)) {
+            throw new IOException("cannot listen on " + address + ": only TCP over IPv4 is simulated, not Unix domain sockets");
+        }
+        SimHost host = driver.host();
+        if (!isa.getAddress().isAnyLocalAddress() && !isa.getAddress().equals(host.address())) {
+            throw new BindException("cannot listen on " + address + ": Cannot assign requested address (host "
+                    + host + " has no such address)");
+        }
+        int port = isa.getPort() == 0 ? host.ephemeralPort() : isa.getPort();
+        List<SimListener> on = listeners.computeIfAbsent(port, p -> new ArrayList<>());
+        for (SimListener l : on) {
+            if (l.host() == host && !(options.reusePort() && l.reusePort())) {
+                throw new BindException("cannot listen on " + address + ": Address already in use");
+            }
+        }
+        SimListener l = new SimListener(driver, this, host.address(port), options.reusePort(), options.backlog());
+        on.add(l);
+        openListeners++;
+        sim.trace().event(now(), "listen", port);
+        return l;
+    }
+
+    void unlisten(SimListener l) {
+        List<SimListener> on = listeners.get(l.address().getPort());
+        if (on != null && on.remove(l)) {
+            openListeners--;
+        }
+    }
+
+    // ---- connecting ----
+
+    void connect(SimDriver driver, InetSocketAddress remote, SimConnect attempt) {
+        SimHost from = driver.host();
+        InetSocketAddress local = from.address(from.ephemeralPort());
+        connectsInFlight++;
+        attempt.onDone(() -> connectsInFlight--);
+        long start = now();
+        boolean lost = sim.random().chance(sim.faults().hang());
+        sim.trace().event(start, lost ? "fault-hang" : "syn", local.getPort(), remote.getPort());
+        SimHost to = byAddress.get(remote.getAddress());
+        events().at(start + latency(from, to), () -> synArrives(attempt, from, local, to, remote, start, lost, SYN_RETRY));
+    }
+
+    private void synArrives(SimConnect attempt, SimHost from, InetSocketAddress local, SimHost to,
+            InetSocketAddress remote, long start, boolean lost, long retry) {
+        if (attempt.isOver()) {
+            return;
+        }
+        long now = now();
+        SimListener l = lost || to == null || partitioned(from, to) ? null : pick(to, remote.getPort());
+        if (lost || to == null || partitioned(from, to) || l != null && l.backlogFull()) {
+            // No answer (a full backlog drops the SYN too): the kernel sends it again, doubling the wait.
+            if (now + retry - start > SYN_TIMEOUT.toNanos()) {
+                events().at(start + SYN_TIMEOUT.toNanos(), () -> attempt.fail(new ConnectException("connect to " + remote
+                        + ": ETIMEDOUT (Connection timed out)")));
+                return;
+            }
+            events().at(now + retry, () -> synArrives(attempt, from, local, to, remote, start, lost, retry * 2));
+            return;
+        }
+        if (l == null || sim.random().chance(sim.faults().refuse())) {
+            sim.trace().event(now, l == null ? "refused" : "fault-refused", remote.getPort());
+            events().at(now + latency(to, from), () -> attempt.fail(new ConnectException("connect to " + remote
+                    + ": ECONNREFUSED (Connection refused)")));
+            return;
+        }
+        Faults f = sim.faults();
+        Connection c = new Connection(this, ++connections, from, local, to, l.address(),
+                (int) sim.random().between(f.minBuffer(), f.maxBuffer()), (int) sim.random().between(f.minBuffer(), f.maxBuffer()));
+        openSides += 2;
+        sim.trace().event(now, "connect", c.id, local.getPort(), l.address().getPort());
+        l.enqueue(c.server);
+        events().at(now + latency(to, from), () -> {
+            if (attempt.isOver()) {
+                c.close(c.client); // given up meanwhile: the server end hears of it
+            } else {
+                attempt.connected(c.client);
+            }
+        });
+        if (sim.random().chance(f.reset())) {
+            events().at(now + sim.random().between(0, f.resetWithin().toNanos()), c::injectReset);
+        }
+    }
+
+    /** One of the listeners on {@code port} of {@code host}; with SO_REUSEPORT, drawn at random. */
+    private SimListener pick(SimHost host, int port) {
+        List<SimListener> on = listeners.get(port);
+        if (on == null) {
+            return null;
+        }
+        List<SimListener> here = new ArrayList<>();
+        for (SimListener l : on) {
+            if (l.host() == host) {
+                here.add(l);
+            }
+        }
+        return here.isEmpty() ? null : here.get(sim.random().below(here.size()));
+    }
+
+    // ---- UDP ----
+
+    SimDatagram bind(SimDriver driver, SocketAddress local, SocketAddress remote, int receiveLimit) throws IOException {
+        SimHost host = driver.host();
+        if (local != null && !(local instanceof InetSocketAddress) || remote != null && !(remote instanceof InetSocketAddress)) {
+            throw new IOException("only UDP over IPv4 is simulated: " + local + ", " + remote);
+        }
+        InetSocketAddress l = (InetSocketAddress) local;
+        if (l != null && l.getAddress() != null && !l.getAddress().isAnyLocalAddress()
+                && !l.getAddress().equals(host.address())) {
+            throw new BindException("cannot bind a UDP endpoint to " + local + ": Cannot assign requested address");
+        }
+        int port = l == null || l.getPort() == 0 ? host.ephemeralPort() : l.getPort();
+        InetSocketAddress at = host.address(port);
+        if (udp.containsKey(at)) {
+            throw new BindException("cannot bind a UDP endpoint to " + at + ": Address already in use");
+        }
+        SimDatagram d = new SimDatagram(driver, at, (InetSocketAddress) remote, receiveLimit);
+        udp.put(at, d);
+        sim.trace().event(now(), "udp-bind", port);
+        return d;
+    }
+
+    void unbind(SimDatagram d) {
+        udp.remove(d.local());
+    }
+
+    /** Whether a datagram send finds the socket's buffer full this time (drawn like a partial write). */
+    boolean noRoomForDatagram() {
+        return sim.random().chance(sim.faults().partialWrite() / 4);
+    }
+
+    void sendDatagram(SimDatagram from, SimHost fromHost, InetSocketAddress to, byte[] data) {
+        long now = now();
+        SimHost toHost = byAddress.get(to.getAddress());
+        boolean lost = sim.random().chance(sim.faults().datagramLoss());
+        long at = now + latency(fromHost, toHost);
+        InetSocketAddress source = from.local();
+        sim.trace().event(now, lost ? "udp-lost" : "udp-send", source.getPort(), to.getPort(), data.length);
+        if (lost || toHost == null) {
+            return;
+        }
+        events().at(at, () -> {
+            if (partitioned(fromHost, toHost)) {
+                sim.trace().event(now(), "udp-held-lost", to.getPort());
+                return;
+            }
+            SimDatagram d = udp.get(toHost.address(to.getPort()));
+            if (d == null) {
+                events().at(now() + latency(toHost, fromHost), from::unreachable);
+                return;
+            }
+            if (d.accepts(source)) {
+                sim.trace().event(now(), "udp-deliver", to.getPort(), data.length);
+                sim.trace().bytes(data, 0, data.length);
+                d.arrived(data, source);
+            }
+        });
+    }
+
+    // ---- for the parts ----
+
+    /** A one-way delay between two hosts, drawn from the faults' range. */
+    long latency(SimHost a, SimHost b) {
+        Faults f = sim.faults();
+        return sim.random().between(f.minLatency().toNanos(), f.maxLatency().toNanos());
+    }
+
+    /** How many of {@code wanted} bytes a write takes, with room for {@code room}. */
+    int writeSize(long wanted, int room) {
+        int n = (int) Math.min(wanted, room);
+        if (n > 1 && sim.random().chance(sim.faults().partialWrite())) {
+            n = (int) sim.random().between(1, n - 1);
+        }
+        return n;
+    }
+
+    /** How many of {@code available} bytes a read of up to {@code max} returns. */
+    int readSize(long available, int max) {
+        int n = (int) Math.min(available, max);
+        if (n > 1 && sim.random().chance(sim.faults().splitRead())) {
+            n = (int) sim.random().between(1, n - 1);
+        }
+        return n;
+    }
+
+    long now() {
+        return sim.now();
+    }
+
+    Events events() {
+        return sim.events();
+    }
+
+    Trace trace() {
+        return sim.trace();
+    }
+
+    @Override
+    public String toString() {
+        return "SimNetwork" + hosts.keySet() + ", " + openSockets() + " sockets open";
+    }
+}
