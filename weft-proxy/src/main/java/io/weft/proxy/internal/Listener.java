@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -140,6 +141,41 @@ public final class Listener {
     public void handshakeFailed(Transport client, ProxyHandshakeException e) {
         events.handshakeFailed(client.remoteAddress(), e);
         client.close();
+    }
+
+    /**
+     * Resolves {@code host} off the loop (a literal address at once) and keeps the addresses the
+     * policy allows for {@code port}. Fails with a {@link ProxyHandshakeException} of reason
+     * UNKNOWN_HOST or DESTINATION_DENIED.
+     */
+    public Promise<List<InetAddress>> resolveAllowed(String host, int port) {
+        Promise<InetAddress[]> lookup;
+        try {
+            lookup = Promise.completed(loop, new InetAddress[] {InetAddress.ofLiteral(host)});
+        } catch (IllegalArgumentException notLiteral) {
+            lookup = loop.offload(() -> InetAddress.getAllByName(host));
+        }
+        Promise<List<InetAddress>> out = new Promise<>(loop);
+        lookup.whenComplete((all, e) -> {
+            if (e != null) {
+                out.fail(new ProxyHandshakeException(ProxyHandshakeException.Reason.UNKNOWN_HOST, "cannot resolve " + host, e));
+                return;
+            }
+            List<InetAddress> allowed = new ArrayList<>();
+            for (InetAddress a : all) {
+                if (port > 0 && policy.allowsDestination(a, port)) {
+                    allowed.add(a);
+                }
+            }
+            if (allowed.isEmpty()) {
+                out.fail(new ProxyHandshakeException(ProxyHandshakeException.Reason.DESTINATION_DENIED, host + ":" + port
+                        + " is outside the destinations this proxy may reach"));
+            } else {
+                out.complete(allowed);
+            }
+        });
+        out.onCancel(lookup::cancel);
+        return out;
     }
 
     /** Connects upstream with the policy's connect timeout and water marks; the connection does not read yet. */
