@@ -27,6 +27,7 @@ final class Commands {
             CopyCommand.class,
             ServeCommand.class,
             GetCommand.class,
+            io.weft.cli.proxy.ProxyCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class);
 
