@@ -2,7 +2,7 @@
 # run-proxy.sh: `weft proxy tcp` against HAProxy (mode tcp) and nginx (stream) on loopback, in
 # one run, each with ONE thread/worker, the load from ProxyLoad.java (plain blocking sockets).
 #
-#   weft-bench/proxy/run-proxy.sh                      3 rounds, 2 GiB bulk, 100 x 3 s ping-pong
+#   weft-bench/proxy/run-proxy.sh                      3 rounds, 1 GiB bulk, 100 x 3 s ping-pong
 #   ROUNDS=5 MIB=4096 PP_SECONDS=5 weft-bench/proxy/run-proxy.sh
 #   RUN_PROXY_SKIP_BUILD=1 ...                         reuse weft-cli/target/weft.jar
 #
@@ -23,7 +23,7 @@ root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
 here="$root/weft-bench/proxy"
 jar="$root/weft-cli/target/weft.jar"
 rounds="${ROUNDS:-3}"
-mib="${MIB:-2048}"
+mib="${MIB:-1024}"
 conns="${CONNS:-100}"
 pp_seconds="${PP_SECONDS:-3}"
 size="${SIZE:-64}"
@@ -143,8 +143,8 @@ fi
 # Warm-up: the JIT for Weft, the page cache and connection paths for everyone.
 for peer in "${peers[@]}"; do
   read -r name bp pp _ _ <<<"$peer"
-  load bulk "$bp" 512 >/dev/null
-  load pingpong "$pp" "$conns" 1 "$size" >/dev/null
+  load bulk "$bp" "$mib" >/dev/null
+  load pingpong "$pp" "$conns" "$pp_seconds" "$size" >/dev/null
 done
 
 results="$work/results"

@@ -59,10 +59,12 @@ final class BalancerSession implements Protocol {
                 return;
             }
             over = true;
-            b.active++;
-            b.connections++;
             Relay relay = listener.tunnel(client, up.transport(), null);
-            relay.closed().whenComplete((v, x) -> b.active--);
+            if (relay != null) {
+                b.active++;
+                b.connections++;
+                relay.closed().whenComplete((v, x) -> b.active--);
+            }
         });
     }
 

@@ -190,6 +190,9 @@ class TransferTest {
     void anUpstreamKilledMidTransferClosesOnlyItsClient(Kind kind) throws Exception {
         Peers.Server dying = keep(new Peers.Server(0, s -> {
             try {
+                // Dies only once the tunnel is up (the client's first byte): killed before that,
+                // the proxy rightly answers the handshake with an error instead.
+                s.getInputStream().read();
                 s.getOutputStream().write(Peers.BLOCK);
                 s.setSoLinger(true, 0); // close with RST, like a crashed server
             } catch (IOException e) {
@@ -200,6 +203,7 @@ class TransferTest {
         Tunnels toDying = proxy(kind, dying.address());
         Tunnels toEcho = kind == Kind.TCP ? proxy(kind, echo.address()) : toEchoVia(kind, toDying, echo);
         try (Socket other = toEcho.open(0); Socket s = toDying.open(0)) {
+            s.getOutputStream().write('g');
             boolean ended;
             try {
                 Peers.readAll(s.getInputStream());

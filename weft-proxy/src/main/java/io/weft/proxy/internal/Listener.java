@@ -191,9 +191,15 @@ public final class Listener {
     /**
      * Starts relaying between {@code client} and {@code upstream}, first writing {@code early}
      * (client bytes that came with the handshake, or null) upstream. The client is released when
-     * the relay ends.
+     * the relay ends. Returns null, having aborted both, if either went away meanwhile (a reset
+     * in the same turn as the connect, say): the client's session then hears connectionLost.
      */
     public Relay tunnel(Transport client, Transport upstream, ByteBuffer early) {
+        if (client.isClosing() || upstream.isClosing()) {
+            upstream.abort();
+            client.abort();
+            return null;
+        }
         if (early != null && early.hasRemaining()) {
             upstream.write(early);
         }
