@@ -7,5 +7,7 @@ module io.weft.http {
     exports io.weft.http;
     exports io.weft.http.client;
     // The parsers are internal; the command line's static file server and the fuzz targets
-    // reach them through the API only.
+    // reach them through the API only. The proxies reuse the request parser for CONNECT and
+    // forward requests, and the response parser to find where a response ends.
+    exports io.weft.http.internal.parse to io.weft.proxy;
 }

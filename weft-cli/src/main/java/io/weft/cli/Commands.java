@@ -29,6 +29,7 @@ final class Commands {
             ServeCommand.class,
             GetCommand.class,
             SimCommand.class,
+            io.weft.cli.proxy.ProxyCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class);
 

@@ -83,6 +83,16 @@ public final class RequestParser {
      * @throws ParseException with the status to answer; see the class comment
      */
     public static int parse(byte[] b, int start, int end, ParseLimits limits, RequestHead head) throws ParseException {
+        return parse(b, start, end, limits, head, false);
+    }
+
+    /**
+     * Like {@link #parse(byte[], int, int, ParseLimits, RequestHead)}, for a proxy when
+     * {@code tunnels} is true: CONNECT is then accepted, with an authority-form request-target
+     * ({@code host:port}, RFC 9112 3.2.3), and no other method may use that form.
+     */
+    public static int parse(byte[] b, int start, int end, ParseLimits limits, RequestHead head, boolean tunnels)
+            throws ParseException {
         int p = skipEmptyLines(b, start, end);
         if (p >= end - 1 && p < end && b[p] == '\r') {
             return INCOMPLETE;
@@ -171,7 +181,7 @@ public final class RequestParser {
         }
 
         String method = Methods.known(b, methodStart, methodEnd);
-        if (method == null || method == Methods.CONNECT) {
+        if (method == null || method == Methods.CONNECT && !tunnels) {
             throw new ParseException(501, "method " + new String(b, methodStart, methodEnd - methodStart,
                     java.nio.charset.StandardCharsets.ISO_8859_1) + " is not implemented");
         }
@@ -194,6 +204,10 @@ public final class RequestParser {
 
     /** The request-target's form must suit the method (RFC 9112 3.2), and its escapes be whole. */
     private static void checkTarget(byte[] b, int from, int to, String method) throws ParseException {
+        if (method == Methods.CONNECT) {
+            checkAuthority(b, from, to);
+            return;
+        }
         for (int i = from; i < to; i++) {
             if (b[i] == '%' && (i + 2 >= to || Chars.HEX[b[i + 1] & 0xff] < 0 || Chars.HEX[b[i + 2] & 0xff] < 0)) {
                 throw new ParseException(400, "a percent sign in the request-target not followed by two hex digits");
@@ -220,6 +234,23 @@ public final class RequestParser {
             }
         }
         throw new ParseException(400, "the request-target must start with \"/\" or be an absolute URI");
+    }
+
+    /** CONNECT's authority-form: {@code host ":" port}, the host a name, IPv4 or a bracketed IPv6 literal. */
+    private static void checkAuthority(byte[] b, int from, int to) throws ParseException {
+        int colon = to - 1;
+        while (colon > from && digit(b[colon])) {
+            colon--;
+        }
+        if (colon <= from || b[colon] != ':' || colon == to - 1 || to - colon - 1 > 5) {
+            throw new ParseException(400, "CONNECT needs an authority-form request-target, host:port");
+        }
+        for (int i = from; i < colon; i++) {
+            byte c = b[i];
+            if (c == '/' || c == '?' || c == '@' || c == '%' || !Chars.HOST[c & 0xff]) {
+                throw new ParseException(400, "a byte no host has in CONNECT's target: " + FieldLines.hex(c));
+            }
+        }
     }
 
     /** Reads the fields that frame the message: Content-Length, Transfer-Encoding, Host, Connection, Expect. */
