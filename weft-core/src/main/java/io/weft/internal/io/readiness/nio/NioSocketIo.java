@@ -26,6 +26,9 @@ final class NioSocketIo implements SocketIo {
     private NioDriver.Registration watch;
     private IoSink sink;
     private WriteQueue pending;
+    /** The zero-copy sender's wait for writability (its queue is empty meanwhile), or null. */
+    private Runnable fileWaiter;
+    private NioFileSender fileSender;
     private boolean reading;
     private boolean closed;
 
@@ -51,7 +54,7 @@ final class NioSocketIo implements SocketIo {
     }
 
     private void arm() {
-        watch.arm((reading ? NioDriver.READ : 0) | (pending != null ? NioDriver.WRITE : 0));
+        watch.arm((reading ? NioDriver.READ : 0) | (pending != null || fileWaiter != null ? NioDriver.WRITE : 0));
     }
 
     private void onReadable() {
@@ -107,7 +110,16 @@ final class NioSocketIo implements SocketIo {
 
     private void onWritable() {
         WriteQueue q = pending;
-        if (q == null || closed) {
+        if (closed) {
+            return;
+        }
+        if (q == null) {
+            Runnable w = fileWaiter;
+            if (w != null) {
+                fileWaiter = null;
+                arm();
+                w.run();
+            }
             return;
         }
         try {
@@ -129,6 +141,28 @@ final class NioSocketIo implements SocketIo {
         sink.onFlushed();
     }
 
+    /** {@code FileChannel.transferTo} this channel: the JDK's sendfile(2) on Linux. */
+    @Override
+    public io.weft.internal.io.FileSender fileSender() {
+        if (fileSender == null) {
+            fileSender = new NioFileSender(this, channel);
+        }
+        return fileSender;
+    }
+
+    /** For {@link NioFileSender}: run {@code then} on the next writable event (null: stop waiting). */
+    void awaitWritable(Runnable then) {
+        if (closed) {
+            return;
+        }
+        fileWaiter = then;
+        arm();
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
     @Override
     public void shutdownOutput() throws IOException {
         if (!closed) {
@@ -143,6 +177,7 @@ final class NioSocketIo implements SocketIo {
         }
         closed = true;
         pending = null;
+        fileWaiter = null;
         if (watch != null) {
             watch.close();
         }
