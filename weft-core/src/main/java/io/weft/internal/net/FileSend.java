@@ -26,8 +26,9 @@ import java.util.concurrent.CancellationException;
  *            first; a cached one is sent on the loop, as much as the socket takes; a full socket
  *            waits for writability; at most {@link #SENDS_PER_CALLBACK} sends per callback, so
  *            that one fast connection does not hold the loop
- *   WARMING  a window that is not cached is read once through the AsyncFile (the offload pool)
- *            into a scratch buffer, which brings it into the page cache; then it is sent as above
+ *   WARMING  a window that is not cached: its first {@link #WARM} bytes are read once through the
+ *            AsyncFile (the offload pool) into a scratch buffer, which brings them into the page
+ *            cache; then they are sent as above without asking again
  *   DONE     the promise completes with the count (every byte handed to the kernel), or fails:
  *            the connection's loss or reset (typed by the backend), close() or cancel() of the
  *            promise (the rest is not sent), a file shorter than the range (EOFException before
@@ -41,12 +42,17 @@ import java.util.concurrent.CancellationException;
  * not block).
  *
  * <p>Memory: nothing per byte; the socket's send buffer is the only buffer, so a slow reader holds
- * the send at the kernel's limit with no growth here. A scratch buffer of {@link #WINDOW} bytes
- * exists only while a window is being warmed. Loop thread only.
+ * the send at the kernel's limit with no growth here. A scratch buffer of {@link #WARM} bytes
+ * exists only for a send that had to warm a window. Loop thread only.
  */
 final class FileSend {
-    /** Bytes per sendfile call at most, and the range one cache probe covers (its first and last byte). */
-    static final long WINDOW = 1 << 20;
+    /**
+     * The range one cache probe covers (its first and last byte), and the most one sendfile call
+     * is asked for: tcp_wmem's largest send buffer (4 MiB), about the most one call can send.
+     */
+    static final long WINDOW = 4 << 20;
+    /** Bytes one warming read brings in (and the scratch buffer's size). */
+    static final int WARM = 1 << 20;
     /** Sends per callback before yielding to the rest of the loop until the next writable event. */
     static final int SENDS_PER_CALLBACK = 8;
 
@@ -61,6 +67,8 @@ final class FileSend {
     private SendableFile source;
     private boolean warming;
     private ByteBuffer scratch;
+    /** The end of the window last found cached: sends below it need no probe. */
+    private long cachedUntil;
     private boolean done;
 
     FileSend(StreamTransport transport, Loop loop, FileSender sender, AsyncFile file, long position, long count) {
@@ -129,11 +137,15 @@ final class FileSend {
                 succeed();
                 return;
             }
-            long n = Math.min(end - position, WINDOW);
-            if (!sender.cached(source, position, n)) {
-                warm(n);
-                return;
+            if (position >= cachedUntil) {
+                long w = Math.min(end - position, WINDOW);
+                if (!sender.cached(source, position, w)) {
+                    warm((int) Math.min(w, WARM));
+                    return;
+                }
+                cachedUntil = position + w;
             }
+            long n = cachedUntil - position;
             long sent;
             try {
                 sent = sender.send(source, position, n);
@@ -161,13 +173,14 @@ final class FileSend {
     }
 
     /** WARMING: one read of the window through the AsyncFile, off the loop, brings it into the page cache. */
-    private void warm(long n) {
+    private void warm(int n) {
         warming = true;
         if (scratch == null) {
-            scratch = ByteBuffer.allocateDirect((int) WINDOW);
+            scratch = ByteBuffer.allocateDirect(WARM);
         }
-        scratch.clear().limit((int) n);
-        file.read(position, scratch).whenComplete((k, e) -> {
+        scratch.clear().limit(n);
+        long at = position;
+        file.read(at, scratch).whenComplete((k, e) -> {
             warming = false;
             if (done) {
                 return;
@@ -175,6 +188,9 @@ final class FileSend {
             if (e != null) {
                 fail(e);
             } else {
+                // Just read: send it without asking again, so that a cache too small to keep
+                // it cannot make the send warm the same bytes forever.
+                cachedUntil = at + Math.max(1, k);
                 pump();
             }
         });

@@ -116,9 +116,13 @@ final class NioSocketIo implements SocketIo {
         if (q == null) {
             Runnable w = fileWaiter;
             if (w != null) {
+                // Run first, then re-arm: a sender that asks again (the usual case: it sent
+                // until the socket was full) keeps its interest without two epoll_ctl calls.
                 fileWaiter = null;
-                arm();
                 w.run();
+                if (!closed) {
+                    arm();
+                }
             }
             return;
         }
