@@ -53,6 +53,9 @@ public final class ServeCommand implements Callable<Integer>, ServerCommand {
             description = "Event loops (threads) serving connections (default: one per core, here ${DEFAULT-VALUE}).")
     int loops = Runtime.getRuntime().availableProcessors();
 
+    @Option(names = "--quiet", description = "No log line per request (for benchmarks).")
+    boolean quiet;
+
     @Spec
     CommandSpec spec;
 
@@ -70,7 +73,7 @@ public final class ServeCommand implements Callable<Integer>, ServerCommand {
         PrintWriter err = spec.commandLine().getErr();
         StaticFiles files;
         try {
-            files = new StaticFiles(dir, line -> {
+            files = new StaticFiles(dir, quiet ? null : line -> {
                 out.println(line);
                 out.flush();
             });

@@ -51,10 +51,13 @@ public final class StaticFiles implements HttpHandler {
 
     private final Path root;
     private final Consumer<String> log;
+    /** Each loop's open files (a loop's map is only touched on that loop). */
+    private final java.util.concurrent.ConcurrentHashMap<io.weft.loop.EventLoop, OpenFiles> open =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param root the directory to serve; must exist
-     * @param log  gets one line per request
+     * @param log  gets one line per request; null for none
      */
     public StaticFiles(Path root, Consumer<String> log) throws IOException {
         this.root = root.toRealPath();
@@ -130,19 +133,30 @@ public final class StaticFiles implements HttpHandler {
                 out.send(301, "text/plain; charset=utf-8", "moved to " + r.location() + "\n");
             }
             case Found.Listing l -> out.send(200, "text/html; charset=utf-8", l.html());
-            case Found.File f when req.method().equals("HEAD") -> serveFile(req, res, out, f.path(), f.attrs(), null);
-            case Found.File f -> AsyncFile.open(req.loop(), f.path()).whenComplete((file, e) -> {
-                if (e == null) {
-                    serveFile(req, res, out, f.path(), f.attrs(), file);
-                } else if (res.isClosed()) {
+            case Found.File f when req.method().equals("HEAD") -> serveFile(req, res, out, f.path(), f.attrs(), null, () -> { });
+            case Found.File f -> {
+                OpenFiles files = open.computeIfAbsent(req.loop(), OpenFiles::new);
+                OpenFiles.Entry entry = files.acquire(f.path(), f.attrs());
+                entry.file.whenComplete((file, e) -> {
+                    if (e == null) {
+                        serveFile(req, res, out, f.path(), f.attrs(), file, () -> files.release(entry));
+                        return;
+                    }
+                    files.release(entry);
+                    failedToOpen(res, out, e);
+                });
+            }
+        }
+    }
+
+    private void failedToOpen(HttpResponse res, Logged out, Throwable e) {
+                if (res.isClosed()) {
                     out.done(0);
                 } else if (e instanceof NoSuchPathException) {
                     out.send(404, "text/plain; charset=utf-8", "not found\n"); // gone since the stat
                 } else {
                     out.send(500, "text/plain; charset=utf-8", "cannot read the file\n");
                 }
-            });
-        }
     }
 
     /** The real file for a request path, or null (404) when it does not exist or would leave the root. */
@@ -202,11 +216,11 @@ public final class StaticFiles implements HttpHandler {
         }
     }
 
-    /** Answers with the file, opened as {@code open} (null for HEAD), which this closes. */
+    /** Answers with the file, open as {@code open} (null for HEAD); runs {@code release} when done with it. */
     private void serveFile(HttpRequest req, HttpResponse res, Logged out, Path file, BasicFileAttributes attrs,
-            AsyncFile open) {
+            AsyncFile open, Runnable release) {
         if (res.isClosed()) {
-            close(open);
+            release.run();
             out.done(0);
             return;
         }
@@ -221,7 +235,7 @@ public final class StaticFiles implements HttpHandler {
         boolean notModified = inm != null ? matches(inm, etag)
                 : notModifiedSince(req.header("If-Modified-Since"), modified);
         if (notModified) {
-            close(open);
+            release.run();
             out.send(304, null, null);
             return;
         }
@@ -235,7 +249,7 @@ public final class StaticFiles implements HttpHandler {
         long count = length;
         switch (outcome) {
             case ByteRange.Unsatisfiable u -> {
-                close(open);
+                release.run();
                 res.header("Content-Range", "bytes */" + length);
                 out.send(416, "text/plain; charset=utf-8", "range not satisfiable\n");
                 return;
@@ -252,22 +266,16 @@ public final class StaticFiles implements HttpHandler {
         }
         res.header("Content-Type", ContentTypes.of(file.getFileName().toString()));
         if (open == null || count == 0) {
-            close(open);
+            release.run();
             res.contentLength(count);
             res.end();
             out.done(open == null ? -1 : 0);
             return;
         }
         res.sendFile(open, from, count).whenComplete((n, failure) -> {
-            open.close();
+            release.run();
             out.done(failure == null ? n : 0);
         });
-    }
-
-    private static void close(AsyncFile f) {
-        if (f != null) {
-            f.close();
-        }
     }
 
     private static boolean matches(String ifNoneMatch, String etag) {
@@ -350,6 +358,9 @@ public final class StaticFiles implements HttpHandler {
 
         /** @param bytes body bytes sent, or -1 for none (HEAD) */
         void done(long bytes) {
+            if (log == null) {
+                return;
+            }
             long micros = (req.loop().time() - start) / 1000;
             log.accept(String.format(Locale.ROOT, "%s %s %s %d %d %.1fms", address(), req.method(), req.target(), status,
                     Math.max(0, bytes), micros / 1000.0));
