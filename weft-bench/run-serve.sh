@@ -8,7 +8,8 @@
 #   RUN_SKIP_BUILD=1 ...                     reuse weft-cli/target/weft.jar
 #
 # weft runs with --quiet (no log line per request) and nginx with access_log off and sendfile on.
-# Each measurement: a 2 s warm-up, then wrk -t1 -c$CONNECTIONS on GET /1m.bin (keep-alive). CPU
+# Each measurement: a warm-up (WARMUP, default 5 s: the JIT is still compiling after 2 s on a
+# busy machine), then wrk -t1 -c$CONNECTIONS on GET /1m.bin (keep-alive). CPU
 # per request: the server's utime+stime (/proc/PID/stat; every nginx process) over the
 # measurement divided by the requests wrk counted. wrk shares the cores: compare the servers
 # with each other in the same run, not with other runs. A benchmark, never a CI test.
@@ -16,6 +17,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 jar="$root/weft-cli/target/weft.jar"
 duration="${DURATION:-5s}"
+warmup="${WARMUP:-5s}"
 conns="${CONNECTIONS:-64}"
 size_kib="${SIZE_KIB:-1024}"
 port=18085
@@ -57,7 +59,7 @@ cpu_ticks() {
   echo "$total"
 }
 wait_port() {
-  for _ in $(seq 1 200); do
+  for _ in $(seq 1 600); do
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
     sleep 0.05
   done
@@ -68,7 +70,7 @@ wait_port() {
 measure() {
   local name="$1" pid="$2" before after out rps reqs p99
   wait_port
-  wrk -t1 -c"$conns" -d2s "http://127.0.0.1:$port/1m.bin" >/dev/null
+  wrk -t1 -c"$conns" -d"$warmup" "http://127.0.0.1:$port/1m.bin" >/dev/null
   before="$(cpu_ticks "$pid")"
   out="$(wrk -t1 -c"$conns" -d"$duration" --latency "http://127.0.0.1:$port/1m.bin")"
   after="$(cpu_ticks "$pid")"

@@ -41,8 +41,9 @@ import java.util.function.Consumer;
  * Resolving the path, {@code stat}, the index lookup and a directory's listing run as one task on
  * the offload pool ({@link io.weft.loop.EventLoop#offload}); the file is opened with
  * {@link AsyncFile} and its body sent with {@link HttpResponse#sendFile}: zero copy from the
- * page cache on a plain connection, the copy loop on TLS. The loop thread only parses, decides
- * and writes heads. One instance may serve every loop of a group: it keeps no state of its own
+ * page cache on a plain connection, the copy loop on TLS. A file asked for again is sent from the
+ * AsyncFile already open while the request's stat says it is the same file ({@link OpenFiles}).
+ * The loop thread only parses, decides and writes heads. One instance may serve every loop of a group: it keeps no state of its own
  * but the root and the log.
  */
 public final class StaticFiles implements HttpHandler {
