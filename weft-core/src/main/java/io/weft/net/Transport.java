@@ -44,19 +44,25 @@ public interface Transport {
     }
 
     /**
-     * Sends {@code count} bytes of {@code file} from {@code position} on, as if written with
-     * {@link #write} in order, with bounded memory: a chunk is read only while the write buffer
-     * is below its high-water mark. The promise gives the bytes handed to the transport (they may
-     * still be buffered, as after {@code write}) and fails with the connection's loss if it comes
-     * first, or with the file's error. While it runs, the transport's protocol is a stand-in that
-     * passes every event on to this one ({@link #protocol()} returns the stand-in); do not
-     * {@code write} meanwhile, or the bytes interleave. The file must stay open until the promise
-     * settles. Loop thread.
+     * Sends {@code count} bytes of {@code file} from {@code position} on, after every byte written
+     * before the call, with bounded memory. The promise gives the bytes handed to the kernel or
+     * the transport (they may still be on their way, as after {@code write}); it fails with the
+     * connection's loss if that comes first (a peer's reset: {@link ConnectionResetException}),
+     * with a {@link io.weft.stream.ConnectionClosedException} if {@link #close()} is called while
+     * it runs (the rest of the file is not sent: close in the promise's callback to close after
+     * the file), with {@link java.io.EOFException} if the file is shorter than the range, or with
+     * the file's error. Cancelling the promise stops the send (the stream is then cut inside the
+     * file: abort the connection). Do not {@code write} while it runs: the plain stream transports
+     * refuse it with {@link IllegalStateException}; others would interleave the bytes. One
+     * sendFile at a time. The file must stay open until the promise settles. Loop thread.
      *
-     * <p>This default is a copy loop over {@link AsyncFile} reads. A transport that can do better
-     * overrides it: zero copy with {@code sendfile(2)} or {@code splice(2)} from the file to the
-     * socket, where the backend allows it (the seam for that is here: the plain stream transports
-     * will override it once the socket driver can).
+     * <p>On a plain TCP or Unix socket of the epoll and NIO backends this is zero copy:
+     * {@code sendfile(2)} from the page cache to the socket, paced by the socket's writability, so
+     * the socket's own send buffer is the only buffer; the file is opened again by its path for
+     * it. Elsewhere (TLS, a backend without it) it is this default: a copy loop over
+     * {@link AsyncFile} reads, a chunk read only while the write buffer is below its high-water
+     * mark, during which the transport's protocol is a stand-in that passes every event on to this
+     * one ({@link #protocol()} returns the stand-in).
      */
     default Promise<Long> sendFile(AsyncFile file, long position, long count) {
         return io.weft.internal.file.FileToTransport.start(this, file, position, count);

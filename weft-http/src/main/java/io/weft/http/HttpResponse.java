@@ -1,5 +1,7 @@
 package io.weft.http;
 
+import io.weft.file.AsyncFile;
+import io.weft.future.Promise;
 import io.weft.loop.EventLoop;
 import java.nio.ByteBuffer;
 
@@ -49,6 +51,25 @@ public interface HttpResponse {
     default boolean write(byte[] data) {
         return write(ByteBuffer.wrap(data));
     }
+
+    /**
+     * Sends {@code count} bytes of {@code file} from {@code position} as the whole body, with a
+     * {@code Content-Length} of {@code count}, then ends the response. The bytes go by the
+     * connection's {@link io.weft.net.Transport#sendFile}: zero copy from the page cache on a
+     * plain connection of the epoll and NIO loops, a copy loop with flow control on TLS. A HEAD
+     * request (or a 304/204) sends the head alone. The response must not have started: call it
+     * instead of {@link #write}.
+     *
+     * <p>The promise gives the body bytes sent; it fails with the connection's loss (the client
+     * left), or with the file's error, after which the connection is aborted (the client sees a
+     * short body, which is the truth). The file must stay open until it settles; closing it is
+     * the caller's.
+     *
+     * @throws IllegalStateException if the head was already sent
+     * @throws IllegalArgumentException for a negative position or count, or a content length
+     *         set before that is not {@code count}
+     */
+    Promise<Long> sendFile(AsyncFile file, long position, long count);
 
     /** Runs {@code callback} once, when writing may go on (at once, in a later callback, if it may now). */
     void onWritable(Runnable callback);

@@ -8,6 +8,7 @@ import io.weft.net.Transport;
 import io.weft.stream.ConnectionClosedException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * Sends a byte range of a file through a transport with bounded memory: the copy loop behind
@@ -23,8 +24,9 @@ import java.time.Duration;
  * come), it waits for it to drain, looking again every millisecond.
  *
  * <p>Loop thread only. The promise gives the bytes handed to the transport (not yet necessarily
- * sent) and fails with the connection's loss if it is lost first; the original protocol is the
- * transport's protocol again when the promise settles.
+ * sent) and fails with the connection's loss if it is lost first, or with a
+ * {@link ConnectionClosedException} if the transport is closed while it runs (the rest is not
+ * read); the original protocol is the transport's protocol again when the promise settles.
  */
 public final class FileToTransport implements Protocol {
     /** Bytes per read. */
@@ -33,6 +35,8 @@ public final class FileToTransport implements Protocol {
     static final long HARD_LIMIT = 4L << 20;
 
     private final Transport transport;
+    /** Where chunks go: {@code transport::write}, or the transport's own path for them. */
+    private final Consumer<ByteBuffer> writer;
     private final Protocol original;
     private final AsyncFile file;
     private final long end;
@@ -44,8 +48,9 @@ public final class FileToTransport implements Protocol {
     private boolean reading;
     private TimerHandle recheck;
 
-    private FileToTransport(Transport transport, AsyncFile file, long position, long count) {
+    private FileToTransport(Transport transport, Consumer<ByteBuffer> writer, AsyncFile file, long position, long count) {
         this.transport = transport;
+        this.writer = writer;
         this.original = transport.protocol();
         this.file = file;
         this.start = position;
@@ -57,6 +62,15 @@ public final class FileToTransport implements Protocol {
 
     /** Starts sending {@code count} bytes from {@code position}; loop thread. */
     public static Promise<Long> start(Transport transport, AsyncFile file, long position, long count) {
+        return start(transport, transport::write, file, position, count);
+    }
+
+    /**
+     * As {@link #start(Transport, AsyncFile, long, long)}, the chunks handed to {@code writer}
+     * instead of {@code transport.write}: for a transport that refuses other writes meanwhile.
+     */
+    public static Promise<Long> start(Transport transport, Consumer<ByteBuffer> writer, AsyncFile file, long position,
+            long count) {
         if (position < 0 || count < 0) {
             throw new IllegalArgumentException("sendFile needs a position and count of 0 or more, got "
                     + position + " and " + count);
@@ -64,7 +78,7 @@ public final class FileToTransport implements Protocol {
         if (transport.isClosing()) {
             throw new IllegalStateException("sendFile on a transport that is closing: send before close()");
         }
-        FileToTransport s = new FileToTransport(transport, file, position, count);
+        FileToTransport s = new FileToTransport(transport, writer, file, position, count);
         transport.setProtocol(s);
         s.next();
         return s.result;
@@ -76,6 +90,10 @@ public final class FileToTransport implements Protocol {
         }
         if (position >= end) {
             finish(null);
+            return;
+        }
+        if (transport.isClosing()) {
+            finish(closedDuring());
             return;
         }
         if (paused || transport.writeBufferSize() > HARD_LIMIT) {
@@ -96,15 +114,22 @@ public final class FileToTransport implements Protocol {
             }
             if (e != null) {
                 finish(e);
+            } else if (transport.isClosing()) {
+                finish(closedDuring());
             } else if (n < 0) {
                 finish(new java.io.EOFException("sendFile " + file.path() + ": the file ended at byte " + position
                         + ", before the " + (end - start) + " bytes asked for from " + start));
             } else {
                 position += n;
-                transport.write(chunk.flip());
+                writer.accept(chunk.flip());
                 next();
             }
         });
+    }
+
+    private ConnectionClosedException closedDuring() {
+        return new ConnectionClosedException("sendFile " + file.path() + " stopped: the transport was closed after "
+                + (position - start) + " of " + (end - start) + " bytes");
     }
 
     private void finish(Throwable failure) {

@@ -46,6 +46,14 @@ public interface SocketIo {
         return WriteQueue.HEAP;
     }
 
+    /**
+     * The zero-copy file path of this socket, or null when the backend has none (the transport
+     * then copies the file through its write queue). Asked once per {@code sendFile}.
+     */
+    default FileSender fileSender() {
+        return null;
+    }
+
     /** Starts delivering events to {@code sink}; reading starts off. */
     void start(IoSink sink);
 

@@ -1,5 +1,9 @@
 package io.weft.internal.net;
 
+import io.weft.file.AsyncFile;
+import io.weft.future.Promise;
+import io.weft.internal.file.FileToTransport;
+import io.weft.internal.io.FileSender;
 import io.weft.internal.io.IoSink;
 import io.weft.internal.io.SocketIo;
 import io.weft.internal.io.WriteQueue;
@@ -12,6 +16,7 @@ import io.weft.net.ConnectionTimeoutException;
 import io.weft.net.Protocol;
 import io.weft.net.TimeoutKind;
 import io.weft.net.Transport;
+import io.weft.stream.ConnectionClosedException;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -39,6 +44,13 @@ import java.util.function.Consumer;
  * FIN), reads and discards until the peer's EOF, an error or {@link #LINGER}, and only then
  * closes. The protocol is told at entering LOST as before; the lingering socket stays a resource
  * of the loop, so closing the loop ends it. Abort, errors and timeouts never linger.
+ *
+ * <h2>Files</h2>
+ * {@link #sendFile} is zero copy where the backend has a {@link FileSender} ({@link FileSend}),
+ * and the copy loop ({@link FileToTransport}) elsewhere. Either way one runs at a time, its
+ * bytes follow everything written before the call, {@link #write} while it runs is refused (the
+ * bytes would land inside the file's), and {@code close()}, {@code abort()} or the connection's
+ * loss stop it and fail its promise.
  */
 public final class StreamTransport implements Transport, IoSink, LoopResource {
     /** The longest a graceful close waits for the peer's EOF (Apache httpd lingers 2 s too). */
@@ -71,6 +83,10 @@ public final class StreamTransport implements Transport, IoSink, LoopResource {
     private long reported;
     private Timeouts timeouts;
     private TimerHandle timeoutTimer;
+    /** The zero-copy sendFile running, or null. */
+    private FileSend fileSend;
+    /** Whether a copy-loop sendFile runs (its own writes go through {@link #writeFromFile}). */
+    private boolean copyingFile;
 
     public StreamTransport(Loop loop, SocketIo io, Protocol protocol, int high, int low, TransportObserver observer) {
         this.loop = loop;
@@ -117,6 +133,19 @@ public final class StreamTransport implements Transport, IoSink, LoopResource {
 
     @Override
     public void write(ByteBuffer data) {
+        if (fileSend != null || copyingFile) {
+            throw new IllegalStateException("write() on " + this + " while sendFile runs: its bytes would land inside"
+                    + " the file's; write in the callback of sendFile's promise");
+        }
+        writeBytes(data);
+    }
+
+    /** The copy loop's own writes, which {@link #write} would refuse while it runs. */
+    private void writeFromFile(ByteBuffer data) {
+        writeBytes(data);
+    }
+
+    private void writeBytes(ByteBuffer data) {
         if (closedBy != null) {
             throw new IllegalStateException("write() after " + closedBy + " on " + this
                     + ": a closed transport takes no more data; write before closing");
@@ -178,6 +207,12 @@ public final class StreamTransport implements Transport, IoSink, LoopResource {
         }
         maybeResumeWriting();
         if (queue.isEmpty()) {
+            if (fileSend != null) {
+                fileSend.pump(); // what was written before the file has left: the file's turn
+                if (lost) {
+                    return;
+                }
+            }
             if (closing) {
                 finishClosing();
             } else if (eofPending) {
@@ -217,6 +252,79 @@ public final class StreamTransport implements Transport, IoSink, LoopResource {
         if (!lost && writingPaused && queue.size() <= low) {
             writingPaused = false;
             callProtocol(Protocol::resumeWriting, "resumeWriting");
+        }
+    }
+
+    // ---- files ----
+
+    /**
+     * Zero copy through the backend's {@link FileSender} where it has one; otherwise the copy loop.
+     * See {@link Transport#sendFile} and the class comment.
+     */
+    @Override
+    public Promise<Long> sendFile(AsyncFile file, long position, long count) {
+        Objects.requireNonNull(file, "file");
+        if (position < 0 || count < 0) {
+            throw new IllegalArgumentException("sendFile needs a position and count of 0 or more, got "
+                    + position + " and " + count);
+        }
+        if (fileSend != null || copyingFile) {
+            throw new IllegalStateException("sendFile on " + this + " while another sendFile runs: start the next one"
+                    + " in the callback of the first one's promise");
+        }
+        if (closing) {
+            throw new IllegalStateException("sendFile on a transport that is closing: send before close()");
+        }
+        if (eofPending || outputShut) {
+            throw new IllegalStateException("sendFile after writeEof() on " + this + ": the write side is shut");
+        }
+        FileSender sender = io.fileSender();
+        if (sender == null) {
+            copyingFile = true;
+            Promise<Long> p = FileToTransport.start(this, this::writeFromFile, file, position, count);
+            p.whenComplete((n, e) -> copyingFile = false);
+            return p;
+        }
+        FileSend send = new FileSend(this, loop, sender, file, position, count);
+        fileSend = send;
+        if (timeouts != null) {
+            timeouts.writeStalledSince = loop.time();
+        }
+        send.begin();
+        return send.result();
+    }
+
+    /** For {@link FileSend}: whether every byte written before the file has left. */
+    boolean queueEmpty() {
+        return queue.isEmpty();
+    }
+
+    /** For {@link FileSend}: bytes left for the socket (traffic, for the idle and write timeouts). */
+    void fileProgress() {
+        stampWrite();
+    }
+
+    /** For {@link FileSend}: the socket failed under a send. */
+    void fileSendFailed(IOException e) {
+        connectionFailed(e);
+    }
+
+    /** For {@link FileSend}: it is over, however it ended. */
+    void fileSendEnded(FileSend send) {
+        if (fileSend == send) {
+            fileSend = null;
+            if (closing && !lost && queue.isEmpty()) {
+                finish(null); // close() waited for nothing but the file
+            }
+        }
+    }
+
+    /** Stops a running sendFile, for close(): the promise fails, the rest of the file is not sent. */
+    private void stopFileSend(String by) {
+        if (fileSend != null) {
+            FileSend s = fileSend;
+            s.stop(new ConnectionClosedException("sendFile stopped by " + by + " on " + this + " after " + s.sent()
+                    + " bytes"));
         }
     }
 
@@ -363,6 +471,7 @@ public final class StreamTransport implements Transport, IoSink, LoopResource {
         }
         closing = true;
         io.setReading(false);
+        stopFileSend(closedBy != null ? closedBy : "the transport closing");
         if (queue.isEmpty()) {
             finishClosing();
         }
@@ -423,6 +532,9 @@ public final class StreamTransport implements Transport, IoSink, LoopResource {
         }
         queue.clear();
         reportBuffer();
+        if (fileSend != null) {
+            fileSend.lost(cause);
+        }
         observer.closed(this);
         Protocol p = protocol;
         loop.callSoon(() -> p.connectionLost(cause));
@@ -478,7 +590,7 @@ public final class StreamTransport implements Transport, IoSink, LoopResource {
 
     private void scheduleTimeoutCheck() {
         long now = loop.time();
-        timeoutTimer = loop.callAt(timeouts.nextCheck(now, isReading(), !queue.isEmpty()), this::checkTimeouts);
+        timeoutTimer = loop.callAt(timeouts.nextCheck(now, isReading(), outputWaiting()), this::checkTimeouts);
     }
 
     private void checkTimeouts() {
@@ -486,12 +598,17 @@ public final class StreamTransport implements Transport, IoSink, LoopResource {
             return;
         }
         long now = loop.time();
-        TimeoutKind kind = timeouts.expired(now, isReading(), !queue.isEmpty());
+        TimeoutKind kind = timeouts.expired(now, isReading(), outputWaiting());
         if (kind != null) {
             finish(new ConnectionTimeoutException(kind, timeouts.duration(kind)));
         } else {
             scheduleTimeoutCheck();
         }
+    }
+
+    /** Whether output waits on the peer: queued bytes, or a file send waiting for the socket. */
+    private boolean outputWaiting() {
+        return !queue.isEmpty() || fileSend != null && fileSend.waitingOnSocket();
     }
 
     // ---- the rest ----

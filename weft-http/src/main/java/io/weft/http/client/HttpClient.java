@@ -2,13 +2,10 @@ package io.weft.http.client;
 
 import io.weft.future.Promise;
 import io.weft.http.internal.client.ClientCore;
+import io.weft.http.internal.client.FileSink;
 import io.weft.loop.EventLoop;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * An HTTP/1.1 client on one event loop. Loop thread only (green threads of the loop included):
@@ -68,38 +65,25 @@ public final class HttpClient {
 
     /**
      * Streams the body of a 2xx response into {@code file} (created or truncated); any other
-     * status fails with {@link HttpClientException} and leaves the file alone.
+     * status fails with {@link HttpClientException} and leaves the file alone. The file is opened
+     * and written with {@link io.weft.file.AsyncFile}, off the loop; reading from the server
+     * pauses while more than a MiB waits for the disk. The promise completes once the body is in
+     * the file and the file is closed.
      */
     public Promise<ClientResponse> download(ClientRequest request, Path file) {
-        FileChannel[] channel = new FileChannel[1];
+        FileSink[] sink = new FileSink[1];
         return core.send(request, head -> {
             if (head.status() / 100 != 2) {
                 throw new HttpClientException("HTTP " + head.status() + " from " + head.uri());
             }
-            channel[0] = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING);
-            return new BodySink() {
-                @Override
-                public void onData(ByteBuffer data) throws IOException {
-                    while (data.hasRemaining()) {
-                        channel[0].write(data);
-                    }
-                }
-
-                @Override
-                public void onEnd() throws IOException {
-                    channel[0].close();
-                }
-            };
+            sink[0] = FileSink.open(core.loop(), file, java.util.EnumSet.of(io.weft.file.FileOption.WRITE,
+                    io.weft.file.FileOption.CREATE, io.weft.file.FileOption.TRUNCATE));
+            return sink[0];
         }).whenComplete((r, e) -> {
-            if (e != null && channel[0] != null) {
-                try {
-                    channel[0].close();
-                } catch (IOException ignored) {
-                    // the failure being reported is the one that matters
-                }
+            if (e != null && sink[0] != null) {
+                sink[0].abandon();
             }
-        });
+        }).flatMap(r -> sink[0].finished().map(v -> r));
     }
 
     private long maxBody() {

@@ -4,19 +4,16 @@ import io.weft.cli.WeftVersion;
 import io.weft.cli.serve.Durations;
 import io.weft.cli.serve.Foreground;
 import io.weft.cli.serve.ServerCommand;
-import io.weft.http.HttpServer;
+import io.weft.http.HttpGroupServer;
 import io.weft.http.HttpServerOptions;
-import io.weft.loop.EventLoop;
 import io.weft.loop.LoopConfig;
+import io.weft.loop.LoopGroup;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,8 +23,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code weft serve [DIR]}: static files over HTTP/1.1 on one loop, one log line per request
- * on stdout, a graceful stop on SIGINT/SIGTERM. Exit codes: 0 after a clean stop, 1 when it
+ * {@code weft serve [DIR]}: static files over HTTP/1.1 on every loop of a group ({@code --loops},
+ * one per core by default), one log line per request on stdout, a graceful stop on
+ * SIGINT/SIGTERM. Exit codes: 0 after a clean stop, 1 when it
  * cannot start (the reason on stderr), 2 for bad flags.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = WeftVersion.class,
@@ -51,6 +49,13 @@ public final class ServeCommand implements Callable<Integer>, ServerCommand {
             description = "On SIGINT/SIGTERM, requests still running after this long are cut (default: ${DEFAULT-VALUE}).")
     Duration shutdownDeadline;
 
+    @Option(names = "--loops", paramLabel = "N",
+            description = "Event loops (threads) serving connections (default: one per core, here ${DEFAULT-VALUE}).")
+    int loops = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--quiet", description = "No log line per request (for benchmarks).")
+    boolean quiet;
+
     @Spec
     CommandSpec spec;
 
@@ -61,11 +66,14 @@ public final class ServeCommand implements Callable<Integer>, ServerCommand {
         if (port < 0 || port > 65535) {
             throw new ParameterException(spec.commandLine(), "--port must be 0 to 65535, not " + port);
         }
+        if (loops < 1 || loops > 1024) {
+            throw new ParameterException(spec.commandLine(), "--loops must be 1 to 1024, not " + loops);
+        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         StaticFiles files;
         try {
-            files = new StaticFiles(dir, line -> {
+            files = new StaticFiles(dir, quiet ? null : line -> {
                 out.println(line);
                 out.flush();
             });
@@ -74,38 +82,29 @@ public final class ServeCommand implements Callable<Integer>, ServerCommand {
             err.flush();
             return 1;
         }
-        EventLoop loop = EventLoop.start(LoopConfig.builder().threadName("weft-serve").build());
-        CompletableFuture<HttpServer> started = new CompletableFuture<>();
-        loop.execute(() -> HttpServer.listen(loop, new InetSocketAddress(host, port), HttpServerOptions.defaults(), files)
-                .whenComplete((s, e) -> {
-                    if (e != null) {
-                        started.completeExceptionally(e);
-                    } else {
-                        started.complete(s);
-                    }
-                }));
-        HttpServer server;
+        LoopGroup group = LoopGroup.start(loops, LoopConfig.builder().threadName("weft-serve").build());
+        HttpGroupServer server;
         try {
-            server = started.get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            loop.close();
-            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            err.println("weft serve: cannot listen on " + host + ":" + port + ": " + cause);
+            // One handler for every loop: StaticFiles keeps no state but its root and log.
+            server = HttpGroupServer.listen(group, new InetSocketAddress(host, port), HttpServerOptions.defaults(),
+                    loop -> files);
+        } catch (IOException | RuntimeException e) {
+            group.close();
+            err.println("weft serve: cannot listen on " + host + ":" + port + ": " + e);
             err.flush();
             return 1;
         }
         InetSocketAddress bound = (InetSocketAddress) server.addresses().get(0);
-        out.println("weft serve: " + files.root() + " on http://" + hostForUrl(bound) + ":" + bound.getPort() + "/");
+        out.println("weft serve: " + files.root() + " on http://" + hostForUrl(bound) + ":" + bound.getPort() + "/"
+                + " (" + loops + (loops == 1 ? " loop)" : " loops)"));
         out.flush();
         foreground.run(shutdownDeadline, () -> {
-            CompletableFuture<Void> stopped = new CompletableFuture<>();
-            loop.execute(() -> server.shutdown(shutdownDeadline).whenComplete((v, e) -> stopped.complete(null)));
             try {
-                stopped.get(shutdownDeadline.toMillis() + 5000, TimeUnit.MILLISECONDS);
+                server.shutdown(shutdownDeadline).get(shutdownDeadline.toMillis() + 5000, TimeUnit.MILLISECONDS);
             } catch (Exception e) {
                 err.println("weft serve: the graceful stop did not finish: " + e);
             }
-            loop.close();
+            group.close();
             out.println("weft serve stopped");
             out.flush();
         });

@@ -1,19 +1,19 @@
 package io.weft.cli.http.serve;
 
+import io.weft.file.AsyncFile;
+import io.weft.file.NoSuchPathException;
 import io.weft.http.HttpHandler;
 import io.weft.http.HttpRequest;
 import io.weft.http.HttpResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -37,23 +37,28 @@ import java.util.function.Consumer;
  * a NUL, or a path whose real location (symbolic links followed) is outside the root is
  * answered 404 before any file is opened. Resolving the real path only looks at metadata.
  *
- * <h2>Reading files</h2>
- * Files are read on the loop thread in 64 KiB pieces, as the client takes them (the response's
- * flow control paces the reads): fast from the page cache, but a cold disk stalls the loop.
- * The file issue's asynchronous reads and {@code sendFile} will replace this.
+ * <h2>Never on the loop: the disk</h2>
+ * Resolving the path, {@code stat}, the index lookup and a directory's listing run as one task on
+ * the offload pool ({@link io.weft.loop.EventLoop#offload}); the file is opened with
+ * {@link AsyncFile} and its body sent with {@link HttpResponse#sendFile}: zero copy from the
+ * page cache on a plain connection, the copy loop on TLS. A file asked for again is sent from the
+ * AsyncFile already open while the request's stat says it is the same file ({@link OpenFiles}).
+ * The loop thread only parses, decides and writes heads. One instance may serve every loop of a group: it keeps no state of its own
+ * but the root and the log.
  */
 public final class StaticFiles implements HttpHandler {
     private static final DateTimeFormatter HTTP_DATE =
             DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
-    private static final int PIECE = 64 * 1024;
 
     private final Path root;
     private final Consumer<String> log;
-    private final ByteBuffer piece = ByteBuffer.allocate(PIECE);
+    /** Each loop's open files (a loop's map is only touched on that loop). */
+    private final java.util.concurrent.ConcurrentHashMap<io.weft.loop.EventLoop, OpenFiles> open =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param root the directory to serve; must exist
-     * @param log  gets one line per request
+     * @param log  gets one line per request; null for none
      */
     public StaticFiles(Path root, Consumer<String> log) throws IOException {
         this.root = root.toRealPath();
@@ -76,38 +81,83 @@ public final class StaticFiles implements HttpHandler {
             out.send(405, "text/plain; charset=utf-8", "only GET and HEAD\n");
             return;
         }
-        Path file = resolve(req.path());
+        String path = req.path();
+        req.loop().offload(() -> look(path)).whenComplete((found, e) -> {
+            if (res.isClosed()) {
+                out.done(0);
+            } else if (e != null) {
+                out.send(500, "text/plain; charset=utf-8", "cannot read the file\n");
+            } else {
+                answer(req, res, out, found);
+            }
+        });
+    }
+
+    /** What a request path names, found off the loop (path resolution, stat, listing). */
+    private sealed interface Found {
+        record Missing() implements Found { }
+        record Redirect(String location) implements Found { }
+        record Listing(String html) implements Found { }
+        record File(Path path, BasicFileAttributes attrs) implements Found { }
+    }
+
+    /** Runs on the offload pool: every metadata call the answer needs. */
+    Found look(String rawPath) throws IOException {
+        Path file = resolve(rawPath);
         if (file == null) {
-            out.send(404, "text/plain; charset=utf-8", "not found\n");
-            return;
+            return new Found.Missing();
         }
         try {
             BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
             if (attrs.isDirectory()) {
-                if (!req.path().endsWith("/")) {
-                    res.header("Location", req.path() + "/");
-                    out.send(301, "text/plain; charset=utf-8", "moved to " + req.path() + "/\n");
-                    return;
+                if (!rawPath.endsWith("/")) {
+                    return new Found.Redirect(rawPath + "/");
                 }
                 Path index = file.resolve("index.html");
-                if (Files.isRegularFile(index)) {
-                    file = index;
-                    attrs = Files.readAttributes(file, BasicFileAttributes.class);
-                } else {
-                    out.send(200, "text/html; charset=utf-8", listing(req.path(), file));
-                    return;
+                if (!Files.isRegularFile(index)) {
+                    return new Found.Listing(listing(rawPath, file));
                 }
+                file = index;
+                attrs = Files.readAttributes(file, BasicFileAttributes.class);
             }
-            if (!attrs.isRegularFile()) {
-                out.send(404, "text/plain; charset=utf-8", "not found\n");
-                return;
-            }
-            serveFile(req, res, out, file, attrs);
+            return attrs.isRegularFile() ? new Found.File(file, attrs) : new Found.Missing();
         } catch (NoSuchFileException e) {
-            out.send(404, "text/plain; charset=utf-8", "not found\n");
-        } catch (IOException e) {
-            out.send(500, "text/plain; charset=utf-8", "cannot read the file\n");
+            return new Found.Missing();
         }
+    }
+
+    private void answer(HttpRequest req, HttpResponse res, Logged out, Found found) {
+        switch (found) {
+            case Found.Missing m -> out.send(404, "text/plain; charset=utf-8", "not found\n");
+            case Found.Redirect r -> {
+                res.header("Location", r.location());
+                out.send(301, "text/plain; charset=utf-8", "moved to " + r.location() + "\n");
+            }
+            case Found.Listing l -> out.send(200, "text/html; charset=utf-8", l.html());
+            case Found.File f when req.method().equals("HEAD") -> serveFile(req, res, out, f.path(), f.attrs(), null, () -> { });
+            case Found.File f -> {
+                OpenFiles files = open.computeIfAbsent(req.loop(), OpenFiles::new);
+                OpenFiles.Entry entry = files.acquire(f.path(), f.attrs());
+                entry.file.whenComplete((file, e) -> {
+                    if (e == null) {
+                        serveFile(req, res, out, f.path(), f.attrs(), file, () -> files.release(entry));
+                        return;
+                    }
+                    files.release(entry);
+                    failedToOpen(res, out, e);
+                });
+            }
+        }
+    }
+
+    private void failedToOpen(HttpResponse res, Logged out, Throwable e) {
+                if (res.isClosed()) {
+                    out.done(0);
+                } else if (e instanceof NoSuchPathException) {
+                    out.send(404, "text/plain; charset=utf-8", "not found\n"); // gone since the stat
+                } else {
+                    out.send(500, "text/plain; charset=utf-8", "cannot read the file\n");
+                }
     }
 
     /** The real file for a request path, or null (404) when it does not exist or would leave the root. */
@@ -167,8 +217,14 @@ public final class StaticFiles implements HttpHandler {
         }
     }
 
-    private void serveFile(HttpRequest req, HttpResponse res, Logged out, Path file, BasicFileAttributes attrs)
-            throws IOException {
+    /** Answers with the file, open as {@code open} (null for HEAD); runs {@code release} when done with it. */
+    private void serveFile(HttpRequest req, HttpResponse res, Logged out, Path file, BasicFileAttributes attrs,
+            AsyncFile open, Runnable release) {
+        if (res.isClosed()) {
+            release.run();
+            out.done(0);
+            return;
+        }
         long length = attrs.size();
         Instant modified = attrs.lastModifiedTime().toInstant().truncatedTo(ChronoUnit.SECONDS);
         String etag = "\"" + Long.toHexString(length) + "-" + Long.toHexString(attrs.lastModifiedTime().toMillis()) + "\"";
@@ -180,6 +236,7 @@ public final class StaticFiles implements HttpHandler {
         boolean notModified = inm != null ? matches(inm, etag)
                 : notModifiedSince(req.header("If-Modified-Since"), modified);
         if (notModified) {
+            release.run();
             out.send(304, null, null);
             return;
         }
@@ -193,6 +250,7 @@ public final class StaticFiles implements HttpHandler {
         long count = length;
         switch (outcome) {
             case ByteRange.Unsatisfiable u -> {
+                release.run();
                 res.header("Content-Range", "bytes */" + length);
                 out.send(416, "text/plain; charset=utf-8", "range not satisfiable\n");
                 return;
@@ -208,73 +266,17 @@ public final class StaticFiles implements HttpHandler {
             }
         }
         res.header("Content-Type", ContentTypes.of(file.getFileName().toString()));
-        res.contentLength(count);
-        if (req.method().equals("HEAD") || count == 0) {
+        if (open == null || count == 0) {
+            release.run();
+            res.contentLength(count);
             res.end();
-            out.done(count == 0 ? 0 : -1);
+            out.done(open == null ? -1 : 0);
             return;
         }
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
-        new Pump(res, out, channel, from, count).run();
-    }
-
-    /** Copies a file region to the response as fast as the client takes it. */
-    private final class Pump implements Runnable {
-        private final HttpResponse res;
-        private final Logged out;
-        private final FileChannel channel;
-        private long position;
-        private long remaining;
-        private final long total;
-
-        Pump(HttpResponse res, Logged out, FileChannel channel, long from, long count) {
-            this.res = res;
-            this.out = out;
-            this.channel = channel;
-            this.position = from;
-            this.remaining = count;
-            this.total = count;
-        }
-
-        @Override
-        public void run() {
-            try {
-                while (remaining > 0) {
-                    if (res.isClosed()) {
-                        close();
-                        out.done(total - remaining);
-                        return;
-                    }
-                    piece.clear().limit((int) Math.min(PIECE, remaining));
-                    int n = channel.read(piece, position);
-                    if (n < 0) {
-                        throw new IOException("the file shrank while being served");
-                    }
-                    position += n;
-                    remaining -= n;
-                    piece.flip();
-                    if (!res.write(piece) && remaining > 0) {
-                        res.onWritable(this);
-                        return;
-                    }
-                }
-                close();
-                res.end();
-                out.done(total);
-            } catch (IOException e) {
-                close();
-                res.fail(e);
-                out.done(total - remaining);
-            }
-        }
-
-        private void close() {
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // read-only: nothing was lost
-            }
-        }
+        res.sendFile(open, from, count).whenComplete((n, failure) -> {
+            release.run();
+            out.done(failure == null ? n : 0);
+        });
     }
 
     private static boolean matches(String ifNoneMatch, String etag) {
@@ -357,6 +359,9 @@ public final class StaticFiles implements HttpHandler {
 
         /** @param bytes body bytes sent, or -1 for none (HEAD) */
         void done(long bytes) {
+            if (log == null) {
+                return;
+            }
             long micros = (req.loop().time() - start) / 1000;
             log.accept(String.format(Locale.ROOT, "%s %s %s %d %d %.1fms", address(), req.method(), req.target(), status,
                     Math.max(0, bytes), micros / 1000.0));

@@ -48,8 +48,9 @@ class ServeCommandTest {
         Files.writeString(tmp.resolve("secret.txt"), "do not serve");
         Files.createSymbolicLink(site.resolve("escape"), tmp.resolve("secret.txt"));
         Files.createSymbolicLink(site.resolve("inside"), site.resolve("digits.txt"));
-        run = CommandRun.start("serve", site.toString(), "--port", "0");
-        Matcher m = run.awaitLine("weft serve: .* on http://127\\.0\\.0\\.1:(\\d+)/");
+        Files.write(site.resolve("big.bin"), BIG);
+        run = CommandRun.start("serve", site.toString(), "--port", "0", "--loops", "2");
+        Matcher m = run.awaitLine("weft serve: .* on http://127\\.0\\.0\\.1:(\\d+)/ \\(2 loops\\)");
         port = Integer.parseInt(m.group(1));
     }
 
@@ -91,6 +92,15 @@ class ServeCommandTest {
         return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
     }
 
+    /** A body large enough to need many writable events (5 MiB), never a string. */
+    private static final byte[] BIG = bytes(5 << 20, 11);
+
+    private static byte[] bytes(int n, int seed) {
+        byte[] b = new byte[n];
+        new java.util.Random(seed).nextBytes(b);
+        return b;
+    }
+
     private Response get(String path, String... headers) throws IOException {
         return ask("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" + String.join("", headers) + "\r\n");
     }
@@ -112,6 +122,60 @@ class ServeCommandTest {
         assertThat(get("/sub/").body()).contains("a%20b.css");
         assertThat(get("/missing").status()).isEqualTo(404);
         assertThat(ask("DELETE /data.json HTTP/1.1\r\nHost: x\r\n\r\n").status()).isEqualTo(405);
+    }
+
+    /**
+     * A large file, a range of it, and a HEAD, pipelined on one kept-alive connection: each body
+     * byte for byte, in order; then 50 connections at once over the two loops.
+     */
+    @Test
+    void aLargeFileItsRangesAndManyConnectionsOverTwoLoops() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(("GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "GET /big.bin HTTP/1.1\r\nHost: x\r\nRange: bytes=1000-2000999\r\n\r\n"
+                    + "HEAD /big.bin HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            InputStream in = s.getInputStream();
+            Map<String, String> h = head(in, 200);
+            assertThat(h.get("content-length")).isEqualTo(Integer.toString(BIG.length));
+            assertThat(in.readNBytes(BIG.length)).isEqualTo(BIG);
+            h = head(in, 206);
+            assertThat(h.get("content-range")).isEqualTo("bytes 1000-2000999/" + BIG.length);
+            assertThat(in.readNBytes(2_000_000)).isEqualTo(java.util.Arrays.copyOfRange(BIG, 1000, 2_001_000));
+            h = head(in, 200);
+            assertThat(h.get("content-length")).isEqualTo(Integer.toString(BIG.length));
+        }
+        java.util.List<Socket> many = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 50; i++) {
+                Socket s = new Socket("127.0.0.1", port);
+                s.setSoTimeout(10_000);
+                many.add(s);
+                s.getOutputStream().write("GET /digits.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                        .getBytes(StandardCharsets.ISO_8859_1));
+            }
+            for (Socket s : many) {
+                InputStream in = s.getInputStream();
+                assertThat(head(in, 200).get("content-length")).isEqualTo("10");
+                assertThat(new String(in.readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("0123456789");
+            }
+        } finally {
+            for (Socket s : many) {
+                s.close();
+            }
+        }
+    }
+
+    /** Reads a response head, checks its status, returns its fields (names in lower case). */
+    private static Map<String, String> head(InputStream in, int status) throws IOException {
+        String line = line(in);
+        assertThat(line).startsWith("HTTP/1.1 " + status);
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (String l; !(l = line(in)).isEmpty(); ) {
+            int c = l.indexOf(':');
+            headers.put(l.substring(0, c).toLowerCase(Locale.ROOT), l.substring(c + 1).trim());
+        }
+        return headers;
     }
 
     @Test
@@ -160,7 +224,10 @@ class ServeCommandTest {
     void logsOneLinePerRequest() throws IOException {
         get("/digits.txt");
         get("/missing");
-        run.awaitLine("127\\.0\\.0\\.1:\\d+ GET /digits\\.txt 200 10 \\d+\\.\\dms");
-        run.awaitLine("127\\.0\\.0\\.1:\\d+ GET /missing 404 10 \\d+\\.\\dms");
+        // Two connections, perhaps on two loops: their lines may come in either order.
+        String either = "127\\.0\\.0\\.1:\\d+ GET (/digits\\.txt 200|/missing 404) 10 \\d+\\.\\dms";
+        String first = run.awaitLine(either).group(1);
+        String second = run.awaitLine(either).group(1);
+        assertThat(java.util.Set.of(first, second)).containsExactlyInAnyOrder("/digits.txt 200", "/missing 404");
     }
 }

@@ -59,6 +59,10 @@ public final class ClientCore {
         }
     }
 
+    public EventLoop loop() {
+        return loop;
+    }
+
     public ClientOptions options() {
         return options;
     }

@@ -131,6 +131,23 @@ final class Exchange {
             fail(t);
             return false;
         }
+        if (sink instanceof FileSink f) {
+            f.gate(new FileSink.Gate() {
+                @Override
+                public void pause() {
+                    if (connection != null) {
+                        connection.pauseReading();
+                    }
+                }
+
+                @Override
+                public void resume() {
+                    if (connection != null) {
+                        connection.resumeReading();
+                    }
+                }
+            });
+        }
         return true;
     }
 

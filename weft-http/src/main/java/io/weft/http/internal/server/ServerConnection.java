@@ -539,6 +539,16 @@ public final class ServerConnection implements Protocol {
         }
     }
 
+    /** A response's file body: what the buffer holds (its head) leaves first, then the file. */
+    io.weft.future.Promise<Long> sendFile(io.weft.file.AsyncFile file, long position, long count) {
+        flush();
+        if (transport.isClosing()) {
+            return io.weft.future.Promise.failed(server.loop, new ConnectionClosedException(
+                    "the connection is closing: the response's file was not sent"));
+        }
+        return transport.sendFile(file, position, count);
+    }
+
     boolean writePaused() {
         return writePaused || transport.isClosing();
     }

@@ -1,5 +1,6 @@
 package io.weft.http.internal.server;
 
+import io.weft.file.AsyncFile;
 import io.weft.future.Promise;
 import io.weft.green.Green;
 import io.weft.http.HttpResponse;
@@ -186,6 +187,46 @@ final class ServerResponse implements HttpResponse {
             return !lost;
         }
         return !connection.writePaused();
+    }
+
+    @Override
+    public Promise<Long> sendFile(AsyncFile file, long position, long count) {
+        java.util.Objects.requireNonNull(file, "file");
+        if (state != State.OPEN) {
+            throw new IllegalStateException("sendFile sends the whole body: call it instead of write(), before the"
+                    + " response's head was sent");
+        }
+        if (position < 0 || count < 0) {
+            throw new IllegalArgumentException("sendFile needs a position and count of 0 or more, got " + position
+                    + " and " + count);
+        }
+        if (contentLength >= 0 && contentLength != count) {
+            throw new IllegalArgumentException("sendFile of " + count + " bytes, but the content length was set to "
+                    + contentLength);
+        }
+        start(count);
+        if (lost) {
+            state = State.ENDED;
+            return Promise.failed(loop(), new io.weft.stream.ConnectionClosedException(
+                    "the connection closed before the response's file was sent"));
+        }
+        if (noBody || count == 0) {
+            end();
+            return Promise.completed(loop(), 0L);
+        }
+        written = count; // the body is the file's, as announced
+        Promise<Long> sent = connection.sendFile(file, position, count);
+        sent.whenComplete((n, e) -> {
+            if (e == null) {
+                end();
+            } else if (state != State.ENDED) {
+                state = State.ENDED;
+                if (!lost) {
+                    connection.abort(); // the body is short of its Content-Length: say so by closing
+                }
+            }
+        });
+        return sent;
     }
 
     @Override

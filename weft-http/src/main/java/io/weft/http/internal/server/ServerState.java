@@ -38,6 +38,11 @@ public final class ServerState {
         this.idleTimeoutNanos = options.idleTimeout().toNanos();
     }
 
+    /** The loop this server's connections live on. */
+    public EventLoop loop() {
+        return loop;
+    }
+
     /** A protocol for a new connection. */
     public ServerConnection newConnection() {
         return new ServerConnection(this);

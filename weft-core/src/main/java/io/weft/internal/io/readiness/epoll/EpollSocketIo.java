@@ -56,6 +56,9 @@ final class EpollSocketIo implements SocketIo {
     private long lastWriteTurn = -1;
     /** Tells the transport, from the run queue, that the end-of-turn write made progress. */
     private final io.weft.internal.dispatch.Task flushedNotice = new io.weft.internal.dispatch.Task(this::notifyFlushed, null);
+    /** The zero-copy sender's wait for writability (its queue is empty meanwhile), or null. */
+    private Runnable fileWaiter;
+    private EpollFileSender fileSender;
     private boolean reading;
     private boolean closed;
     private SocketAddress local;
@@ -93,7 +96,7 @@ final class EpollSocketIo implements SocketIo {
     }
 
     private void arm() {
-        watch.arm((reading ? EpollDriver.READ : 0) | (pending != null ? EpollDriver.WRITE : 0));
+        watch.arm((reading ? EpollDriver.READ : 0) | (pending != null || fileWaiter != null ? EpollDriver.WRITE : 0));
     }
 
     private void onReadable() {
@@ -268,7 +271,20 @@ final class EpollSocketIo implements SocketIo {
 
     private void onWritable() {
         WriteQueue q = pending;
-        if (q == null || closed) {
+        if (closed) {
+            return;
+        }
+        if (q == null) {
+            Runnable w = fileWaiter;
+            if (w != null) {
+                // Run first, then re-arm: a sender that asks again (the usual case: it sent
+                // until the socket was full) keeps its interest without two epoll_ctl calls.
+                fileWaiter = null;
+                w.run();
+                if (!closed) {
+                    arm();
+                }
+            }
             return;
         }
         while (!q.isEmpty()) {
@@ -336,6 +352,28 @@ final class EpollSocketIo implements SocketIo {
         return Io.send(cs, fd, b.staging, staged, SocketConstants.MSG_NOSIGNAL);
     }
 
+    /** sendfile(2) from a file's descriptor to this socket; null without descriptors to send from. */
+    @Override
+    public io.weft.internal.io.FileSender fileSender() {
+        if (fileSender == null && io.weft.internal.io.SendableFile.descriptorsKnown()) {
+            fileSender = new EpollFileSender(this, cs, fd);
+        }
+        return fileSender;
+    }
+
+    /** For {@link EpollFileSender}: run {@code then} on the next writable event (null: stop waiting). */
+    void awaitWritable(Runnable then) {
+        if (closed) {
+            return;
+        }
+        fileWaiter = then;
+        arm();
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
     @Override
     public void shutdownOutput() throws IOException {
         if (closed) {
@@ -355,6 +393,7 @@ final class EpollSocketIo implements SocketIo {
         closed = true;
         pending = null;
         coalesced = null;
+        fileWaiter = null;
         if (watch != null) {
             watch.close();
         }

@@ -38,6 +38,9 @@ final class NioSocketIo implements SocketIo {
     private NioDriver.Registration watch;
     private IoSink sink;
     private WriteQueue pending;
+    /** The zero-copy sender's wait for writability (its queue is empty meanwhile), or null. */
+    private Runnable fileWaiter;
+    private NioFileSender fileSender;
     private boolean reading;
     private boolean closed;
     /** A byte read while paused (0..255), or -1: delivered first on resume. */
@@ -83,7 +86,7 @@ final class NioSocketIo implements SocketIo {
 
     private void arm() {
         boolean read = reading ? !heldEof : listening();
-        watch.arm((read ? NioDriver.READ : 0) | (pending != null ? NioDriver.WRITE : 0));
+        watch.arm((read ? NioDriver.READ : 0) | (pending != null || fileWaiter != null ? NioDriver.WRITE : 0));
     }
 
     private void onReadable() {
@@ -203,7 +206,20 @@ final class NioSocketIo implements SocketIo {
 
     private void onWritable() {
         WriteQueue q = pending;
-        if (q == null || closed) {
+        if (closed) {
+            return;
+        }
+        if (q == null) {
+            Runnable w = fileWaiter;
+            if (w != null) {
+                // Run first, then re-arm: a sender that asks again (the usual case: it sent
+                // until the socket was full) keeps its interest without two epoll_ctl calls.
+                fileWaiter = null;
+                w.run();
+                if (!closed) {
+                    arm();
+                }
+            }
             return;
         }
         try {
@@ -225,6 +241,28 @@ final class NioSocketIo implements SocketIo {
         sink.onFlushed();
     }
 
+    /** {@code FileChannel.transferTo} this channel: the JDK's sendfile(2) on Linux. */
+    @Override
+    public io.weft.internal.io.FileSender fileSender() {
+        if (fileSender == null) {
+            fileSender = new NioFileSender(this, channel);
+        }
+        return fileSender;
+    }
+
+    /** For {@link NioFileSender}: run {@code then} on the next writable event (null: stop waiting). */
+    void awaitWritable(Runnable then) {
+        if (closed) {
+            return;
+        }
+        fileWaiter = then;
+        arm();
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
     @Override
     public void shutdownOutput() throws IOException {
         if (!closed) {
@@ -239,6 +277,7 @@ final class NioSocketIo implements SocketIo {
         }
         closed = true;
         pending = null;
+        fileWaiter = null;
         if (watch != null) {
             watch.close();
         }
