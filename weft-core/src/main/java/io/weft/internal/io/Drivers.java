@@ -1,5 +1,7 @@
 package io.weft.internal.io;
 
+import io.weft.internal.io.completion.uring.UringDriver;
+import io.weft.internal.io.completion.uring.UringProbe;
 import io.weft.internal.io.readiness.epoll.EpollDriver;
 import io.weft.internal.io.readiness.nio.NioDriver;
 import io.weft.internal.io.readiness.poll.PollSelectors;
@@ -41,8 +43,11 @@ public final class Drivers {
             }
             case IO_URING -> {
                 Status s = status(kind);
-                throw new IOException(kind.configName() + " cannot run here: " + s.reason()
-                        + "; use LoopConfig.builder().poller(PollerKind.NIO)");
+                if (!s.ok()) {
+                    throw new IOException(kind.configName() + " cannot run here: " + s.reason()
+                            + "; use LoopConfig.builder().poller(PollerKind.EPOLL) or NIO");
+                }
+                yield new UringDriver(context);
             }
         };
     }
@@ -71,7 +76,10 @@ public final class Drivers {
                 Sys.Probe p = Sys.probe();
                 yield new Status(kind, p.ok(), p.ok() ? null : p.reason());
             }
-            case IO_URING -> new Status(kind, false, "the io_uring completion driver is not written yet");
+            case IO_URING -> {
+                UringProbe.Result r = UringProbe.result();
+                yield new Status(kind, r.ok(), r.ok() ? null : r.reason());
+            }
         };
     }
 
