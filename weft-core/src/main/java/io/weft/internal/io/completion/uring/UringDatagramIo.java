@@ -7,6 +7,7 @@ import io.weft.internal.io.DatagramSink;
 import io.weft.internal.sys.CallState;
 import io.weft.internal.sys.Errno;
 import io.weft.internal.sys.Fd;
+import io.weft.internal.sys.Io;
 import io.weft.internal.sys.IoVec;
 import io.weft.internal.sys.MsgHdr;
 import io.weft.internal.sys.SockAddr;
@@ -28,8 +29,8 @@ import java.nio.ByteBuffer;
 /**
  * {@link DatagramIo} on the ring: one {@code RECVMSG} at a time into this endpoint's own receive
  * buffer while it reads, and one {@code SENDMSG} at a time of the queue's head, which stays in the
- * queue until its CQE ({@link DatagramQueue}). {@link #sendNow} always declines: every datagram
- * goes through the queue.
+ * queue until its CQE ({@link DatagramQueue}). {@link #sendNow} is a plain non-blocking
+ * {@code sendto}, as on the readiness backends; only what it cannot send goes through the ring.
  *
  * <p>A datagram that completes while the endpoint is paused is held (it sits in the receive
  * buffer) and delivered when reading resumes; the next receive is armed only after delivery, so
@@ -205,9 +206,41 @@ final class UringDatagramIo implements DatagramIo, Completion {
         inflight++;
     }
 
+    /**
+     * A plain non-blocking {@code sendto} from this endpoint's send buffer, as the readiness
+     * backends do: a datagram is one system call either way, and sending at once keeps the order
+     * of a send and the ICMP error it may draw the same as there. Only called while nothing is
+     * queued, so no {@code SENDMSG} is using the buffer.
+     */
     @Override
-    public boolean sendNow(ByteBuffer datagram, SocketAddress to) {
-        return false;
+    public boolean sendNow(ByteBuffer datagram, SocketAddress to) throws IOException {
+        if (closed || sendArmed) {
+            return false;
+        }
+        CallState cs = driver.cs;
+        SocketAddress dest = to == null ? remote : to;
+        int addrLength = 0;
+        if (to != null) {
+            try {
+                addrLength = SockAddr.encode(to, cs.sockaddr(), v6);
+            } catch (IllegalArgumentException e) {
+                throw new IOException("send to " + to + ": " + e.getMessage() + " (socket bound to " + local + ")", e);
+            }
+        }
+        int len = datagram.remaining();
+        if (len > MAX_DATAGRAM) {
+            throw SysErrors.exception("sendto " + dest, Errno.EMSGSIZE);
+        }
+        MemorySegment.copy(MemorySegment.ofBuffer(datagram), 0, sendBuf, 0, len);
+        long n = to == null ? Io.send(cs, fd, sendBuf, len, 0) : Io.sendto(cs, fd, sendBuf, len, 0, addrLength);
+        if (n == -Errno.EAGAIN || n == -Errno.EINTR) {
+            return false;
+        }
+        if (n < 0) {
+            throw SysErrors.exception("sendto " + dest, (int) -n);
+        }
+        datagram.position(datagram.limit());
+        return true;
     }
 
     @Override

@@ -166,6 +166,11 @@ public final class UringDriver implements IoDriver {
         if (!wakeArmed) {
             armWake();
         }
+        if (flusherCount > 0 || rearmCount > 0) {
+            // Queued outside a turn (a write from the loop's owner between runs): their SQEs must
+            // go in this enter, or it could wait for completions of operations never submitted.
+            endOfTurn();
+        }
         int min = timeoutNanos == 0 || ring.cqReady() > 0 ? 0 : 1;
         int r = ring.submitAndWait(cs, min, timeoutNanos);
         if (r >= 0 || r == -UringLayout.ETIME || r == -Errno.EINTR) {

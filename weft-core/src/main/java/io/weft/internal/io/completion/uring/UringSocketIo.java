@@ -231,6 +231,13 @@ final class UringSocketIo implements SocketIo, Completion {
         if (closed) {
             return;
         }
+        if (sendDone && sendRes < 0 && sendRes != -Errno.EINTR && sendRes != -Errno.EAGAIN) {
+            // A reset seen by the send first: its error is the connection's fate, ahead of the
+            // EOF the receive then reads (the send consumed the socket's pending error).
+            sendDone = false;
+            sendCompleted(sendRes);
+            return;
+        }
         deliverReads();
         if (closed) {
             return;
