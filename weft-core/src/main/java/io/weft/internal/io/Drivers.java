@@ -20,7 +20,7 @@ public final class Drivers {
     private Drivers() {
     }
 
-    /** Whether a backend can run here, and if not, why. */
+    /** Whether a backend can run here, and if not, why (io_uring: if so, the flags and features the kernel took). */
     public record Status(PollerKind kind, boolean ok, String reason) {
         @Override
         public String toString() {
@@ -78,7 +78,7 @@ public final class Drivers {
             }
             case IO_URING -> {
                 UringProbe.Result r = UringProbe.result();
-                yield new Status(kind, r.ok(), r.ok() ? null : r.reason());
+                yield new Status(kind, r.ok(), r.describe()); // ok: what the kernel took, for weft info
             }
         };
     }

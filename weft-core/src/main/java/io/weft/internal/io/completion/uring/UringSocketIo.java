@@ -188,7 +188,14 @@ final class UringSocketIo implements SocketIo, Completion {
                 rearmLater(); // the multishot receive ended on its own
             }
         } else if (res == 0) {
-            eof = true;
+            if (sendArmed && !unix && tcpState() == TCP_CLOSE) {
+                // A reset, not a FIN: our side is not shut (a send is in flight), yet the socket
+                // is closed. The send took the socket's pending ECONNRESET, so the receive saw
+                // only the end; a readiness backend's recv would have seen the reset.
+                readError = SysErrors.exception("recv", Errno.ECONNRESET);
+            } else {
+                eof = true;
+            }
             queueTask();
         } else if (res == -UringLayout.ENOBUFS || res == -UringLayout.ECANCELED || res == -Errno.EINTR) {
             if (!more) {
@@ -391,6 +398,11 @@ final class UringSocketIo implements SocketIo, Completion {
         return MemorySegment.ofBuffer(b).address();
     }
 
+    /**
+     * A send's CQE. The queue's accounting is settled at once (in-flight bytes end, what the
+     * kernel took leaves), so the queue never shows bytes in flight that the kernel let go of;
+     * the transport hears of it from the task.
+     */
     private void sent(int res) {
         sendArmed = false;
         inflight--;
@@ -406,6 +418,12 @@ final class UringSocketIo implements SocketIo, Completion {
         if (closed) {
             return;
         }
+        WriteQueue q = queue;
+        q.endFlight();
+        if (res > 0) {
+            advance(q, res);
+            q.consumed(res);
+        }
         sendDone = true;
         sendRes = res;
         queueTask();
@@ -413,21 +431,16 @@ final class UringSocketIo implements SocketIo, Completion {
 
     private void sendCompleted(int res) {
         WriteQueue q = queue;
-        q.endFlight();
-        if (res < 0) {
-            if (res == -Errno.EINTR || res == -Errno.EAGAIN) {
-                flush(q);
-                return;
-            }
+        if (res < 0 && res != -Errno.EINTR && res != -Errno.EAGAIN) {
             sink.onIoError(SysErrors.exception(sendWasWritev ? "writev" : "send", -res));
             return;
         }
-        advance(q, res);
-        q.consumed(res);
         if (!q.isEmpty()) {
             flush(q);
         }
-        sink.onFlushed();
+        if (res > 0) {
+            sink.onFlushed();
+        }
     }
 
     private static void advance(WriteQueue q, long n) {
@@ -438,6 +451,17 @@ final class UringSocketIo implements SocketIo, Completion {
             b.position(b.position() + step);
             n -= step;
         }
+    }
+
+    /** {@code TCP_CLOSE} of netinet/tcp.h's state enum (TCP_ESTABLISHED = 1, ..., TCP_CLOSE = 7). */
+    private static final int TCP_CLOSE = 7;
+    /** {@code TCP_INFO} (linux/tcp.h): its first byte is {@code tcpi_state}. */
+    private static final int TCP_INFO = 11;
+
+    /** The TCP state of the socket (the first byte of {@code struct tcp_info}), or -1. */
+    private int tcpState() {
+        int r = Sockets.getInt(cs, fd, SocketConstants.IPPROTO_TCP, TCP_INFO);
+        return r < 0 ? -1 : cs.intResult(0) & 0xFF;
     }
 
     @Override
@@ -472,6 +496,7 @@ final class UringSocketIo implements SocketIo, Completion {
             // The queue may be cleared now; its chunks under the send stay lent until the CQE.
             queue.endFlight();
         }
+        sendDone = false;
         maybeRelease();
     }
 
