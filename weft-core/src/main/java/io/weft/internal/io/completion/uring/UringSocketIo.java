@@ -71,6 +71,8 @@ final class UringSocketIo implements SocketIo, Completion {
     private ByteBuffer held;
     private boolean eof;
     private boolean eofDelivered;
+    /** An end of stream seen with a reset and a send in flight: decided by the send's CQE. */
+    private boolean eofAfterSend;
     private IOException readError;
 
     private WriteQueue queue;
@@ -189,14 +191,15 @@ final class UringSocketIo implements SocketIo, Completion {
             }
         } else if (res == 0) {
             if (sendArmed && !unix && tcpState() == TCP_CLOSE) {
-                // A reset, not a FIN: our side is not shut (a send is in flight), yet the socket
-                // is closed. The send took the socket's pending ECONNRESET, so the receive saw
-                // only the end; a readiness backend's recv would have seen the reset.
-                readError = SysErrors.exception("recv", Errno.ECONNRESET);
+                // Closed, not half-closed, with a send in flight: a reset came too. Whichever op
+                // ran first took the socket's pending ECONNRESET; the send's CQE says which. If it
+                // failed, the reset is the connection's fate (a readiness backend's recv sees it);
+                // if it went out, the end of stream came first (the FIN, then the RST our send drew).
+                eofAfterSend = true;
             } else {
                 eof = true;
+                queueTask();
             }
-            queueTask();
         } else if (res == -UringLayout.ENOBUFS || res == -UringLayout.ECANCELED || res == -Errno.EINTR) {
             if (!more) {
                 rearmLater(); // buffers come back in the run phase; a cancel for a pause re-arms only if resumed
@@ -417,6 +420,10 @@ final class UringSocketIo implements SocketIo, Completion {
         }
         if (closed) {
             return;
+        }
+        if (eofAfterSend) {
+            eofAfterSend = false;
+            eof = res >= 0 || res == -Errno.EINTR || res == -Errno.EAGAIN;
         }
         WriteQueue q = queue;
         q.endFlight();
