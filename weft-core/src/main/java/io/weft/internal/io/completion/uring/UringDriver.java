@@ -105,8 +105,15 @@ public final class UringDriver implements IoDriver {
     private Runnable[] rearms = new Runnable[64];
     private int rearmCount;
 
-    /** Send operations submitted so far, for tests and stats. */
+    /** Send operations submitted to the ring so far, and direct sends made by writeNow, for tests and stats. */
     long sendOps;
+    long directSends;
+    /** Turns ended so far; a socket compares it with the turn of its last direct send. */
+    private long turn;
+
+    long turn() {
+        return turn;
+    }
 
     public UringDriver(DriverContext context) throws IOException {
         this.context = context;
@@ -277,6 +284,7 @@ public final class UringDriver implements IoDriver {
             r.run();
         }
         rearmCount = 0;
+        turn++;
     }
 
     void flushAtEndOfTurn(UringSocketIo io) {

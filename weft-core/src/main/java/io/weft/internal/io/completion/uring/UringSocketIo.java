@@ -7,6 +7,7 @@ import io.weft.internal.io.WriteQueue;
 import io.weft.internal.sys.CallState;
 import io.weft.internal.sys.Errno;
 import io.weft.internal.sys.Fd;
+import io.weft.internal.sys.Io;
 import io.weft.internal.sys.IoVec;
 import io.weft.internal.sys.SockAddr;
 import io.weft.internal.sys.SocketConstants;
@@ -31,8 +32,9 @@ import java.nio.ByteBuffer;
  * ENOBUFS (every buffer out) ends the multishot receive: it is armed again at the end of the
  * turn, once the run phase has given the buffers back; no byte is lost, the kernel keeps them.
  *
- * <p><b>Writes.</b> {@link #writeNow} returns 0: every write goes through the queue, and the
- * turn's writes leave at its end as one gathered send, straight from the queue's direct chunks,
+ * <p><b>Writes.</b> {@link #writeNow} sends a turn's first write at once with a plain
+ * non-blocking {@code send}; the rest of the turn's writes go through the queue and leave at its
+ * end as one gathered ring send, straight from the queue's direct chunks,
  * which are {@linkplain UringChunks#lend lent} (kept from reuse) until the CQE; heap chunks (one
  * write larger than a chunk) are staged into a driver-pooled direct buffer first.
  *
@@ -324,11 +326,53 @@ final class UringSocketIo implements SocketIo, Completion {
 
     // ---- writes ----
 
-    /** Always 0: the turn's writes leave together at its end ({@link #flush}). */
+    /**
+     * A turn's first write to the socket is a plain non-blocking {@code send}, at once; later
+     * writes of the same turn return 0, so the transport queues them and they leave together at
+     * the end of the turn, as one ring send. Why not everything through the ring: a write made
+     * now reaches the kernel before anything the peer does next, as on the readiness backends
+     * (a send deferred to the next enter can meet the peer's RST first and fail where epoll's
+     * succeeded), and a request-response exchange gets its reply out without waiting for the
+     * turn to end. Only called while nothing is queued, so no ring send is in flight.
+     */
     @Override
-    public int writeNow(ByteBuffer src) {
-        return 0;
+    public int writeNow(ByteBuffer src) throws IOException {
+        if (closed || !src.hasRemaining() || sendArmed) {
+            return 0;
+        }
+        long turn = driver.turn();
+        if (lastWriteTurn == turn) {
+            return 0;
+        }
+        lastWriteTurn = turn;
+        long n;
+        if (src.isDirect()) {
+            n = Io.sendAddress(cs, fd, address(src), src.remaining(), SocketConstants.MSG_NOSIGNAL);
+            java.lang.ref.Reference.reachabilityFence(src);
+        } else {
+            ByteBuffer stage = driver.chunks.staging();
+            try {
+                int len = Math.min(src.remaining(), stage.capacity());
+                stage.put(0, src, src.position(), len);
+                n = Io.sendAddress(cs, fd, address(stage.clear()), len, SocketConstants.MSG_NOSIGNAL);
+                java.lang.ref.Reference.reachabilityFence(stage);
+            } finally {
+                driver.chunks.releaseStaging(stage);
+            }
+        }
+        driver.directSends++;
+        if (n == -Errno.EAGAIN || n == -Errno.EINTR) {
+            return 0;
+        }
+        if (n < 0) {
+            throw SysErrors.exception("send", (int) -n);
+        }
+        src.position(src.position() + (int) n);
+        return (int) n;
     }
+
+    /** The driver's turn of this socket's last direct send. */
+    private long lastWriteTurn = -1;
 
     @Override
     public void flush(WriteQueue queue) {
