@@ -115,7 +115,17 @@ public final class UringDriver implements IoDriver {
         return turn;
     }
 
+    /**
+     * Whether a turn's first write to a socket is a direct {@code send} ({@code
+     * -Dweft.uring.directSend=true}) rather than a ring send at the end of the turn. Off: measured
+     * under strace on {@code weft echo}, 10,000 round trips of 1 KiB over 100 connections cost
+     * the server 503 system calls with every write through the ring (all io_uring_enter) and
+     * 10,514 with direct sends (10,000 sendto); see docs/benchmarks.md.
+     */
+    final boolean directSend;
+
     public UringDriver(DriverContext context) throws IOException {
+        this.directSend = Boolean.getBoolean("weft.uring.directSend");
         this.context = context;
         this.ready = context.ready();
         this.cs = new CallState();

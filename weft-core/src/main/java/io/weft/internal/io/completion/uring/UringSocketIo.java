@@ -32,9 +32,8 @@ import java.nio.ByteBuffer;
  * ENOBUFS (every buffer out) ends the multishot receive: it is armed again at the end of the
  * turn, once the run phase has given the buffers back; no byte is lost, the kernel keeps them.
  *
- * <p><b>Writes.</b> {@link #writeNow} sends a turn's first write at once with a plain
- * non-blocking {@code send}; the rest of the turn's writes go through the queue and leave at its
- * end as one gathered ring send, straight from the queue's direct chunks,
+ * <p><b>Writes.</b> {@link #writeNow} returns 0 (unless direct sends are turned on): the turn's
+ * writes go through the queue and leave at its end as one gathered ring send, straight from the queue's direct chunks,
  * which are {@linkplain UringChunks#lend lent} (kept from reuse) until the CQE; heap chunks (one
  * write larger than a chunk) are staged into a driver-pooled direct buffer first.
  *
@@ -327,17 +326,17 @@ final class UringSocketIo implements SocketIo, Completion {
     // ---- writes ----
 
     /**
-     * A turn's first write to the socket is a plain non-blocking {@code send}, at once; later
-     * writes of the same turn return 0, so the transport queues them and they leave together at
-     * the end of the turn, as one ring send. Why not everything through the ring: a write made
-     * now reaches the kernel before anything the peer does next, as on the readiness backends
-     * (a send deferred to the next enter can meet the peer's RST first and fail where epoll's
-     * succeeded), and a request-response exchange gets its reply out without waiting for the
-     * turn to end. Only called while nothing is queued, so no ring send is in flight.
+     * By default 0: every write is queued and the turn's writes leave at its end as one ring
+     * send, submitted by the next turn's one {@code io_uring_enter} (one system call a turn for
+     * all of a turn's I/O: the batching that lets a completion backend beat a one-call-per-message
+     * loop). With {@code -Dweft.uring.directSend=true}, a turn's first write to the socket is a
+     * plain non-blocking {@code send} at once instead (the readiness backends' shape; it costs a
+     * system call per message, see {@link UringDriver#directSend}). Only called while nothing is
+     * queued, so no ring send is in flight.
      */
     @Override
     public int writeNow(ByteBuffer src) throws IOException {
-        if (closed || !src.hasRemaining() || sendArmed) {
+        if (closed || !src.hasRemaining() || sendArmed || !driver.directSend) {
             return 0;
         }
         long turn = driver.turn();
