@@ -69,6 +69,16 @@ public abstract class PollerContract {
                 .build();
     }
 
+    /**
+     * Readiness callbacks exist on readiness backends only: a completion backend (io_uring) has no
+     * readiness to report, and its loop refuses {@code addReader} with a message saying so.
+     */
+    @org.junit.jupiter.api.BeforeEach
+    public void readinessBackendsOnly() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(pollerKind() != PollerKind.IO_URING,
+                "io_uring is a completion backend: addReader/addWriter are refused there, by design");
+    }
+
     @AfterEach
     public void closeResources() throws Exception {
         Exception failure = null;

@@ -14,6 +14,12 @@ class AcceptFdExhaustionTest extends NetTestSupport {
 
     @Test
     void acceptUnderEmfileBacksOffReportsOnceAndRecovers() throws Exception {
+        // The test runs out of descriptors by lowering the soft RLIMIT_NOFILE under a live
+        // listener. io_uring's accept reads that limit when its SQE is prepared (io_accept_prep
+        // keeps rlimit(RLIMIT_NOFILE)), and the multishot accept was armed before: it goes on
+        // accepting into the room above the new limit, so nothing runs out on that backend.
+        org.junit.jupiter.api.Assumptions.assumeTrue(backend != io.weft.loop.PollerKind.IO_URING,
+                "io_uring's armed accept took RLIMIT_NOFILE at submission; lowering it later exhausts nothing");
         Server s = server(checked(EchoTest.HalfCloseEcho::new), ServerOptions.defaults());
         // Once normally, so every class on the accept path is loaded: loading a class can need a
         // descriptor too, and there will be none.

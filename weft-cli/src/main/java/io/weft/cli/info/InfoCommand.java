@@ -67,9 +67,10 @@ public final class InfoCommand implements Callable<Integer> {
             return "unavailable: " + cause.getMessage();
         }
         loop.close();
-        return kind == PollerKind.NIO
-                ? "ok (JDK default selector: " + SelectorProvider.provider().getClass().getSimpleName() + ")"
-                : "ok";
+        if (kind == PollerKind.NIO) {
+            return "ok (JDK default selector: " + SelectorProvider.provider().getClass().getSimpleName() + ")";
+        }
+        return kind == PollerKind.IO_URING && status.reason() != null ? "ok (" + status.reason() + ")" : "ok";
     }
 
     private static void row(PrintWriter out, String label, String value) {

@@ -34,8 +34,12 @@ class InfoCommandTest {
         // Tests run with the launcher's JVM flags (weft.jvm.flags), so both pollers must open.
         assertThat(text).containsPattern("(?m)^pollers\\s+nio\\s+ok");
         assertThat(text).containsPattern("(?m)^\\s+poll\\s+ok$");
-        // Every backend has a row: ok, or the reason it cannot run (io_uring is not written yet).
-        assertThat(text).containsPattern("(?m)^\\s+io_uring\\s+unavailable: \\S");
+        // Every backend has a row: ok (io_uring: with the setup flags the kernel took), or the reason it cannot run.
+        if (io.weft.internal.io.Drivers.status(io.weft.loop.PollerKind.IO_URING).ok()) {
+            assertThat(text).containsPattern("(?m)^\\s+io_uring\\s+ok \\(setup flags \\S+; features \\S+\\)$");
+        } else {
+            assertThat(text).containsPattern("(?m)^\\s+io_uring\\s+unavailable: \\S");
+        }
         if (io.weft.internal.sys.Sys.probe().ok()) {
             assertThat(text).containsPattern("(?m)^\\s+epoll\\s+ok$");
         } else {

@@ -157,6 +157,16 @@ public final class WriteQueue {
     }
 
     /**
+     * A completion backend's send of the in-flight bytes ended without taking (the rest of) them:
+     * a partial send, a failure, or a cancel on close. They are queued again, untouched, and only
+     * {@link #consumed} bytes left. The backend keeps the buffers' memory alive itself until the
+     * kernel's completion, even if the queue is cleared meanwhile.
+     */
+    public void endFlight() {
+        inFlight = 0;
+    }
+
+    /**
      * Drops everything. Only when nothing is in flight: a completion backend clears after the
      * kernel has let go of the bytes, never before.
      */

@@ -1,0 +1,408 @@
+package io.weft.internal.io.completion.uring;
+
+import io.weft.internal.dispatch.Task;
+import io.weft.internal.io.DatagramIo;
+import io.weft.internal.io.DatagramQueue;
+import io.weft.internal.io.DatagramSink;
+import io.weft.internal.sys.CallState;
+import io.weft.internal.sys.Errno;
+import io.weft.internal.sys.Fd;
+import io.weft.internal.sys.Io;
+import io.weft.internal.sys.IoVec;
+import io.weft.internal.sys.MsgHdr;
+import io.weft.internal.sys.SockAddr;
+import io.weft.internal.sys.SocketConstants;
+import io.weft.internal.sys.Sockets;
+import io.weft.internal.sys.SysErrors;
+import io.weft.internal.sys.UringLayout;
+import io.weft.net.DatagramOptions;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.BindException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+
+/**
+ * {@link DatagramIo} on the ring: one {@code RECVMSG} at a time into this endpoint's own receive
+ * buffer while it reads, and one {@code SENDMSG} at a time of the queue's head, which stays in the
+ * queue until its CQE ({@link DatagramQueue}). {@link #sendNow} is a plain non-blocking
+ * {@code sendto}, as on the readiness backends; only what it cannot send goes through the ring.
+ *
+ * <p>A datagram that completes while the endpoint is paused is held (it sits in the receive
+ * buffer) and delivered when reading resumes; the next receive is armed only after delivery, so
+ * at most one datagram waits. ICMP errors (a connected socket's pending ECONNREFUSED) come back
+ * from whichever operation runs next: from a receive they are reported and the receive armed
+ * again; from a send they are reported as an earlier datagram's and the same datagram tried once
+ * more, as {@link DatagramIo} says.
+ *
+ * <p>Memory: the headers, addresses and both buffers are in this endpoint's own arena, which the
+ * kernel reads and writes under the operations in flight; it is closed only after both
+ * operations' CQEs are back. Loop thread only.
+ */
+final class UringDatagramIo implements DatagramIo, Completion {
+    private static final int MAX_DATAGRAM = 64 * 1024;
+
+    private final UringDriver driver;
+    private final int fd;
+    private final boolean v6;
+    private final int receiveLimit;
+    private final SocketAddress local;
+    private final SocketAddress remote;
+    private final int slot;
+    private final long recvTag;
+    private final long sendTag;
+    /** Owned by this endpoint until every operation's CQE is back, then closed. */
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment recvBuf;
+    private final MemorySegment recvHdr;
+    private final MemorySegment recvIov;
+    private final MemorySegment recvName;
+    private final MemorySegment sendBuf;
+    private final MemorySegment sendHdr;
+    private final MemorySegment sendIov;
+    private final MemorySegment sendName;
+    private DatagramSink sink;
+    private DatagramQueue queue;
+    private boolean reading;
+    private boolean closed;
+    private boolean released;
+    private int inflight;
+    private boolean recvArmed;
+    private boolean sendArmed;
+    /** A receive's result waiting for the task (a length, or -errno), or Integer.MIN_VALUE. */
+    private int received = Integer.MIN_VALUE;
+    private int sendResult = Integer.MIN_VALUE;
+    private boolean retried;
+    private SocketAddress sendingTo;
+    private final Task task = new Task(this::run, null);
+    private boolean taskQueued;
+
+    private UringDatagramIo(UringDriver driver, int fd, boolean v6, int receiveLimit, SocketAddress local,
+            SocketAddress remote) {
+        this.driver = driver;
+        this.fd = fd;
+        this.v6 = v6;
+        this.receiveLimit = Math.min(receiveLimit, MAX_DATAGRAM);
+        this.local = local;
+        this.remote = remote;
+        this.recvBuf = arena.allocate(this.receiveLimit, 8);
+        this.recvHdr = arena.allocate(MsgHdr.SIZE, 8);
+        this.recvIov = arena.allocate(IoVec.SIZE, 8);
+        this.recvName = arena.allocate(AddressSlots.SIZE, 8);
+        this.sendBuf = arena.allocate(MAX_DATAGRAM, 8);
+        this.sendHdr = arena.allocate(MsgHdr.SIZE, 8);
+        this.sendIov = arena.allocate(IoVec.SIZE, 8);
+        this.sendName = arena.allocate(AddressSlots.SIZE, 8);
+        this.slot = driver.register(this);
+        this.recvTag = driver.userData(slot, UringDriver.OP_RECVMSG);
+        this.sendTag = driver.userData(slot, UringDriver.OP_SENDMSG);
+    }
+
+    /** As the epoll backend: bound to {@code local} or a free port, connected to {@code remote} if given. */
+    static UringDatagramIo open(UringDriver driver, SocketAddress local, SocketAddress remote, DatagramOptions options,
+            int receiveLimit) throws IOException {
+        CallState cs = driver.cs;
+        Boolean wantV6 = familyOf(local, remote);
+        int fd;
+        boolean v6;
+        if (wantV6 == null) {
+            fd = Sockets.socket(cs, SocketConstants.AF_INET6, SocketConstants.SOCK_DGRAM, 0);
+            v6 = fd >= 0;
+            if (fd < 0) {
+                fd = UringSockets.open(cs, SocketConstants.AF_INET, SocketConstants.SOCK_DGRAM);
+            } else {
+                UringSockets.option(cs, fd, SocketConstants.IPPROTO_IPV6, SocketConstants.IPV6_V6ONLY, 0, "IPV6_V6ONLY");
+            }
+        } else {
+            v6 = wantV6;
+            fd = UringSockets.open(cs, v6 ? SocketConstants.AF_INET6 : SocketConstants.AF_INET, SocketConstants.SOCK_DGRAM);
+        }
+        try {
+            UringSockets.option(cs, fd, SocketConstants.SOL_SOCKET, SocketConstants.SO_REUSEADDR,
+                    options.reuseAddress() ? 1 : 0, "SO_REUSEADDR");
+            if (options.reusePort()) {
+                UringSockets.option(cs, fd, SocketConstants.SOL_SOCKET, SocketConstants.SO_REUSEPORT, 1, "SO_REUSEPORT");
+            }
+            if (options.broadcast()) {
+                UringSockets.option(cs, fd, SocketConstants.SOL_SOCKET, SocketConstants.SO_BROADCAST, 1, "SO_BROADCAST");
+            }
+            if (options.receiveBufferSize() > 0) {
+                UringSockets.option(cs, fd, SocketConstants.SOL_SOCKET, SocketConstants.SO_RCVBUF,
+                        options.receiveBufferSize(), "SO_RCVBUF");
+            }
+            SocketAddress bindTo = local != null ? local
+                    : new InetSocketAddress(InetAddress.getByAddress(new byte[v6 ? 16 : 4]), 0);
+            int r = Sockets.bind(cs, fd, SockAddr.encode(bindTo, cs.sockaddr(), v6));
+            if (r < 0) {
+                IOException e = SysErrors.exception("bind", -r);
+                BindException typed = new BindException("cannot bind a UDP endpoint to "
+                        + (local == null ? "a free port" : local) + ": " + e.getMessage());
+                typed.initCause(e);
+                throw typed;
+            }
+            if (remote != null) {
+                r = Sockets.connect(cs, fd, SockAddr.encode(remote, cs.sockaddr(), v6));
+                if (r < 0) {
+                    IOException e = SysErrors.exception("connect", -r);
+                    throw new IOException("cannot connect a UDP endpoint to " + remote + ": " + e.getMessage(), e);
+                }
+            }
+            r = Sockets.getsockname(cs, fd);
+            if (r < 0) {
+                throw SysErrors.exception("getsockname", -r);
+            }
+            SocketAddress bound = SockAddr.decode(cs.sockaddr(), cs.sockaddrLength());
+            return new UringDatagramIo(driver, fd, v6, receiveLimit, bound, remote);
+        } catch (IOException | RuntimeException e) {
+            Fd.close(cs, fd);
+            throw e;
+        }
+    }
+
+    private static Boolean familyOf(SocketAddress local, SocketAddress remote) {
+        for (SocketAddress a : new SocketAddress[] {remote, local}) {
+            if (a instanceof InetSocketAddress inet && inet.getAddress() != null
+                    && !inet.getAddress().isAnyLocalAddress()) {
+                return inet.getAddress() instanceof Inet6Address;
+            }
+        }
+        if (local instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            return inet.getAddress() instanceof Inet6Address ? null : Boolean.FALSE;
+        }
+        return null;
+    }
+
+    @Override
+    public void start(DatagramSink sink) {
+        this.sink = sink;
+    }
+
+    @Override
+    public void setReading(boolean on) {
+        if (closed || reading == on) {
+            return;
+        }
+        reading = on;
+        if (on) {
+            if (received != Integer.MIN_VALUE) {
+                queueTask();
+            } else if (!recvArmed) {
+                armRecv();
+            }
+        }
+        // Pausing cancels nothing: at most the one receive in flight completes, and is held.
+    }
+
+    private void armRecv() {
+        IoVec.setRaw(recvIov, 0, recvBuf.address(), receiveLimit);
+        MsgHdr.set(recvHdr, recvName, AddressSlots.SIZE, recvIov, 1);
+        long at = driver.sqe();
+        driver.ring.prep(at, UringLayout.OP_RECVMSG, fd, recvHdr.address(), 1, 0, recvTag);
+        recvArmed = true;
+        inflight++;
+    }
+
+    /**
+     * A plain non-blocking {@code sendto} from this endpoint's send buffer, as the readiness
+     * backends do: a datagram is one system call either way, and sending at once keeps the order
+     * of a send and the ICMP error it may draw the same as there. Only called while nothing is
+     * queued, so no {@code SENDMSG} is using the buffer.
+     */
+    @Override
+    public boolean sendNow(ByteBuffer datagram, SocketAddress to) throws IOException {
+        if (closed || sendArmed) {
+            return false;
+        }
+        CallState cs = driver.cs;
+        SocketAddress dest = to == null ? remote : to;
+        int addrLength = 0;
+        if (to != null) {
+            try {
+                addrLength = SockAddr.encode(to, cs.sockaddr(), v6);
+            } catch (IllegalArgumentException e) {
+                throw new IOException("send to " + to + ": " + e.getMessage() + " (socket bound to " + local + ")", e);
+            }
+        }
+        int len = datagram.remaining();
+        if (len > MAX_DATAGRAM) {
+            throw SysErrors.exception("sendto " + dest, Errno.EMSGSIZE);
+        }
+        MemorySegment.copy(MemorySegment.ofBuffer(datagram), 0, sendBuf, 0, len);
+        long n = to == null ? Io.send(cs, fd, sendBuf, len, 0) : Io.sendto(cs, fd, sendBuf, len, 0, addrLength);
+        if (n == -Errno.EAGAIN || n == -Errno.EINTR) {
+            return false;
+        }
+        if (n < 0) {
+            throw SysErrors.exception("sendto " + dest, (int) -n);
+        }
+        datagram.position(datagram.limit());
+        return true;
+    }
+
+    @Override
+    public void flush(DatagramQueue queue) {
+        this.queue = queue;
+        if (!closed && !sendArmed && sendResult == Integer.MIN_VALUE) {
+            submitHead();
+        }
+    }
+
+    /** Sends the queue's head; drops (and reports) heads that cannot even be addressed. */
+    private void submitHead() {
+        while (!queue.isEmpty()) {
+            DatagramQueue.Datagram d = queue.peek();
+            ByteBuffer data = d.data();
+            int len = data.remaining();
+            SocketAddress to = d.to();
+            int nameLength = 0;
+            try {
+                if (len > MAX_DATAGRAM) {
+                    throw SysErrors.exception("sendmsg to " + (to == null ? remote : to), Errno.EMSGSIZE);
+                }
+                if (to != null) {
+                    try {
+                        nameLength = SockAddr.encode(to, sendName, v6);
+                    } catch (IllegalArgumentException e) {
+                        throw new IOException("send to " + to + ": " + e.getMessage() + " (socket bound to " + local + ")",
+                                e);
+                    }
+                }
+            } catch (IOException e) {
+                queue.remove();
+                sink.onSendError(e);
+                if (closed) {
+                    return;
+                }
+                continue;
+            }
+            MemorySegment.copy(MemorySegment.ofBuffer(data), 0, sendBuf, 0, len);
+            IoVec.setRaw(sendIov, 0, sendBuf.address(), len);
+            MsgHdr.set(sendHdr, to == null ? MemorySegment.NULL : sendName, nameLength, sendIov, 1);
+            sendingTo = to == null ? remote : to;
+            long at = driver.sqe();
+            driver.ring.prep(at, UringLayout.OP_SENDMSG, fd, sendHdr.address(), 1, 0, sendTag);
+            sendArmed = true;
+            inflight++;
+            return;
+        }
+    }
+
+    @Override
+    public void complete(int op, int res, int flags) {
+        inflight--;
+        if (op == UringDriver.OP_RECVMSG) {
+            recvArmed = false;
+            if (!closed && res != -UringLayout.ECANCELED) {
+                received = res;
+                queueTask();
+            }
+        } else {
+            sendArmed = false;
+            if (!closed) {
+                sendResult = res;
+                queueTask();
+            }
+        }
+        if (closed) {
+            maybeRelease();
+        }
+    }
+
+    private void queueTask() {
+        if (!taskQueued) {
+            taskQueued = true;
+            driver.queue(task);
+        }
+    }
+
+    private void run() {
+        taskQueued = false;
+        if (closed) {
+            return;
+        }
+        if (received != Integer.MIN_VALUE && reading) {
+            int res = received;
+            received = Integer.MIN_VALUE;
+            if (res >= 0) {
+                SocketAddress from = remote != null ? remote : SockAddr.decode(recvName, MsgHdr.nameLength(recvHdr));
+                ByteBuffer b = recvBuf.asSlice(0, res).asByteBuffer();
+                sink.onDatagram(b, from);
+            } else {
+                sink.onError(SysErrors.exception("recvmsg" + (remote != null ? " " + remote : ""), -res));
+            }
+            if (!closed && reading && !recvArmed) {
+                armRecv();
+            }
+        }
+        if (closed || sendResult == Integer.MIN_VALUE) {
+            return;
+        }
+        int res = sendResult;
+        sendResult = Integer.MIN_VALUE;
+        if (res >= 0) {
+            retried = false;
+            queue.remove();
+        } else if (res == -Errno.ECONNREFUSED && !retried) {
+            retried = true; // an earlier datagram's ICMP error: report it and try this one once more
+            sink.onError(SysErrors.exception("sendmsg to " + sendingTo, -res));
+        } else if (res == -Errno.EINTR || res == -Errno.EAGAIN) {
+            // try again
+        } else {
+            retried = false;
+            queue.remove();
+            sink.onSendError(SysErrors.exception("sendmsg to " + sendingTo, -res));
+        }
+        if (closed) {
+            return;
+        }
+        if (!queue.isEmpty()) {
+            submitHead();
+        }
+        if (!closed) {
+            sink.onFlushed();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (recvArmed) {
+            driver.cancel(recvTag);
+        }
+        if (sendArmed) {
+            driver.cancel(sendTag);
+        }
+        maybeRelease();
+    }
+
+    private void maybeRelease() {
+        if (closed && inflight == 0 && !released) {
+            released = true;
+            Fd.close(driver.cs, fd);
+            driver.release(slot);
+            arena.close();
+        }
+    }
+
+    @Override
+    public SocketAddress localAddress() {
+        return local;
+    }
+
+    @Override
+    public SocketAddress remoteAddress() {
+        return remote;
+    }
+
+    @Override
+    public String toString() {
+        return "io_uring datagram fd " + fd;
+    }
+}

@@ -1,0 +1,581 @@
+package io.weft.internal.io.completion.uring;
+
+import io.weft.internal.dispatch.Task;
+import io.weft.internal.io.IoSink;
+import io.weft.internal.io.SocketIo;
+import io.weft.internal.io.WriteQueue;
+import io.weft.internal.sys.CallState;
+import io.weft.internal.sys.Errno;
+import io.weft.internal.sys.Fd;
+import io.weft.internal.sys.Io;
+import io.weft.internal.sys.IoVec;
+import io.weft.internal.sys.SockAddr;
+import io.weft.internal.sys.SocketConstants;
+import io.weft.internal.sys.Sockets;
+import io.weft.internal.sys.SysErrors;
+import io.weft.internal.sys.UringLayout;
+import io.weft.internal.sys.UringRing;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+
+/**
+ * {@link SocketIo} on the ring: one multishot {@code RECV} into the loop's provided buffers while
+ * the transport reads, and one {@code SEND}/{@code WRITEV} at a time from the write queue.
+ *
+ * <p><b>Reads.</b> Each receive CQE names a provided buffer; the CQE only records it and queues
+ * this socket's task, which in the run phase lends the buffer to {@link IoSink#onRead} and
+ * {@linkplain BufferRing#recycle recycles} it right after. Pausing cancels the receive
+ * (ASYNC_CANCEL); whatever the kernel delivered before the cancel took effect is copied out of the
+ * ring buffers and held (a heap buffer) until reading resumes, then delivered first, in order.
+ * ENOBUFS (every buffer out) ends the multishot receive: it is armed again at the end of the
+ * turn, once the run phase has given the buffers back; no byte is lost, the kernel keeps them.
+ *
+ * <p><b>Writes.</b> {@link #writeNow} returns 0 (unless direct sends are turned on): the turn's
+ * writes go through the queue and leave at its end as one gathered ring send, straight from the queue's direct chunks,
+ * which are {@linkplain UringChunks#lend lent} (kept from reuse) until the CQE; heap chunks (one
+ * write larger than a chunk) are staged into a driver-pooled direct buffer first.
+ *
+ * <p><b>Close</b> cancels what is in flight and frees nothing until every CQE is back: then the
+ * descriptor is closed and the slot given up. Loop thread only.
+ */
+final class UringSocketIo implements SocketIo, Completion {
+    /** Direct chunks gathered per send at most. */
+    private static final int GATHER = 64;
+
+    private final UringDriver driver;
+    private final UringRing ring;
+    private final CallState cs;
+    private final int fd;
+    private final boolean unix;
+    private final int slot;
+    private final long recvTag;
+    private final long sendTag;
+    private IoSink sink;
+    private boolean reading;
+    private boolean closed;
+    private boolean released;
+    /** Operations of this socket in the kernel (their final CQE not yet seen). */
+    private int inflight;
+
+    private boolean recvArmed;
+    private boolean cancelRequested;
+    private boolean rearmQueued;
+    private final Runnable rearm = this::rearmRecv;
+    /** Received buffers not yet delivered: (bid, length) pairs, in order. */
+    private int[] pendBid = new int[8];
+    private int[] pendLen = new int[8];
+    private int pendHead;
+    private int pendCount;
+    /** Bytes that arrived while paused, copied out of the ring; delivered first on resume. */
+    private ByteBuffer held;
+    private boolean eof;
+    private boolean eofDelivered;
+    /** An end of stream seen with a reset and a send in flight: decided by the send's CQE. */
+    private boolean eofAfterSend;
+    private IOException readError;
+
+    private WriteQueue queue;
+    private boolean sendArmed;
+    private boolean flushQueued;
+    private final ByteBuffer[] flight = new ByteBuffer[GATHER];
+    private int flightCount;
+    private ByteBuffer staging;
+    private boolean sendDone;
+    private int sendRes;
+    private boolean sendWasWritev;
+
+    private final Task task = new Task(this::run, null);
+    private boolean taskQueued;
+    private SocketAddress local;
+    private SocketAddress remote;
+
+    UringSocketIo(UringDriver driver, int fd, boolean unix) {
+        this.driver = driver;
+        this.ring = driver.ring;
+        this.cs = driver.cs;
+        this.fd = fd;
+        this.unix = unix;
+        this.slot = driver.register(this);
+        this.recvTag = driver.userData(slot, UringDriver.OP_RECV);
+        this.sendTag = driver.userData(slot, UringDriver.OP_SEND);
+    }
+
+    @Override
+    public WriteQueue.Chunks chunks() {
+        return driver.chunks;
+    }
+
+    @Override
+    public void start(IoSink sink) {
+        this.sink = sink;
+    }
+
+    @Override
+    public void setReading(boolean on) {
+        if (closed || reading == on) {
+            return;
+        }
+        reading = on;
+        if (on) {
+            if ((held != null && held.position() > 0) || pendCount > 0 || eof || readError != null) {
+                queueTask();
+            }
+            if (!recvArmed && !eof && readError == null) {
+                armRecv();
+            }
+        } else if (recvArmed && !cancelRequested) {
+            cancelRequested = true;
+            driver.cancel(recvTag);
+        }
+    }
+
+    private void armRecv() {
+        long at = driver.sqe();
+        ring.prep(at, UringLayout.OP_RECV, fd, 0, 0, 0, recvTag);
+        ring.sqeIoprio(at, UringLayout.RECV_MULTISHOT);
+        ring.sqeFlags(at, UringLayout.IOSQE_BUFFER_SELECT);
+        ring.sqeBufGroup(at, BufferRing.GROUP);
+        recvArmed = true;
+        inflight++;
+    }
+
+    private void rearmRecv() {
+        rearmQueued = false;
+        if (!closed && reading && !recvArmed && !eof && readError == null) {
+            armRecv();
+        }
+    }
+
+    private void rearmLater() {
+        if (!rearmQueued) {
+            rearmQueued = true;
+            driver.rearmAtEndOfTurn(rearm);
+        }
+    }
+
+    @Override
+    public void complete(int op, int res, int flags) {
+        if (op == UringDriver.OP_RECV) {
+            received(res, flags);
+        } else {
+            sent(res);
+        }
+        if (closed) {
+            maybeRelease();
+        }
+    }
+
+    private void received(int res, int flags) {
+        boolean more = (flags & UringLayout.CQE_F_MORE) != 0;
+        if (!more) {
+            recvArmed = false;
+            cancelRequested = false;
+            inflight--;
+        }
+        if ((flags & UringLayout.CQE_F_BUFFER) != 0) {
+            int bid = flags >>> UringLayout.CQE_BUFFER_SHIFT;
+            if (closed || res <= 0) {
+                driver.buffers.recycle(bid);
+            } else {
+                push(bid, res);
+            }
+        }
+        if (closed) {
+            return;
+        }
+        if (res > 0) {
+            queueTask();
+            if (!more) {
+                rearmLater(); // the multishot receive ended on its own
+            }
+        } else if (res == 0) {
+            if (sendArmed && !unix && tcpState() == TCP_CLOSE) {
+                // Closed, not half-closed, with a send in flight: a reset came too. Whichever op
+                // ran first took the socket's pending ECONNRESET; the send's CQE says which. If it
+                // failed, the reset is the connection's fate (a readiness backend's recv sees it);
+                // if it went out, the end of stream came first (the FIN, then the RST our send drew).
+                eofAfterSend = true;
+            } else {
+                eof = true;
+                queueTask();
+            }
+        } else if (res == -UringLayout.ENOBUFS || res == -UringLayout.ECANCELED || res == -Errno.EINTR) {
+            if (!more) {
+                rearmLater(); // buffers come back in the run phase; a cancel for a pause re-arms only if resumed
+            }
+        } else {
+            readError = SysErrors.exception("recv", -res);
+            queueTask();
+        }
+    }
+
+    private void push(int bid, int len) {
+        if (pendCount == pendBid.length) {
+            int[] b = new int[pendCount * 2];
+            int[] l = new int[pendCount * 2];
+            for (int i = 0; i < pendCount; i++) {
+                b[i] = pendBid[(pendHead + i) % pendCount];
+                l[i] = pendLen[(pendHead + i) % pendCount];
+            }
+            pendBid = b;
+            pendLen = l;
+            pendHead = 0;
+        }
+        int at = (pendHead + pendCount) % pendBid.length;
+        pendBid[at] = bid;
+        pendLen[at] = len;
+        pendCount++;
+    }
+
+    private void queueTask() {
+        if (!taskQueued) {
+            taskQueued = true;
+            driver.queue(task);
+        }
+    }
+
+    /** The socket's task, in the run phase: deliver what completed. */
+    private void run() {
+        taskQueued = false;
+        if (closed) {
+            return;
+        }
+        if (sendDone && sendRes < 0 && sendRes != -Errno.EINTR && sendRes != -Errno.EAGAIN) {
+            // A reset seen by the send first: its error is the connection's fate, ahead of the
+            // EOF the receive then reads (the send consumed the socket's pending error).
+            sendDone = false;
+            sendCompleted(sendRes);
+            return;
+        }
+        deliverReads();
+        if (closed) {
+            return;
+        }
+        if (sendDone) {
+            sendDone = false;
+            sendCompleted(sendRes);
+        }
+    }
+
+    private void deliverReads() {
+        if (reading && held != null && held.position() > 0) {
+            held.flip();
+            try {
+                sink.onRead(held);
+            } finally {
+                if (held != null) {
+                    held.clear();
+                }
+            }
+        }
+        while (pendCount > 0 && reading && !closed) {
+            int bid = pendBid[pendHead];
+            int len = pendLen[pendHead];
+            pendHead = (pendHead + 1) % pendBid.length;
+            pendCount--;
+            try {
+                sink.onRead(driver.buffers.lend(bid, len));
+            } finally {
+                driver.buffers.recycle(bid);
+            }
+        }
+        if (closed) {
+            return;
+        }
+        if (!reading) {
+            holdPending();
+            if (readError == null) {
+                return;
+            }
+        }
+        if (pendCount == 0 && readError != null) {
+            IOException e = readError;
+            readError = null;
+            sink.onIoError(e);
+            return;
+        }
+        if (pendCount == 0 && eof && !eofDelivered && reading && (held == null || held.position() == 0)) {
+            eofDelivered = true;
+            reading = false;
+            sink.onReadEof();
+        }
+    }
+
+    /** Copies undelivered buffers out of the ring into {@link #held}, and recycles them. */
+    private void holdPending() {
+        while (pendCount > 0) {
+            int bid = pendBid[pendHead];
+            int len = pendLen[pendHead];
+            pendHead = (pendHead + 1) % pendBid.length;
+            pendCount--;
+            if (held == null) {
+                held = ByteBuffer.allocate(Math.max(len, 16 * 1024));
+            } else if (held.remaining() < len) {
+                ByteBuffer bigger = ByteBuffer.allocate(Math.max(held.capacity() * 2, held.position() + len));
+                held.flip();
+                bigger.put(held);
+                held = bigger;
+            }
+            driver.buffers.copy(bid, len, held);
+            driver.buffers.recycle(bid);
+        }
+    }
+
+    // ---- writes ----
+
+    /**
+     * By default 0: every write is queued and the turn's writes leave at its end as one ring
+     * send, submitted by the next turn's one {@code io_uring_enter} (one system call a turn for
+     * all of a turn's I/O: the batching that lets a completion backend beat a one-call-per-message
+     * loop). With {@code -Dweft.uring.directSend=true}, a turn's first write to the socket is a
+     * plain non-blocking {@code send} at once instead (the readiness backends' shape; it costs a
+     * system call per message, see {@link UringDriver#directSend}). Only called while nothing is
+     * queued, so no ring send is in flight.
+     */
+    @Override
+    public int writeNow(ByteBuffer src) throws IOException {
+        if (closed || !src.hasRemaining() || sendArmed || !driver.directSend) {
+            return 0;
+        }
+        long turn = driver.turn();
+        if (lastWriteTurn == turn) {
+            return 0;
+        }
+        lastWriteTurn = turn;
+        long n;
+        if (src.isDirect()) {
+            n = Io.sendAddress(cs, fd, address(src), src.remaining(), SocketConstants.MSG_NOSIGNAL);
+            java.lang.ref.Reference.reachabilityFence(src);
+        } else {
+            ByteBuffer stage = driver.chunks.staging();
+            try {
+                int len = Math.min(src.remaining(), stage.capacity());
+                stage.put(0, src, src.position(), len);
+                n = Io.sendAddress(cs, fd, address(stage.clear()), len, SocketConstants.MSG_NOSIGNAL);
+                java.lang.ref.Reference.reachabilityFence(stage);
+            } finally {
+                driver.chunks.releaseStaging(stage);
+            }
+        }
+        driver.directSends++;
+        if (n == -Errno.EAGAIN || n == -Errno.EINTR) {
+            return 0;
+        }
+        if (n < 0) {
+            throw SysErrors.exception("send", (int) -n);
+        }
+        src.position(src.position() + (int) n);
+        return (int) n;
+    }
+
+    /** The driver's turn of this socket's last direct send. */
+    private long lastWriteTurn = -1;
+
+    @Override
+    public void flush(WriteQueue queue) {
+        this.queue = queue;
+        if (closed || sendArmed || flushQueued || queue.isEmpty()) {
+            return;
+        }
+        flushQueued = true;
+        driver.flushAtEndOfTurn(this);
+    }
+
+    /** The driver's end of turn: one send of the queue's front. */
+    void submitSend() {
+        flushQueued = false;
+        WriteQueue q = queue;
+        if (closed || sendArmed || q == null || q.isEmpty()) {
+            return;
+        }
+        ByteBuffer[] bufs = q.array();
+        int off = q.offset();
+        int end = off + q.count();
+        long total = 0;
+        long at = driver.sqe();
+        if (bufs[off].isDirect()) {
+            int n = 0;
+            for (int i = off; i < end && n < GATHER && bufs[i].isDirect(); i++) {
+                flight[n++] = bufs[i];
+            }
+            flightCount = n;
+            if (n == 1) {
+                ByteBuffer b = bufs[off];
+                total = b.remaining();
+                ring.prep(at, UringLayout.OP_SEND, fd, address(b), b.remaining(), 0, sendTag);
+                ring.sqeOpFlags(at, SocketConstants.MSG_NOSIGNAL);
+                sendWasWritev = false;
+            } else {
+                MemorySegment iov = driver.iovecs(n);
+                for (int i = 0; i < n; i++) {
+                    ByteBuffer b = flight[i];
+                    IoVec.setRaw(iov, i, address(b), b.remaining());
+                    total += b.remaining();
+                }
+                ring.prep(at, UringLayout.OP_WRITEV, fd, iov.address(), n, 0, sendTag);
+                sendWasWritev = true;
+            }
+            for (int i = 0; i < n; i++) {
+                driver.chunks.lend(flight[i]);
+            }
+        } else {
+            staging = driver.chunks.staging();
+            for (int i = off; i < end && staging.hasRemaining(); i++) {
+                ByteBuffer b = bufs[i];
+                int n = Math.min(b.remaining(), staging.remaining());
+                staging.put(staging.position(), b, b.position(), n);
+                staging.position(staging.position() + n);
+            }
+            total = staging.position();
+            ring.prep(at, UringLayout.OP_SEND, fd, address(staging) - staging.position(), (int) total, 0, sendTag);
+            ring.sqeOpFlags(at, SocketConstants.MSG_NOSIGNAL);
+            sendWasWritev = false;
+        }
+        q.beginFlight(total);
+        sendArmed = true;
+        inflight++;
+        driver.sendOps++;
+    }
+
+    /** The native address of {@code b}'s position; {@code b} stays reachable through the queue or {@link #flight}. */
+    private static long address(ByteBuffer b) {
+        return MemorySegment.ofBuffer(b).address();
+    }
+
+    /**
+     * A send's CQE. The queue's accounting is settled at once (in-flight bytes end, what the
+     * kernel took leaves), so the queue never shows bytes in flight that the kernel let go of;
+     * the transport hears of it from the task.
+     */
+    private void sent(int res) {
+        sendArmed = false;
+        inflight--;
+        for (int i = 0; i < flightCount; i++) {
+            driver.chunks.unlend(flight[i]);
+            flight[i] = null;
+        }
+        flightCount = 0;
+        if (staging != null) {
+            driver.chunks.releaseStaging(staging);
+            staging = null;
+        }
+        if (closed) {
+            return;
+        }
+        if (eofAfterSend) {
+            eofAfterSend = false;
+            eof = res >= 0 || res == -Errno.EINTR || res == -Errno.EAGAIN;
+        }
+        WriteQueue q = queue;
+        q.endFlight();
+        if (res > 0) {
+            advance(q, res);
+            q.consumed(res);
+        }
+        sendDone = true;
+        sendRes = res;
+        queueTask();
+    }
+
+    private void sendCompleted(int res) {
+        WriteQueue q = queue;
+        if (res < 0 && res != -Errno.EINTR && res != -Errno.EAGAIN) {
+            sink.onIoError(SysErrors.exception(sendWasWritev ? "writev" : "send", -res));
+            return;
+        }
+        if (!q.isEmpty()) {
+            flush(q);
+        }
+        if (res > 0) {
+            sink.onFlushed();
+        }
+    }
+
+    private static void advance(WriteQueue q, long n) {
+        ByteBuffer[] bufs = q.array();
+        for (int i = q.offset(); n > 0; i++) {
+            ByteBuffer b = bufs[i];
+            int step = (int) Math.min(b.remaining(), n);
+            b.position(b.position() + step);
+            n -= step;
+        }
+    }
+
+    /** {@code TCP_CLOSE} of netinet/tcp.h's state enum (TCP_ESTABLISHED = 1, ..., TCP_CLOSE = 7). */
+    private static final int TCP_CLOSE = 7;
+    /** {@code TCP_INFO} (linux/tcp.h): its first byte is {@code tcpi_state}. */
+    private static final int TCP_INFO = 11;
+
+    /** The TCP state of the socket (the first byte of {@code struct tcp_info}), or -1. */
+    private int tcpState() {
+        int r = Sockets.getInt(cs, fd, SocketConstants.IPPROTO_TCP, TCP_INFO);
+        return r < 0 ? -1 : cs.intResult(0) & 0xFF;
+    }
+
+    @Override
+    public void shutdownOutput() throws IOException {
+        if (closed) {
+            return;
+        }
+        int r = Sockets.shutdown(cs, fd, SocketConstants.SHUT_WR);
+        if (r < 0 && r != -Errno.ENOTCONN) {
+            throw SysErrors.exception("shutdown", -r);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        while (pendCount > 0) {
+            driver.buffers.recycle(pendBid[pendHead]);
+            pendHead = (pendHead + 1) % pendBid.length;
+            pendCount--;
+        }
+        held = null;
+        if (recvArmed && !cancelRequested) {
+            cancelRequested = true;
+            driver.cancel(recvTag);
+        }
+        if (sendArmed) {
+            driver.cancel(sendTag);
+            // The queue may be cleared now; its chunks under the send stay lent until the CQE.
+            queue.endFlight();
+        }
+        sendDone = false;
+        maybeRelease();
+    }
+
+    private void maybeRelease() {
+        if (closed && inflight == 0 && !released) {
+            released = true;
+            Fd.close(cs, fd); // EINTR or not, released: never retried
+            driver.release(slot);
+        }
+    }
+
+    @Override
+    public SocketAddress localAddress() {
+        if (local == null && !closed && Sockets.getsockname(cs, fd) == 0) {
+            local = SockAddr.decode(cs.sockaddr(), cs.sockaddrLength());
+        }
+        return local;
+    }
+
+    @Override
+    public SocketAddress remoteAddress() {
+        if (remote == null && !closed && Sockets.getpeername(cs, fd) == 0) {
+            remote = SockAddr.decode(cs.sockaddr(), cs.sockaddrLength());
+        }
+        return remote;
+    }
+
+    @Override
+    public String toString() {
+        return "io_uring socket fd " + fd + (unix ? " (unix)" : "");
+    }
+}
