@@ -30,7 +30,7 @@ import java.util.Set;
  *
  * <h2>Threads</h2>
  * {@link #open} and the static path operations ({@link #stat}, {@link #list}, {@link #delete},
- * {@link #rename}, {@link #mkdirs}) may be called from any thread. The methods of an open file
+ * {@link #rename}, {@link #mkdirs}, {@link #copy}) may be called from any thread. The methods of an open file
  * may be called only on its loop's thread (callbacks and green threads of that loop); elsewhere
  * they throw {@link WrongThreadException}.
  *
@@ -137,6 +137,43 @@ public final class AsyncFile {
     /** Creates {@code directory} and every missing directory above it; done if it exists. Any thread. */
     public static Promise<Void> mkdirs(EventLoop loop, Path directory) {
         return io(loop).mkdirs(loop, directory);
+    }
+
+    /**
+     * Copies the file at {@code source} to {@code target}, which is created (permissions
+     * {@code rw-rw-rw-} less the umask, as any new file) or truncated; the promise gives the
+     * bytes copied, up to wherever the source ended. As {@code copy(loop, source, target, null)}.
+     * Any thread.
+     */
+    public static Promise<Long> copy(EventLoop loop, Path source, Path target) {
+        return copy(loop, source, target, null);
+    }
+
+    /**
+     * Copies the file at {@code source} to {@code target}, which is created (permissions
+     * {@code rw-rw-rw-} less the umask) or truncated, as {@code cp} does: inside the kernel
+     * ({@code copy_file_range(2)} on Linux: a reflink where the file system shares blocks,
+     * else a copy from page cache to page cache that never passes through this process's
+     * memory), and through a buffer where the kernel cannot copy between the two (another file
+     * system on an old kernel, a FIFO). The work runs on the offload pool in steps of 64 MiB;
+     * the loop is never held. Any thread.
+     *
+     * <p>{@code progress}, if not null, is called on the loop after each step with the bytes
+     * copied so far; an exception it throws fails the copy. The promise settles after both files
+     * are closed, with the bytes copied; it fails with {@link NoSuchPathException} or
+     * {@link PermissionDeniedException} (naming whichever path it was), {@link IsADirectoryException},
+     * {@link NoSpaceLeftException} or {@link FileTooLargeException} (EFBIG: the target's file
+     * system or the process's file size limit; naming the target), or a {@link FileException}
+     * if {@code target} is {@code source} (nothing is truncated then).
+     *
+     * <p>Cancelling the promise stops the copy within one native call (at most 16 MiB; a call
+     * in the kernel cannot be interrupted), and both files are closed soon after; the target
+     * keeps the bytes copied so far. Delete it if a partial copy is of no use.
+     */
+    public static Promise<Long> copy(EventLoop loop, Path source, Path target, java.util.function.LongConsumer progress) {
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(target, "target");
+        return io(loop).copy(loop, source, target, progress);
     }
 
     private static FileIo io(EventLoop loop) {

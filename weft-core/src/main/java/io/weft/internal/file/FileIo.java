@@ -40,6 +40,14 @@ public interface FileIo {
     Promise<Void> mkdirs(EventLoop loop, Path directory);
 
     /**
+     * Copies the file at {@code source} to {@code target} (created, or truncated), inside the
+     * kernel where it can; the promise gives the bytes copied and settles once both files are
+     * closed. {@code progress}, if not null, hears the bytes copied so far, on the loop.
+     * Cancelling the promise stops the copy soon (see {@code AsyncFile.copy}).
+     */
+    Promise<Long> copy(EventLoop loop, Path source, Path target, java.util.function.LongConsumer progress);
+
+    /**
      * A new direct buffer of {@code capacity} bytes whose address is a multiple of
      * {@code alignment}, allocated off the loop: zeroing a large buffer takes long enough to
      * stall the loop (a 1 GiB buffer, a tenth of a second and more).

@@ -145,6 +145,11 @@ public final class PoolFileIo implements FileIo {
     }
 
     @Override
+    public Promise<Long> copy(EventLoop loop, Path source, Path target, java.util.function.LongConsumer progress) {
+        return PoolCopy.start(loop, source, target, progress);
+    }
+
+    @Override
     public Promise<ByteBuffer> allocate(EventLoop loop, int capacity, int alignment) {
         return OffloadPool.forLoop(loop).submit(loop, () -> NativeBuffers.allocate(capacity, alignment), false, null);
     }
