@@ -48,9 +48,9 @@ public interface FileIo {
     Promise<Long> copy(EventLoop loop, Path source, Path target, java.util.function.LongConsumer progress);
 
     /**
-     * A new direct buffer of {@code capacity} bytes whose address is a multiple of
-     * {@code alignment}, allocated off the loop: zeroing a large buffer takes long enough to
-     * stall the loop (a 1 GiB buffer, a tenth of a second and more).
+     * A new buffer of {@code capacity} bytes whose address is a multiple of {@code alignment},
+     * for one whole-file read, allocated off the loop: zeroing a large buffer takes long enough
+     * to stall the loop (a 1 GiB buffer, a tenth of a second and more).
      */
-    Promise<ByteBuffer> allocate(EventLoop loop, int capacity, int alignment);
+    Promise<FreshBuffer> allocate(EventLoop loop, int capacity, int alignment);
 }
