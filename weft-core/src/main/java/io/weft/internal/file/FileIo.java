@@ -30,6 +30,13 @@ public interface FileIo {
     /** The entries of a directory, without {@code .} and {@code ..}, in the directory's order. */
     Promise<List<Path>> list(EventLoop loop, Path directory);
 
+    /**
+     * The entries of a directory with what {@code lstat} says of each, in the directory's order,
+     * made in batches so that the loop hears one completion per batch; entries deleted between
+     * the listing and their stat are left out.
+     */
+    Promise<List<FileStat>> listStats(EventLoop loop, Path directory);
+
     /** Deletes a file, a symbolic link or an empty directory. */
     Promise<Void> delete(EventLoop loop, Path path);
 

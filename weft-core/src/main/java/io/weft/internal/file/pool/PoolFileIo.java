@@ -102,14 +102,22 @@ public final class PoolFileIo implements FileIo {
 
     @Override
     public Promise<FileStat> stat(EventLoop loop, Path path, boolean followLinks) {
+        return run(loop, "stat", path, () -> statNow(path, followLinks));
+    }
+
+    /** {@code stat}/{@code lstat} on the calling thread (a pool thread). */
+    static FileStat statNow(Path path, boolean followLinks) throws IOException {
         LinkOption[] links = followLinks ? new LinkOption[0] : new LinkOption[] {LinkOption.NOFOLLOW_LINKS};
-        return run(loop, "stat", path, () -> {
-            BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class, links);
-            FileStat.Type type = a.isRegularFile() ? FileStat.Type.FILE
-                    : a.isDirectory() ? FileStat.Type.DIRECTORY
-                    : a.isSymbolicLink() ? FileStat.Type.SYMBOLIC_LINK : FileStat.Type.OTHER;
-            return new FileStat(path, type, a.size(), a.lastModifiedTime().toInstant());
-        });
+        BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class, links);
+        FileStat.Type type = a.isRegularFile() ? FileStat.Type.FILE
+                : a.isDirectory() ? FileStat.Type.DIRECTORY
+                : a.isSymbolicLink() ? FileStat.Type.SYMBOLIC_LINK : FileStat.Type.OTHER;
+        return new FileStat(path, type, a.size(), a.lastModifiedTime().toInstant());
+    }
+
+    @Override
+    public Promise<List<FileStat>> listStats(EventLoop loop, Path directory) {
+        return list(loop, directory).flatMap(paths -> StatBatches.start(loop, directory, paths));
     }
 
     @Override
