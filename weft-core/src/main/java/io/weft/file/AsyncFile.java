@@ -259,6 +259,18 @@ public final class AsyncFile {
      * the call started. A file whose size reads as 0 ({@code /proc} files, FIFOs) is read
      * sequentially to its end into a heap buffer instead. Fails with
      * {@link FileTooLargeException} beyond {@link #MAX_BUFFER} bytes, having read nothing.
+     *
+     * <p>The buffer: fresh anonymous memory from the kernel, not from a pool, so it belongs to
+     * the caller alone from the moment the promise completes, for as long as the caller keeps
+     * it (or any slice of it) reachable; its memory is given back when it becomes unreachable,
+     * as a {@link ByteBuffer#allocateDirect direct buffer}'s is. Nothing in Weft writes to it
+     * after the promise completes. A read that fails or is cancelled unmaps its buffer at once.
+     *
+     * <p>Cost: a fresh buffer's every page is touched for the first time by the read that fills
+     * it, and that first touch costs more than the copy on some machines (on this project's VM,
+     * touching 1 GiB of fresh memory took several times as long as {@code cat} takes to read
+     * the cached file: docs/benchmarks.md, "Files"). Code that reads large files repeatedly
+     * should keep one buffer and use {@link #readAll(ByteBuffer)}.
      */
     public Promise<ByteBuffer> readAll() {
         checkUsable("readAll");
@@ -285,7 +297,13 @@ public final class AsyncFile {
         }));
     }
 
-    /** The whole file as a byte array; as {@link #readAll()} otherwise. Not with {@link FileOption#DIRECT}. */
+    /**
+     * The whole file as a byte array; as {@link #readAll()} otherwise. Not with
+     * {@link FileOption#DIRECT}. The array is the caller's. It costs more than {@link #readAll()}
+     * for large files: the JVM zeroes a new array before the read fills it (a pass over the
+     * memory that a mapped buffer does not need, done on a pool thread so the loop is not held),
+     * and heap memory the JVM has not touched before pays the same first-touch cost.
+     */
     public Promise<byte[]> readAllBytes() {
         checkUsable("readAllBytes");
         if (handle.alignment() > 1) {
