@@ -178,11 +178,13 @@ public final class AsyncFile {
      * ({@code copy_file_range(2)} on Linux: a reflink where the file system shares blocks,
      * else a copy from page cache to page cache that never passes through this process's
      * memory), and through a buffer where the kernel cannot copy between the two (another file
-     * system on an old kernel, a FIFO). The work runs on the offload pool in steps of 64 MiB;
-     * the loop is never held. Any thread.
+     * system on an old kernel, a FIFO). The work is one task on the offload pool (one pool
+     * thread for the whole copy, as {@code cp} is one thread), in native calls of at most
+     * 16 MiB; the loop is never held. Any thread.
      *
-     * <p>{@code progress}, if not null, is called on the loop after each step with the bytes
-     * copied so far; an exception it throws fails the copy. The promise settles after both files
+     * <p>{@code progress}, if not null, is called on the loop with the bytes copied so far,
+     * about every 64 MiB (fewer times if the loop is slow to run them; the last count always
+     * comes before the promise settles); an exception it throws stops the copy and fails it. The promise settles after both files
      * are closed, with the bytes copied; it fails with {@link NoSuchPathException} or
      * {@link PermissionDeniedException} (naming whichever path it was), {@link IsADirectoryException},
      * {@link NoSpaceLeftException} or {@link FileTooLargeException} (EFBIG: the target's file

@@ -7,8 +7,7 @@ import java.util.function.BooleanSupplier;
  * The two open files of one copy ({@link PoolCopy}), each at its own offset: the source's next
  * byte to read and the target's next byte to write, which every step advances together.
  *
- * <p>Threading: one pool thread at a time (the copy runs one step at a time; each step is a pool
- * task submitted after the one before completed, which orders them).
+ * <p>Threading: the one pool thread that runs the copy's task.
  */
 interface CopyEnds {
     /**

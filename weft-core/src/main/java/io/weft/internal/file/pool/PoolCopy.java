@@ -5,119 +5,89 @@ import io.weft.internal.offload.OffloadPool;
 import io.weft.internal.sys.Sys;
 import io.weft.loop.EventLoop;
 import java.nio.file.Path;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 
 /**
- * A whole-file copy on the offload pool, one step of {@value #STEP} bytes at a time: open both
- * files (one task), then steps until the source ends, then close both (one task). Between steps
- * the loop reports progress and looks whether the copy was cancelled.
+ * A whole-file copy as one task on the offload pool: open both files, copy in bounded native
+ * calls until the source ends, close both. The loop hears only the outcome, and progress.
  *
- * <p>One step at a time, not several in flight: {@code copy_file_range} from the page cache is
- * one kernel copy that two threads do not speed up on this machine (measured in C, 1, 2 and 4
- * threads: docs/benchmarks.md, "Files"), and one at a time keeps the offsets simple (both files'
- * own, as {@code cp} uses them).
+ * <p>Why one task and not one per step: every hand-off between the pool and the loop waits for
+ * each thread to get a core, and on a loaded machine that wait (milliseconds to tens of them)
+ * times sixteen steps per GiB was the difference between this copy and {@code cp}'s single
+ * {@code copy_file_range} call (docs/benchmarks.md, "Files"). One thread copying, as {@code cp}
+ * does: from the page cache two threads did not copy faster on this machine (measured in C).
+ *
+ * <p>Progress: after every {@value #PROGRESS_EVERY} bytes the pool thread hands the count to the
+ * loop without waiting for it; while one such report is still queued no other is made, so a slow
+ * loop sees fewer, later reports, never a backlog, and the last count is always reported before
+ * the promise settles. An exception from {@code progress} stops the copy and fails it, if it is
+ * still running.
  *
  * <p>Cancelling the promise stops the copy within one native call of at most
- * {@link NativeCopyEnds#CALL} bytes (the running step looks at a flag between its calls; no new
- * step starts), then closes both files; the target keeps the bytes copied so far. The promise
- * of a copy that ends any other way settles only after both files are closed.
- *
- * <p>Loop thread for everything but the tasks' bodies, which run on the pool; {@code stopped}
- * is the one field both sides touch.
+ * {@link NativeCopyEnds#CALL} bytes (the task looks at a flag between its calls), then closes both
+ * files; the target keeps the bytes copied so far. A copy that ends any other way settles its
+ * promise only after both files are closed.
  */
 public final class PoolCopy {
-    /** Bytes per pool task: the progress and cancellation grain on the loop (16 tasks per GiB). */
-    static final long STEP = 64L << 20;
+    /** Bytes between progress reports (16 per GiB). */
+    static final long PROGRESS_EVERY = 64L << 20;
 
-    private final EventLoop loop;
-    private final Path source;
-    private final LongConsumer progress;
-    private final Promise<Long> result;
-    private volatile boolean stopped;
-    private CopyEnds ends;
-    private long copied;
-
-    private PoolCopy(EventLoop loop, Path source, LongConsumer progress) {
-        this.loop = loop;
-        this.source = source;
-        this.progress = progress;
-        this.result = loop.newPromise();
+    private PoolCopy() {
     }
 
     /**
      * Copies {@code source} to {@code target} (created, or truncated); the promise gives the
-     * bytes copied. {@code progress}, if not null, hears the bytes copied so far after each step,
-     * on the loop. Any thread.
+     * bytes copied. {@code progress}, if not null, hears the bytes copied so far, on the loop.
+     * Any thread.
      */
     public static Promise<Long> start(EventLoop loop, Path source, Path target, LongConsumer progress) {
-        PoolCopy c = new PoolCopy(loop, source, progress);
-        c.result.onCancel(() -> c.stopped = true);
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicBoolean reportQueued = new AtomicBoolean();
+        AtomicLong reported = new AtomicLong();
+        Throwable[] progressFailure = new Throwable[1]; // written on the loop, read after stop is seen
         boolean raw = Sys.probe().ok();
-        OffloadPool.forLoop(loop).<CopyEnds>submit(loop,
-                () -> raw ? NativeCopyEnds.open(source, target) : ChannelCopyEnds.open(source, target),
-                false, CopyEnds::close).whenComplete((ends, e) -> {
-                    if (e != null) {
-                        c.result.fail(e); // nothing is open
-                    } else {
-                        c.ends = ends;
-                        c.next();
-                    }
-                });
-        return c.result;
-    }
-
-    private void next() {
-        if (stopped) {
-            finish(null);
-            return;
-        }
-        OffloadPool.forLoop(loop).submit(loop, () -> ends.step(STEP, () -> stopped), false, null)
-                .whenComplete((n, e) -> {
-                    if (e != null) {
-                        finish(e);
-                        return;
-                    }
+        Promise<Long> result = OffloadPool.forLoop(loop).submit(loop, () -> {
+            CopyEnds ends = raw ? NativeCopyEnds.open(source, target) : ChannelCopyEnds.open(source, target);
+            long copied = 0;
+            try {
+                while (!stop.get()) {
+                    long n = ends.step(PROGRESS_EVERY, stop::get);
                     copied += n;
-                    if (progress != null && n > 0) {
-                        try {
-                            progress.accept(copied);
-                        } catch (RuntimeException thrown) {
-                            finish(thrown);
-                            return;
-                        }
+                    reported.set(copied); // before the CAS: a report still queued reads the latest count
+                    if (progress != null && n > 0 && reportQueued.compareAndSet(false, true)) {
+                        loop.execute(() -> {
+                            reportQueued.set(false);
+                            try {
+                                progress.accept(reported.get());
+                            } catch (RuntimeException | Error e) {
+                                synchronized (progressFailure) {
+                                    progressFailure[0] = e;
+                                }
+                                stop.set(true);
+                            }
+                        });
                     }
-                    if (n < STEP && !stopped) {
-                        finish(null); // the end of the source
-                    } else {
-                        next();
+                    if (n < PROGRESS_EVERY && !stop.get()) {
+                        break; // the end of the source
                     }
-                });
-    }
-
-    /** Closes both files off the loop, then settles the promise (a no-op if it was cancelled). */
-    private void finish(Throwable failure) {
-        CopyEnds open = ends;
-        ends = null;
-        OffloadPool.forLoop(loop).submit(loop, () -> {
-            open.close();
-            return null;
-        }, false, null).whenComplete((v, e) -> {
-            if (e instanceof io.weft.loop.OffloadQueueFullException) {
-                open.close(); // the pool is full: close here rather than leak two descriptors
-                e = null;
+                }
+            } finally {
+                ends.close();
             }
-            if (failure != null) {
-                result.fail(failure);
-            } else if (e != null) {
-                result.fail(e);
-            } else {
-                result.complete(copied);
+            synchronized (progressFailure) {
+                if (progressFailure[0] != null) {
+                    throw new IllegalStateException("the copy's progress callback threw; the copy stopped", progressFailure[0]);
+                }
             }
-        });
-    }
-
-    @Override
-    public String toString() {
-        return "PoolCopy[" + source + ", " + copied + " bytes]";
+            if (stop.get()) {
+                throw new CancellationException("copy cancelled");
+            }
+            return copied;
+        }, false, null);
+        result.onCancel(() -> stop.set(true));
+        return result;
     }
 }
