@@ -22,8 +22,8 @@ import java.util.function.LongConsumer;
  *
  * <p>Progress: after every {@value #PROGRESS_EVERY} bytes the pool thread hands the count to the
  * loop without waiting for it; while one such report is still queued no other is made, so a slow
- * loop sees fewer, later reports, never a backlog, and the last count is always reported before
- * the promise settles. An exception from {@code progress} stops the copy and fails it, if it is
+ * loop sees fewer, later reports, never a backlog; the last count is always reported before
+ * the promise settles, and nothing is reported once the copy was cancelled. An exception from {@code progress} stops the copy and fails it, if it is
  * still running.
  *
  * <p>Cancelling the promise stops the copy within one native call of at most
@@ -57,7 +57,7 @@ public final class PoolCopy {
                     long n = ends.step(PROGRESS_EVERY, stop::get);
                     copied += n;
                     reported.set(copied); // before the CAS: a report still queued reads the latest count
-                    if (progress != null && n > 0 && reportQueued.compareAndSet(false, true)) {
+                    if (progress != null && n > 0 && !stop.get() && reportQueued.compareAndSet(false, true)) {
                         loop.execute(() -> {
                             reportQueued.set(false);
                             try {
