@@ -6,8 +6,10 @@
 #
 # 1. cached 1 GiB: `cat > /dev/null`, then AsyncFile.readAll into a fresh buffer, then into a reused one
 # 2. uncached (caches dropped before each reader): the same three
-# 3. copy 1 GiB: `cp`, then `weft copy` (async positional reads and writes, 4 MiB x 4 in flight)
-# 4. 10,000 files listed and stat'ed on one loop with a 1 ms timer's lag, beside the idle lag
+# 3. copy 1 GiB, three rounds of `cp` then `weft copy` (AsyncFile.copy: copy_file_range), each after
+#    `sync`; then once `weft copy --read-write` (async positional reads and writes, 4 MiB x 4)
+# 4. 10,000 files listed and stat'ed on one loop with a 1 ms timer's lag, beside the idle lag:
+#    AsyncFile.listStats, then one AsyncFile.stat per entry (--per-entry, 64 in flight)
 set -euo pipefail
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
 dir="${1:-/tmp}/weft-files-bench.$$"
@@ -29,14 +31,24 @@ echo "## uncached"
 "$weft" demo read-file "$big" --drop-caches --direct --reuse
 echo "## copy"
 cat "$big" > /dev/null
-s=$(date +%s%N); cpu=$(bash -c 'cp "$1" "$2"; times' _ "$big" "$dir/cp.bin" | tail -1); e=$(date +%s%N)
-awk -v ns=$((e - s)) -v cpu="$cpu" 'BEGIN { split(cpu, c, " "); u = c[1]; k = c[2];
-  sub(/m/, " ", u); sub(/s/, "", u); split(u, uu, " "); sub(/m/, " ", k); sub(/s/, "", k); split(k, kk, " ");
-  t = uu[1] * 60 + uu[2] + kk[1] * 60 + kk[2];
-  printf "cp       1,073,741,824 bytes in %.3f s  %.2f GB/s  cpu %.2f s/GB\n", ns / 1e9, 1.073741824 / (ns / 1e9), t / 1.073741824 }'
-rm -f "$dir/cp.bin"
-"$weft" copy "$big" "$dir/weft.bin" | tail -1
-cmp "$big" "$dir/weft.bin" && echo "weft copy: cmp-identical"
+cp_run() {
+  local s e cpu
+  s=$(date +%s%N); cpu=$(bash -c 'cp "$1" "$2"; times' _ "$big" "$dir/cp.bin" | tail -1); e=$(date +%s%N)
+  awk -v ns=$((e - s)) -v cpu="$cpu" 'BEGIN { split(cpu, c, " "); u = c[1]; k = c[2];
+    sub(/m/, " ", u); sub(/s/, "", u); split(u, uu, " "); sub(/m/, " ", k); sub(/s/, "", k); split(k, kk, " ");
+    t = uu[1] * 60 + uu[2] + kk[1] * 60 + kk[2];
+    printf "cp       1,073,741,824 bytes in %.3f s  %.2f GB/s  cpu %.2f s/GB\n", ns / 1e9, 1.073741824 / (ns / 1e9), t / 1.073741824 }'
+  rm -f "$dir/cp.bin"
+}
+for round in 1 2 3; do
+  sync; cp_run
+  sync; "$weft" copy "$big" "$dir/weft.bin" | tail -1
+  cmp "$big" "$dir/weft.bin" && echo "weft copy: cmp-identical"
+  rm -f "$dir/weft.bin"
+done
+sync; "$weft" copy --read-write "$big" "$dir/weft.bin" | tail -1
+cmp "$big" "$dir/weft.bin" && echo "weft copy --read-write: cmp-identical"
 rm -f "$dir/weft.bin" "$big"
 echo "## 10,000 files"
 "$weft" demo list-files "$dir/meta" --create 10000 --clean
+"$weft" demo list-files "$dir/meta" --create 10000 --clean --per-entry

@@ -5,6 +5,7 @@ import io.weft.internal.file.ChunkedRead;
 import io.weft.internal.file.FileHandle;
 import io.weft.internal.file.FileIo;
 import io.weft.internal.file.FileIos;
+import io.weft.internal.file.StopSignal;
 import io.weft.internal.file.TransportToFile;
 import io.weft.internal.file.UnsizedRead;
 import io.weft.loop.EventLoop;
@@ -30,7 +31,7 @@ import java.util.Set;
  *
  * <h2>Threads</h2>
  * {@link #open} and the static path operations ({@link #stat}, {@link #list}, {@link #delete},
- * {@link #rename}, {@link #mkdirs}) may be called from any thread. The methods of an open file
+ * {@link #rename}, {@link #mkdirs}, {@link #listStats}, {@link #copy}) may be called from any thread. The methods of an open file
  * may be called only on its loop's thread (callbacks and green threads of that loop); elsewhere
  * they throw {@link WrongThreadException}.
  *
@@ -39,10 +40,18 @@ import java.util.Set;
  * may overlap freely. Sequential ones ({@link #read(ByteBuffer)}, {@link #write(ByteBuffer)}) use
  * the file's own offset, one at a time: a second while one is pending throws
  * {@link IllegalStateException}. A buffer passed to a read or write belongs to the file until
- * that operation's promise settles: do not touch it before. Cancelling the promise does not
- * give the buffer back early (the operation may be running on a pool thread, or in the kernel);
- * the promise returned by {@link #close()} settles only after every operation has ended, so after
- * it every buffer is free again.
+ * that operation's promise settles: do not touch it before.
+ *
+ * <h2>Cancelling</h2>
+ * Cancelling an operation's promise stops it before its next step: a read or write still queued
+ * never starts, a {@link #readAll} issues no further chunk (4 MiB each), a large write no further
+ * piece (8 MiB each), a {@link #copy} no further native call (16 MiB each). What is already
+ * running in the kernel ends first (a file read cannot be interrupted without closing the file
+ * for every other operation), so a cancelled operation's buffer is still lent until then; the
+ * promise returned by {@link #close()} settles only after every operation has ended, so after it
+ * every buffer is free again. A fresh buffer {@code readAll()} allocated for a cancelled read is
+ * unmapped as soon as the reads in hand end. The file stays open and usable; a cancelled
+ * sequential read or write still counts as pending until it has ended.
  *
  * <h2>Errors</h2>
  * Failures are {@link FileException}s naming the call and the path, typed by cause:
@@ -124,6 +133,20 @@ public final class AsyncFile {
         return io(loop).list(loop, directory);
     }
 
+    /**
+     * The entries of {@code directory} with what {@link #lstat} says of each (a symbolic link is
+     * reported as one, as {@code ls -l} does), in the directory's order; an entry deleted between
+     * the listing and its stat is left out. Any thread.
+     *
+     * <p>For large directories this is the call to make rather than a {@link #stat} per entry:
+     * the stats run in batches of a few hundred, on at most half the cores of the offload pool,
+     * and the loop hears one completion per batch, so it stays responsive while ten thousand
+     * entries are looked at (docs/benchmarks.md, "Files").
+     */
+    public static Promise<List<FileStat>> listStats(EventLoop loop, Path directory) {
+        return io(loop).listStats(loop, directory);
+    }
+
     /** Deletes a file, a symbolic link or an empty directory. Any thread. */
     public static Promise<Void> delete(EventLoop loop, Path path) {
         return io(loop).delete(loop, path);
@@ -139,6 +162,45 @@ public final class AsyncFile {
         return io(loop).mkdirs(loop, directory);
     }
 
+    /**
+     * Copies the file at {@code source} to {@code target}, which is created (permissions
+     * {@code rw-rw-rw-} less the umask, as any new file) or truncated; the promise gives the
+     * bytes copied, up to wherever the source ended. As {@code copy(loop, source, target, null)}.
+     * Any thread.
+     */
+    public static Promise<Long> copy(EventLoop loop, Path source, Path target) {
+        return copy(loop, source, target, null);
+    }
+
+    /**
+     * Copies the file at {@code source} to {@code target}, which is created (permissions
+     * {@code rw-rw-rw-} less the umask) or truncated, as {@code cp} does: inside the kernel
+     * ({@code copy_file_range(2)} on Linux: a reflink where the file system shares blocks,
+     * else a copy from page cache to page cache that never passes through this process's
+     * memory), and through a buffer where the kernel cannot copy between the two (another file
+     * system on an old kernel, a FIFO). The work is one task on the offload pool (one pool
+     * thread for the whole copy, as {@code cp} is one thread), in native calls of at most
+     * 16 MiB; the loop is never held. Any thread.
+     *
+     * <p>{@code progress}, if not null, is called on the loop with the bytes copied so far,
+     * about every 64 MiB (fewer times if the loop is slow to run them; the last count always
+     * comes before the promise settles); an exception it throws stops the copy and fails it. The promise settles after both files
+     * are closed, with the bytes copied; it fails with {@link NoSuchPathException} or
+     * {@link PermissionDeniedException} (naming whichever path it was), {@link IsADirectoryException},
+     * {@link NoSpaceLeftException} or {@link FileTooLargeException} (EFBIG: the target's file
+     * system or the process's file size limit; naming the target), or a {@link FileException}
+     * if {@code target} is {@code source} (nothing is truncated then).
+     *
+     * <p>Cancelling the promise stops the copy within one native call (at most 16 MiB; a call
+     * in the kernel cannot be interrupted), and both files are closed soon after; the target
+     * keeps the bytes copied so far. Delete it if a partial copy is of no use.
+     */
+    public static Promise<Long> copy(EventLoop loop, Path source, Path target, java.util.function.LongConsumer progress) {
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(target, "target");
+        return io(loop).copy(loop, source, target, progress);
+    }
+
     private static FileIo io(EventLoop loop) {
         return FileIos.forLoop(Objects.requireNonNull(loop, "loop"));
     }
@@ -151,12 +213,13 @@ public final class AsyncFile {
      */
     public Promise<Integer> read(long position, ByteBuffer dst) {
         checkPosition("read", position);
-        return track("read", handle.read(position, writable(dst)));
+        StopSignal stop = new StopSignal();
+        return track("read", stop, handle.read(position, writable(dst), stop));
     }
 
     /** Reads into {@code dst} at the file's offset and advances it; -1 at the end (works on FIFOs). */
     public Promise<Integer> read(ByteBuffer dst) {
-        return sequential("read", () -> handle.read(FileHandle.CURRENT, writable(dst)));
+        return sequential("read", stop -> handle.read(FileHandle.CURRENT, writable(dst), stop));
     }
 
     /** Writes every remaining byte of {@code src} at {@code position}; the promise gives the count. */
@@ -165,12 +228,13 @@ public final class AsyncFile {
         if (options.contains(FileOption.APPEND)) {
             throw new IllegalStateException("a file opened with APPEND writes at its end only: use write(buffer)");
         }
-        return track("write", handle.write(position, src));
+        StopSignal stop = new StopSignal();
+        return track("write", stop, handle.write(position, src, stop));
     }
 
     /** Writes every remaining byte of {@code src} at the file's offset (the end, with APPEND). */
     public Promise<Integer> write(ByteBuffer src) {
-        return sequential("write", () -> handle.write(FileHandle.CURRENT, src));
+        return sequential("write", stop -> handle.write(FileHandle.CURRENT, src, stop));
     }
 
     /**
@@ -188,7 +252,7 @@ public final class AsyncFile {
         if (target.loop != loop) {
             throw new IllegalArgumentException("transferTo: the target file is open on another loop; open it on this one");
         }
-        return target.sequential("transferTo", () -> track("transferTo", handle.transferTo(position, count, target.handle)));
+        return target.sequential("transferTo", stop -> hold(handle.transferTo(position, count, target.handle)));
     }
 
     /**
@@ -197,29 +261,63 @@ public final class AsyncFile {
      * the call started. A file whose size reads as 0 ({@code /proc} files, FIFOs) is read
      * sequentially to its end into a heap buffer instead. Fails with
      * {@link FileTooLargeException} beyond {@link #MAX_BUFFER} bytes, having read nothing.
+     *
+     * <p>The buffer: fresh anonymous memory from the kernel, not from a pool, so it belongs to
+     * the caller alone from the moment the promise completes, for as long as the caller keeps
+     * it (or any slice of it) reachable; its memory is given back when it becomes unreachable,
+     * as a {@link ByteBuffer#allocateDirect direct buffer}'s is. Nothing in Weft writes to it
+     * after the promise completes. A read that fails or is cancelled unmaps its buffer at once.
+     *
+     * <p>Cost: a fresh buffer's every page is touched for the first time by the read that fills
+     * it, and that first touch costs more than the copy on some machines (on this project's VM,
+     * touching 1 GiB of fresh memory took several times as long as {@code cat} takes to read
+     * the cached file: docs/benchmarks.md, "Files"). Code that reads large files repeatedly
+     * should keep one buffer and use {@link #readAll(ByteBuffer)}.
      */
     public Promise<ByteBuffer> readAll() {
         checkUsable("readAll");
         int alignment = handle.alignment();
-        return track("readAll", sized("readAll").flatMap(size -> {
+        StopSignal stop = new StopSignal();
+        return track("readAll", stop, sized("readAll").flatMap(size -> {
+            if (stop.stopped()) {
+                return cancelled();
+            }
             if (size == 0) {
-                return UnsizedRead.start(loop, handle, MAX_BUFFER);
+                return UnsizedRead.start(loop, handle, MAX_BUFFER, stop);
             }
             int capacity = (int) ((size + alignment - 1) / alignment * alignment);
-            return FileIos.forLoop(loop).allocate(loop, capacity, alignment)
-                    .flatMap(buffer -> readRange(buffer, size).map(n -> buffer.position(0)));
+            return FileIos.forLoop(loop).allocate(loop, capacity, alignment).flatMap(fresh -> {
+                Promise<Integer> read = readRange(fresh.buffer(), size, stop);
+                // Nobody will see a buffer whose read failed or was cancelled: give it back now.
+                read.whenComplete((n, e) -> {
+                    if (e != null) {
+                        fresh.free();
+                    }
+                });
+                return read.map(n -> fresh.buffer().position(0));
+            });
         }));
     }
 
-    /** The whole file as a byte array; as {@link #readAll()} otherwise. Not with {@link FileOption#DIRECT}. */
+    /**
+     * The whole file as a byte array; as {@link #readAll()} otherwise. Not with
+     * {@link FileOption#DIRECT}. The array is the caller's. It costs more than {@link #readAll()}
+     * for large files: the JVM zeroes a new array before the read fills it (a pass over the
+     * memory that a mapped buffer does not need, done on a pool thread so the loop is not held),
+     * and heap memory the JVM has not touched before pays the same first-touch cost.
+     */
     public Promise<byte[]> readAllBytes() {
         checkUsable("readAllBytes");
         if (handle.alignment() > 1) {
             throw new IllegalStateException("a DIRECT file reads into aligned direct buffers only: use readAll()");
         }
-        return track("readAllBytes", sized("readAllBytes").flatMap(size -> {
+        StopSignal stop = new StopSignal();
+        return track("readAllBytes", stop, sized("readAllBytes").flatMap(size -> {
+            if (stop.stopped()) {
+                return cancelled();
+            }
             if (size == 0) {
-                return UnsizedRead.start(loop, handle, MAX_BUFFER).map(b -> {
+                return UnsizedRead.start(loop, handle, MAX_BUFFER, stop).map(b -> {
                     byte[] out = new byte[b.remaining()];
                     b.get(out);
                     return out;
@@ -227,7 +325,7 @@ public final class AsyncFile {
             }
             // A large array is zeroed when it is made: off the loop, like the reads.
             return loop.offload(() -> new byte[(int) (long) size])
-                    .flatMap(array -> readRange(ByteBuffer.wrap(array), size).map(n -> n == array.length ? array
+                    .flatMap(array -> readRange(ByteBuffer.wrap(array), size, stop).map(n -> n == array.length ? array
                             : java.util.Arrays.copyOf(array, n)));
         }));
     }
@@ -242,13 +340,14 @@ public final class AsyncFile {
     public Promise<Integer> readAll(ByteBuffer dst) {
         checkUsable("readAll");
         writable(dst);
-        return track("readAll", handle.size().flatMap(size -> {
+        StopSignal stop = new StopSignal();
+        return track("readAll", stop, handle.size().flatMap(size -> {
             long room = handle.alignment() > 1 ? dst.remaining() / handle.alignment() * (long) handle.alignment()
                     : dst.remaining();
             if (size > room) {
                 return Promise.failed(loop, new FileTooLargeException("readAll", handle.path(), size, room));
             }
-            return readRange(dst, size);
+            return stop.stopped() ? cancelled() : readRange(dst, size, stop);
         }));
     }
 
@@ -258,8 +357,14 @@ public final class AsyncFile {
                 : Promise.completed(loop, size));
     }
 
-    private Promise<Integer> readRange(ByteBuffer dst, long size) {
-        return ChunkedRead.start(loop, handle, dst, size, ChunkedRead.DEFAULT_CHUNK, ChunkedRead.DEFAULT_DEPTH, null);
+    private Promise<Integer> readRange(ByteBuffer dst, long size, StopSignal stop) {
+        return ChunkedRead.start(loop, handle, dst, size, ChunkedRead.DEFAULT_CHUNK, ChunkedRead.DEFAULT_DEPTH, stop, null);
+    }
+
+    private <T> Promise<T> cancelled() {
+        Promise<T> p = loop.newPromise();
+        p.cancel();
+        return p;
     }
 
     /** The file's size in bytes. */
@@ -362,36 +467,57 @@ public final class AsyncFile {
 
     // ---- bookkeeping ----
 
-    private <T> Promise<T> sequential(String call, java.util.function.Supplier<Promise<T>> op) {
+    /**
+     * Runs a sequential operation: one at a time, and "one" lasts until the operation has really
+     * ended, not until its promise was cancelled (a cancelled read of a FIFO still waits in the
+     * kernel for its bytes, and a second read beside it would take some of them).
+     */
+    private <T> Promise<T> sequential(String call, java.util.function.Function<StopSignal, Promise<T>> op) {
         checkUsable(call);
         if (sequentialBusy) {
             throw new IllegalStateException("a sequential read or write of " + handle.path()
-                    + " is still pending: wait for its promise, or use read(position, buffer)/write(position, buffer)");
+                    + " is still pending (a cancelled one too, until it has ended): wait for it,"
+                    + " or use read(position, buffer)/write(position, buffer)");
         }
         sequentialBusy = true;
-        Promise<T> p = track(call, op.get());
-        p.whenComplete((v, e) -> sequentialBusy = false);
-        return p;
+        StopSignal stop = new StopSignal();
+        Promise<T> inner = op.apply(stop);
+        inner.whenComplete((v, e) -> sequentialBusy = false);
+        return track(call, stop, inner);
     }
 
     /**
-     * Counts {@code op} in flight until it settles, and hands the caller a promise of its own:
-     * cancelling that one does not end the operation, which keeps the file open (and its buffer
-     * lent) until it has.
+     * Counts {@code op} in flight until it settles, and hands the caller a promise of its own
+     * whose cancelling sets {@code stop}: the operation stops before its next step (nothing new
+     * starts), while what is running ends first; the file stays open, and the buffer lent,
+     * until it has.
      */
-    private <T> Promise<T> track(String call, Promise<T> op) {
-        inFlight++;
+    private <T> Promise<T> track(String call, StopSignal stop, Promise<T> op) {
         Promise<T> out = loop.newPromise();
-        op.whenComplete((v, e) -> {
-            inFlight--;
+        out.onCancel(stop::stop);
+        hold(op).whenComplete((v, e) -> {
             if (e != null) {
-                out.fail(e);
+                out.fail(e); // a no-op if out was cancelled
             } else {
                 out.complete(v);
             }
-            closeIfQuiet();
         });
         return out;
+    }
+
+    /** {@link #track} for an operation with nothing to stop: size, truncate, force. */
+    private <T> Promise<T> track(String call, Promise<T> op) {
+        return track(call, new StopSignal(), op);
+    }
+
+    /** Counts {@code op} in flight until it settles (then closes the file if a close waits); returns it. */
+    private <T> Promise<T> hold(Promise<T> op) {
+        inFlight++;
+        op.whenComplete((v, e) -> {
+            inFlight--;
+            closeIfQuiet();
+        });
+        return op;
     }
 
     private void closeIfQuiet() {

@@ -50,6 +50,16 @@ public final class GreenFile implements AutoCloseable {
         return GreenSocket.await(AsyncFile.list(Green.loop(), directory));
     }
 
+    /** {@link AsyncFile#listStats}: the entries of {@code directory} with lstat's answer for each. */
+    public static List<FileStat> listStats(Path directory) throws IOException {
+        return GreenSocket.await(AsyncFile.listStats(Green.loop(), directory));
+    }
+
+    /** {@link AsyncFile#copy}: copies {@code source} to {@code target} (created or truncated); the bytes copied. */
+    public static long copy(Path source, Path target) throws IOException {
+        return GreenSocket.await(AsyncFile.copy(Green.loop(), source, target));
+    }
+
     public static void delete(Path path) throws IOException {
         GreenSocket.await(AsyncFile.delete(Green.loop(), path));
     }

@@ -42,9 +42,9 @@ class FileCommandsTest {
     }
 
     @Test
-    void copyMakesAnIdenticalFileBothWays() throws Exception {
+    void copyMakesAnIdenticalFileEveryWay() throws Exception {
         Path src = randomFile("src.bin", 9 * 1024 * 1024 + 17); // several chunks and a short last one
-        for (String mode : new String[] {"--depth=4", "--zero-copy"}) {
+        for (String mode : new String[] {"--fsync", "--read-write", "--zero-copy"}) { // --fsync: the default way
             Path dst = dir.resolve("dst" + mode.replaceAll("\\W", ""));
             Run r = run("copy", mode, src.toString(), dst.toString());
             assertThat(r.exit()).as(r.err()).isZero();
@@ -58,7 +58,7 @@ class FileCommandsTest {
         Path missing = dir.resolve("missing");
         Run r = run("copy", missing.toString(), dir.resolve("x").toString());
         assertThat(r.exit()).isNotZero();
-        assertThat(r.err()).contains("open " + missing + ": no such file or directory");
+        assertThat(r.err()).contains("copy " + missing + ": no such file or directory");
     }
 
     @Test
@@ -77,7 +77,12 @@ class FileCommandsTest {
         Path d = dir.resolve("many");
         Run r = run("demo", "list-files", d.toString(), "--create", "300", "--clean");
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).contains("listed 300 entries").contains("timer lag while working").contains("idle (baseline)");
+        assertThat(r.out()).contains("listed and stat'ed 300 entries in").contains("with listStats").contains("timer lag while working")
+                .contains("idle (baseline)");
+        assertThat(d.toFile().list()).isEmpty();
+        Run perEntry = run("demo", "list-files", d.toString(), "--create", "300", "--clean", "--per-entry");
+        assertThat(perEntry.exit()).as(perEntry.err()).isZero();
+        assertThat(perEntry.out()).contains("listed 300 entries").contains("stat'ed them");
         assertThat(d.toFile().list()).isEmpty();
     }
 }

@@ -14,6 +14,10 @@ import java.nio.ByteBuffer;
  * uncached one at the device's; smaller chunks cost more loop turns per byte, and more depth
  * gains nothing once the device's queue is full.
  *
+ * <p>Stopping: once {@code stop} is set (the caller cancelled), no further read is issued, and
+ * a read still queued on the pool does not start; the reads already running end first. The
+ * result then fails with {@link java.util.concurrent.CancellationException}.
+ *
  * <p>Loop thread only: every callback here runs on the loop, so the state needs no lock. The
  * result settles only after every read it issued has settled, because until then a backend may
  * still write into the buffer; {@code whenQuiet} runs at that point too, even if the result was
@@ -34,6 +38,7 @@ public final class ChunkedRead {
     private final int alignment;
     private final Promise<Integer> result;
     private final Runnable whenQuiet;
+    private final StopSignal stop;
 
     private long nextOffset;
     private int inFlight;
@@ -41,7 +46,8 @@ public final class ChunkedRead {
     private Throwable failure;
 
     private ChunkedRead(EventLoop loop, FileHandle file, ByteBuffer dst, long length, int chunk, int depth,
-            Runnable whenQuiet) {
+            StopSignal stop, Runnable whenQuiet) {
+        this.stop = stop;
         this.file = file;
         this.dst = dst;
         this.base = dst.position();
@@ -61,8 +67,8 @@ public final class ChunkedRead {
      * file's alignment. Loop thread.
      */
     public static Promise<Integer> start(EventLoop loop, FileHandle file, ByteBuffer dst, long length,
-            int chunk, int depth, Runnable whenQuiet) {
-        ChunkedRead r = new ChunkedRead(loop, file, dst, length, chunk, depth, whenQuiet);
+            int chunk, int depth, StopSignal stop, Runnable whenQuiet) {
+        ChunkedRead r = new ChunkedRead(loop, file, dst, length, chunk, depth, stop, whenQuiet);
         r.fill();
         r.finishIfDone();
         return r.result;
@@ -77,7 +83,7 @@ public final class ChunkedRead {
     }
 
     private boolean stopped() {
-        return failure != null || result.isDone();
+        return failure != null || stop.stopped() || result.isDone();
     }
 
     private void fill() {
@@ -92,9 +98,11 @@ public final class ChunkedRead {
 
     private void issue(long chunkStart, ByteBuffer slice) {
         inFlight++;
-        file.read(chunkStart + slice.position(), slice).whenComplete((n, e) -> {
+        file.read(chunkStart + slice.position(), slice, stop).whenComplete((n, e) -> {
             inFlight--;
-            if (e != null) {
+            if (e instanceof java.util.concurrent.CancellationException) {
+                // not started: stop was seen on the pool
+            } else if (e != null) {
                 if (failure == null) {
                     failure = e;
                 }
@@ -115,6 +123,8 @@ public final class ChunkedRead {
         }
         if (failure != null) {
             result.fail(failure);
+        } else if (stop.stopped()) {
+            result.cancel();
         } else {
             int n = (int) Math.min(end, length);
             dst.limit(base + n);

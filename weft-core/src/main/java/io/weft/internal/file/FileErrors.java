@@ -10,6 +10,9 @@ import io.weft.file.NonEmptyDirectoryException;
 import io.weft.file.NotADirectoryException;
 import io.weft.file.PathExistsException;
 import io.weft.file.PermissionDeniedException;
+import io.weft.internal.sys.Errno;
+import io.weft.internal.sys.FileSys;
+import io.weft.internal.sys.SysErrors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.ClosedChannelException;
@@ -87,6 +90,29 @@ public final class FileErrors {
             }
         }
         return new FileException(call, path, reason == null ? error.toString() : lower(reason), error);
+    }
+
+    /**
+     * A failed native call's {@code errno} on {@code path} as a typed exception: the raw-call
+     * counterpart of {@link #translate}, for the file code that calls the kernel itself (a copy
+     * with {@code copy_file_range}). The cause is {@link SysErrors}' exception, which names the
+     * system call and the errno.
+     *
+     * @param sysCall the system call, as the cause's message should name it ({@code "copy_file_range"})
+     */
+    public static IOException fromErrno(String call, Path path, String sysCall, int errno) {
+        IOException cause = SysErrors.exception(sysCall, errno);
+        return switch (errno) {
+            case Errno.ENOENT -> new NoSuchPathException(call, path, cause);
+            case Errno.EACCES, Errno.EPERM -> new PermissionDeniedException(call, path, cause);
+            case Errno.EEXIST -> new PathExistsException(call, path, cause);
+            case Errno.ENOTDIR -> new NotADirectoryException(call, path, cause);
+            case Errno.ENOSPC, FileSys.EDQUOT -> new NoSpaceLeftException(call, path, cause);
+            case FileSys.EISDIR -> new IsADirectoryException(call, path, cause);
+            case FileSys.EFBIG -> new FileTooLargeException(call, path, cause);
+            case Errno.EBADF -> new FileClosedException(call, path, cause);
+            default -> new FileException(call, path, cause.getMessage(), cause); // "copy_file_range: EIO (Input/output error)"
+        };
     }
 
     private static String lower(String reason) {

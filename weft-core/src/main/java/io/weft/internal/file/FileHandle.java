@@ -21,11 +21,19 @@ public interface FileHandle {
     /** The address, position and length multiple I/O needs: the block size with O_DIRECT, else 1. */
     int alignment();
 
-    /** Reads into {@code dst} at {@code position} (or {@link #CURRENT}); -1 at end of file. */
-    Promise<Integer> read(long position, ByteBuffer dst);
+    /**
+     * Reads into {@code dst} at {@code position} (or {@link #CURRENT}); -1 at end of file. If
+     * {@code stop} is set before the read starts, it does not start and the promise fails with
+     * {@link java.util.concurrent.CancellationException}.
+     */
+    Promise<Integer> read(long position, ByteBuffer dst, StopSignal stop);
 
-    /** Writes every remaining byte of {@code src} at {@code position} (or {@link #CURRENT}). */
-    Promise<Integer> write(long position, ByteBuffer src);
+    /**
+     * Writes every remaining byte of {@code src} at {@code position} (or {@link #CURRENT}), in
+     * pieces; if {@code stop} is set, no further piece starts and the promise fails with
+     * {@link java.util.concurrent.CancellationException} (the pieces written stay written).
+     */
+    Promise<Integer> write(long position, ByteBuffer src, StopSignal stop);
 
     /**
      * Copies up to {@code count} bytes from {@code position} of this file to {@code target} at

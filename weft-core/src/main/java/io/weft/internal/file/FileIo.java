@@ -30,6 +30,13 @@ public interface FileIo {
     /** The entries of a directory, without {@code .} and {@code ..}, in the directory's order. */
     Promise<List<Path>> list(EventLoop loop, Path directory);
 
+    /**
+     * The entries of a directory with what {@code lstat} says of each, in the directory's order,
+     * made in batches so that the loop hears one completion per batch; entries deleted between
+     * the listing and their stat are left out.
+     */
+    Promise<List<FileStat>> listStats(EventLoop loop, Path directory);
+
     /** Deletes a file, a symbolic link or an empty directory. */
     Promise<Void> delete(EventLoop loop, Path path);
 
@@ -40,9 +47,17 @@ public interface FileIo {
     Promise<Void> mkdirs(EventLoop loop, Path directory);
 
     /**
-     * A new direct buffer of {@code capacity} bytes whose address is a multiple of
-     * {@code alignment}, allocated off the loop: zeroing a large buffer takes long enough to
-     * stall the loop (a 1 GiB buffer, a tenth of a second and more).
+     * Copies the file at {@code source} to {@code target} (created, or truncated), inside the
+     * kernel where it can; the promise gives the bytes copied and settles once both files are
+     * closed. {@code progress}, if not null, hears the bytes copied so far, on the loop.
+     * Cancelling the promise stops the copy soon (see {@code AsyncFile.copy}).
      */
-    Promise<ByteBuffer> allocate(EventLoop loop, int capacity, int alignment);
+    Promise<Long> copy(EventLoop loop, Path source, Path target, java.util.function.LongConsumer progress);
+
+    /**
+     * A new buffer of {@code capacity} bytes whose address is a multiple of {@code alignment},
+     * for one whole-file read, allocated off the loop: zeroing a large buffer takes long enough
+     * to stall the loop (a 1 GiB buffer, a tenth of a second and more).
+     */
+    Promise<FreshBuffer> allocate(EventLoop loop, int capacity, int alignment);
 }

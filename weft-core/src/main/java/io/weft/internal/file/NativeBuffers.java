@@ -7,6 +7,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Large buffers for whole-file reads, mapped fresh from the kernel ({@code mmap} of anonymous
@@ -14,23 +15,26 @@ import java.nio.ByteBuffer;
  *
  * <p>Why: {@code allocateDirect} zeroes its memory on the calling thread before anything can be
  * read into it, and on this machine's VM touching 1 GiB of fresh memory costs about as much as
- * reading it (a page fault per 4 KiB, some 2 s per GiB under load, measured in
- * docs/benchmarks.md). Anonymous pages from {@code mmap} are zero already and are faulted in
- * lazily, by the positional reads that fill them, on the pool threads in parallel: the serial
- * zeroing pass disappears. Transparent huge pages are not asked for ({@code MADV_HUGEPAGE} made
- * the same reads four times slower here, the kernel compacting memory at each fault).
+ * reading it (a page fault per 4 KiB, measured in docs/benchmarks.md, "Files"). Anonymous pages
+ * from {@code mmap} are zero already and are faulted in lazily, by the positional reads that
+ * fill them, on the pool threads in parallel: the serial zeroing pass disappears.
+ *
+ * <p>What was measured and not kept (docs/benchmarks.md, "Files"): on this VM (free page
+ * reporting on, so fresh guest memory is also fresh host memory) {@code MADV_HUGEPAGE} on a
+ * 2 MiB-aligned mapping made readAll three to six times slower in the JVM, though a C reader with
+ * the same advice ran at cat's rate in some runs; {@code MAP_POPULATE} (all faults in the
+ * {@code mmap} call, one thread) was inside the noise. The costly part is the first touch of
+ * memory the host has to back, which no flag here avoids; a reused buffer does not pay it.
  *
  * <p>Memory lifetime: the mapping belongs to an automatic arena; it is unmapped when the
- * returned buffer (and every slice of it) is unreachable, as a direct buffer's memory is freed.
- * Page-aligned, so it suits O_DIRECT. Falls back to {@code allocateDirect} where the native
- * call is not available (not Linux, or native access denied).
- *
- * <p>This is the only FFM downcall in the file code; it moves to the shared system-call layer
- * once the native drivers bring one.
+ * returned buffer (and every slice of it) is unreachable, as a direct buffer's memory is freed,
+ * or at once by {@link FreshBuffer#free()} (then never again by the cleaner). Page-aligned, so
+ * it suits O_DIRECT. Falls back to {@code allocateDirect} where the native call is not available
+ * (not Linux, or native access denied).
  */
 public final class NativeBuffers {
-    private static final int PROT_READ_WRITE = 0x1 | 0x2;
-    private static final int MAP_PRIVATE_ANONYMOUS = 0x02 | 0x20; // Linux values
+    private static final int PROT_READ_WRITE = 0x1 | 0x2;        // asm-generic/mman-common.h PROT_READ | PROT_WRITE
+    private static final int MAP_PRIVATE_ANONYMOUS = 0x02 | 0x20; // linux/mman.h MAP_PRIVATE, asm-generic/mman-common.h MAP_ANONYMOUS
     private static final long PAGE = 4096;
     private static final MethodHandle MMAP = handle("mmap", FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS,
             ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
@@ -52,25 +56,37 @@ public final class NativeBuffers {
         }
     }
 
-    /** A zeroed, page-aligned buffer of {@code capacity} bytes whose address is a multiple of {@code alignment}. */
-    public static ByteBuffer allocate(int capacity, int alignment) {
+    /**
+     * A zeroed, page-aligned buffer of {@code capacity} bytes whose address is a multiple of
+     * {@code alignment}.
+     */
+    public static FreshBuffer allocate(int capacity, int alignment) {
         if (MMAP != null && MUNMAP != null && alignment <= PAGE && capacity >= (1 << 20)) {
             try {
-                MemorySegment m = (MemorySegment) MMAP.invokeExact(MemorySegment.NULL, (long) capacity,
+                long length = capacity;
+                MemorySegment m = (MemorySegment) MMAP.invokeExact(MemorySegment.NULL, length,
                         PROT_READ_WRITE, MAP_PRIVATE_ANONYMOUS, -1, 0L);
                 if (m.address() != -1L) {
-                    // Owned by an automatic arena: unmapped by the cleanup once the buffer is unreachable.
                     long address = m.address();
-                    return m.reinterpret(capacity, Arena.ofAuto(), gone -> unmap(address, capacity)).asByteBuffer();
+                    AtomicBoolean unmapped = new AtomicBoolean();
+                    Runnable unmap = () -> {
+                        if (unmapped.compareAndSet(false, true)) {
+                            unmap(address, length);
+                        }
+                    };
+                    // Owned by an automatic arena: unmapped by its cleanup once the buffer is
+                    // unreachable, unless free() did it first.
+                    ByteBuffer b = MemorySegment.ofAddress(address).reinterpret(capacity, Arena.ofAuto(), gone -> unmap.run())
+                            .asByteBuffer();
+                    return new FreshBuffer(b, unmap);
                 }
             } catch (Throwable e) {
                 // fall through to the JDK's allocator
             }
         }
-        if (alignment <= 1) {
-            return ByteBuffer.allocateDirect(capacity);
-        }
-        return ByteBuffer.allocateDirect(capacity + alignment).alignedSlice(alignment).slice(0, capacity);
+        ByteBuffer b = alignment <= 1 ? ByteBuffer.allocateDirect(capacity)
+                : ByteBuffer.allocateDirect(capacity + alignment).alignedSlice(alignment).slice(0, capacity);
+        return new FreshBuffer(b, () -> { });
     }
 
     private static void unmap(long address, long length) {

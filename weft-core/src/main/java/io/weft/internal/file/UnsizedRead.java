@@ -17,24 +17,31 @@ public final class UnsizedRead {
     private final FileHandle file;
     private final long limit;
     private final Promise<ByteBuffer> result;
+    private final StopSignal stop;
     private ByteBuffer buffer = ByteBuffer.allocate(FIRST);
 
-    private UnsizedRead(EventLoop loop, FileHandle file, long limit) {
+    private UnsizedRead(EventLoop loop, FileHandle file, long limit, StopSignal stop) {
+        this.stop = stop;
         this.file = file;
         this.limit = limit;
         this.result = loop.newPromise();
     }
 
-    /** Everything up to the end of the file, as a heap buffer (position 0, limit the byte count). */
-    public static Promise<ByteBuffer> start(EventLoop loop, FileHandle file, long limit) {
-        UnsizedRead r = new UnsizedRead(loop, file, limit);
+    /**
+     * Everything up to the end of the file, as a heap buffer (position 0, limit the byte count).
+     * Once {@code stop} is set no further read starts and the promise is cancelled, after the
+     * read in hand has ended (on a FIFO, that read waits for a writer).
+     */
+    public static Promise<ByteBuffer> start(EventLoop loop, FileHandle file, long limit, StopSignal stop) {
+        UnsizedRead r = new UnsizedRead(loop, file, limit, stop);
         r.next();
         return r.result;
     }
 
     private void next() {
-        if (result.isDone()) {
-            return; // cancelled
+        if (stop.stopped()) {
+            result.cancel();
+            return;
         }
         if (!buffer.hasRemaining()) {
             if (buffer.capacity() >= limit) {
@@ -45,8 +52,10 @@ public final class UnsizedRead {
             bigger.put(buffer.flip());
             buffer = bigger;
         }
-        file.read(FileHandle.CURRENT, buffer).whenComplete((n, e) -> {
-            if (e != null) {
+        file.read(FileHandle.CURRENT, buffer, stop).whenComplete((n, e) -> {
+            if (e instanceof java.util.concurrent.CancellationException) {
+                result.cancel();
+            } else if (e != null) {
                 result.fail(e);
             } else if (n < 0) {
                 result.complete(buffer.flip());

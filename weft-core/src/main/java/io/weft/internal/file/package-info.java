@@ -2,8 +2,9 @@
  * File I/O under {@link io.weft.file.AsyncFile}: the backend interface ({@link FileIo},
  * {@link FileHandle}), the one place that picks a backend ({@link FileIos}), the one place that
  * gives failures their types ({@link FileErrors}), and what is built on the interface whatever
- * the backend: large reads split into parallel positional reads ({@link ChunkedRead}), and the
- * copy loops between files and transports.
+ * the backend: large reads split into parallel positional reads ({@link ChunkedRead}), the
+ * copy loops between files and transports, and how a cancelled operation is told to stop before
+ * its next step ({@link StopSignal}).
  *
  * <p>The interface is completion-shaped: each call submits one operation and returns a promise
  * the backend completes. The first backend ({@code pool}) runs each operation as a blocking

@@ -6,6 +6,7 @@ import io.weft.file.IsADirectoryException;
 import io.weft.future.Promise;
 import io.weft.internal.file.FileErrors;
 import io.weft.internal.file.FileHandle;
+import io.weft.internal.file.FreshBuffer;
 import io.weft.internal.file.FileIo;
 import io.weft.internal.file.NativeBuffers;
 import io.weft.internal.offload.OffloadPool;
@@ -29,8 +30,10 @@ import java.util.concurrent.Callable;
 
 /**
  * {@link FileIo} on the offload pool: each operation one blocking call on a pool thread. File
- * operations are submitted as not interruptible (an interrupt would close the channel), so a
- * cancelled operation runs to its end and only its result is dropped.
+ * operations are submitted as not interruptible (an interrupt would close the channel, and with
+ * it the file for every other operation); a cancelled operation is stopped instead by its
+ * {@link io.weft.internal.file.StopSignal}, before it starts or between the pieces of a large
+ * write.
  */
 public final class PoolFileIo implements FileIo {
     public static final PoolFileIo INSTANCE = new PoolFileIo();
@@ -48,6 +51,8 @@ public final class PoolFileIo implements FileIo {
         return OffloadPool.forLoop(loop).submit(loop, () -> {
             try {
                 return work.call();
+            } catch (java.util.concurrent.CancellationException stopped) {
+                throw stopped; // a StopSignal was seen: not a file failure
             } catch (IOException | RuntimeException e) {
                 throw FileErrors.translate(call, path, e);
             }
@@ -97,14 +102,22 @@ public final class PoolFileIo implements FileIo {
 
     @Override
     public Promise<FileStat> stat(EventLoop loop, Path path, boolean followLinks) {
+        return run(loop, "stat", path, () -> statNow(path, followLinks));
+    }
+
+    /** {@code stat}/{@code lstat} on the calling thread (a pool thread). */
+    static FileStat statNow(Path path, boolean followLinks) throws IOException {
         LinkOption[] links = followLinks ? new LinkOption[0] : new LinkOption[] {LinkOption.NOFOLLOW_LINKS};
-        return run(loop, "stat", path, () -> {
-            BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class, links);
-            FileStat.Type type = a.isRegularFile() ? FileStat.Type.FILE
-                    : a.isDirectory() ? FileStat.Type.DIRECTORY
-                    : a.isSymbolicLink() ? FileStat.Type.SYMBOLIC_LINK : FileStat.Type.OTHER;
-            return new FileStat(path, type, a.size(), a.lastModifiedTime().toInstant());
-        });
+        BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class, links);
+        FileStat.Type type = a.isRegularFile() ? FileStat.Type.FILE
+                : a.isDirectory() ? FileStat.Type.DIRECTORY
+                : a.isSymbolicLink() ? FileStat.Type.SYMBOLIC_LINK : FileStat.Type.OTHER;
+        return new FileStat(path, type, a.size(), a.lastModifiedTime().toInstant());
+    }
+
+    @Override
+    public Promise<List<FileStat>> listStats(EventLoop loop, Path directory) {
+        return list(loop, directory).flatMap(paths -> StatBatches.start(loop, directory, paths));
     }
 
     @Override
@@ -145,7 +158,13 @@ public final class PoolFileIo implements FileIo {
     }
 
     @Override
-    public Promise<ByteBuffer> allocate(EventLoop loop, int capacity, int alignment) {
-        return OffloadPool.forLoop(loop).submit(loop, () -> NativeBuffers.allocate(capacity, alignment), false, null);
+    public Promise<Long> copy(EventLoop loop, Path source, Path target, java.util.function.LongConsumer progress) {
+        return PoolCopy.start(loop, source, target, progress);
+    }
+
+    @Override
+    public Promise<FreshBuffer> allocate(EventLoop loop, int capacity, int alignment) {
+        return OffloadPool.forLoop(loop).submit(loop, () -> NativeBuffers.allocate(capacity, alignment), false,
+                FreshBuffer::free);
     }
 }

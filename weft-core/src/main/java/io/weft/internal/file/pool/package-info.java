@@ -1,7 +1,10 @@
 /**
  * The first file backend: each operation is a blocking JDK call ({@code FileChannel},
  * {@code Files}) run on the process's offload pool, so the loop never waits on a disk, and
- * parallel positional reads keep several requests at the device at once. Used by the NIO and
- * poll loops; an io_uring loop will use ring operations instead.
+ * parallel positional reads keep several requests at the device at once. Two operations are more
+ * than one call: a whole-file copy ({@code PoolCopy}, {@code copy_file_range} through
+ * {@code internal.sys.FileSys}, in steps) and the stats of a directory's entries in batches
+ * ({@code StatBatches}). Used by the NIO and poll loops; an io_uring loop will use ring
+ * operations instead.
  */
 package io.weft.internal.file.pool;
