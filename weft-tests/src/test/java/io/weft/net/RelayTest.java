@@ -124,7 +124,23 @@ class RelayTest extends NetTestSupport {
                 t.pauseReading(); // a reader that never reads
             }
         }), address(front), ConnectOptions.builder().build()));
-        await(until(() -> !relays.isEmpty() && relays.get(0).isThrottled()));
+        // Throttled at the high-water mark, then resumed each time the kernel takes more (its
+        // buffers towards a paused reader grow with autotuning): wait until the kernel's are full
+        // too, i.e. the relay is throttled and has taken nothing more for ten checks in a row.
+        long[] taken = {-1};
+        int[] quiet = {0};
+        await(until(() -> {
+            if (relays.isEmpty()) {
+                return false;
+            }
+            Relay r0 = relays.get(0);
+            if (r0.isThrottled() && r0.bytesBToA() == taken[0]) {
+                return ++quiet[0] >= 10;
+            }
+            taken[0] = r0.bytesBToA();
+            quiet[0] = 0;
+            return false;
+        }));
         Relay r = relays.get(0);
         spin(50);
         assertThat(r.isThrottled()).as("still paused: the client reads nothing").isTrue();
