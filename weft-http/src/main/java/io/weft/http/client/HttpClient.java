@@ -2,7 +2,6 @@ package io.weft.http.client;
 
 import io.weft.future.Promise;
 import io.weft.http.internal.client.ClientCore;
-import io.weft.http.internal.client.FileSink;
 import io.weft.loop.EventLoop;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
@@ -71,12 +70,12 @@ public final class HttpClient {
      * the file and the file is closed.
      */
     public Promise<ClientResponse> download(ClientRequest request, Path file) {
-        FileSink[] sink = new FileSink[1];
+        FileBodySink[] sink = new FileBodySink[1];
         return core.send(request, head -> {
             if (head.status() / 100 != 2) {
                 throw new HttpClientException("HTTP " + head.status() + " from " + head.uri());
             }
-            sink[0] = FileSink.open(core.loop(), file, java.util.EnumSet.of(io.weft.file.FileOption.WRITE,
+            sink[0] = FileBodySink.open(core.loop(), file, java.util.EnumSet.of(io.weft.file.FileOption.WRITE,
                     io.weft.file.FileOption.CREATE, io.weft.file.FileOption.TRUNCATE));
             return sink[0];
         }).whenComplete((r, e) -> {

@@ -1,27 +1,31 @@
 package io.weft.cli.http.get;
 
+import io.weft.file.AsyncFile;
+import io.weft.file.FileOption;
+import io.weft.file.FileStat;
 import io.weft.future.Promise;
 import io.weft.http.client.BodySink;
 import io.weft.http.client.ClientRequest;
 import io.weft.http.client.ClientResponse;
+import io.weft.http.client.FileBodySink;
 import io.weft.http.client.HttpClient;
 import io.weft.http.client.HttpClientException;
 import io.weft.loop.EventLoop;
 import io.weft.loop.TimerHandle;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.EnumSet;
 import java.util.List;
 
 /**
  * Runs a list of downloads on one loop, at most {@code parallel} at a time, each streamed to
  * its file as it arrives. A file that already exists is resumed: the request asks
  * {@code Range: bytes=SIZE-}; a 206 from there appends, a 200 (the server ignores ranges)
- * starts over, a 416 means the file is already whole. Loop thread only.
+ * starts over, a 416 means the file is already whole. Files are looked up and written with
+ * {@link AsyncFile} (off the loop); a download whose disk is slower than its server pauses
+ * reading from that server ({@link FileBodySink}). Loop thread only.
  */
 final class Downloads {
     private final EventLoop loop;
@@ -75,44 +79,49 @@ final class Downloads {
         running++;
         d.state = Download.State.RUNNING;
         d.startedNanos = loop.time();
+        // What is already there decides whether to resume; looked up off the loop, like the writes.
+        AsyncFile.stat(loop, d.file).whenComplete((stat, missing) -> {
+            d.offset = missing == null && stat.type() == FileStat.Type.FILE ? stat.size() : 0;
+            fetch(d);
+        });
+    }
+
+    private void fetch(Download d) {
         ClientRequest request = ClientRequest.get(d.uri);
-        try {
-            d.offset = Files.exists(d.file) ? Files.size(d.file) : 0;
-        } catch (IOException e) {
-            d.offset = 0;
-        }
         if (d.offset > 0) {
             d.resumed = true;
             request = request.header("Range", "bytes=" + d.offset + "-");
         }
         progress.event(d, loop.time());
-        FileChannel[] channel = new FileChannel[1];
+        FileBodySink[] sink = new FileBodySink[1];
         client.send(request, head -> {
-            channel[0] = open(d, head);
-            if (channel[0] == null) {
+            sink[0] = open(d, head);
+            if (sink[0] == null) {
                 return data -> { };
             }
+            FileBodySink file = sink[0];
             return new BodySink() {
+                @Override
+                public void attach(Flow flow) {
+                    file.attach(flow);
+                }
+
                 @Override
                 public void onData(ByteBuffer data) throws IOException {
                     d.received += data.remaining();
-                    while (data.hasRemaining()) {
-                        channel[0].write(data);
-                    }
+                    file.onData(data);
                 }
 
                 @Override
                 public void onEnd() throws IOException {
-                    channel[0].close();
+                    file.onEnd();
                 }
             };
-        }).whenComplete((head, failure) -> {
-            if (channel[0] != null && channel[0].isOpen()) {
-                try {
-                    channel[0].close();
-                } catch (IOException ignored) {
-                    // the failure below is what matters
-                }
+        }).flatMap(head -> sink[0] == null ? Promise.completed(loop, head)
+                : sink[0].finished().map(v -> head))
+          .whenComplete((head, failure) -> {
+            if (failure != null && sink[0] != null) {
+                sink[0].abandon();
             }
             d.endedNanos = loop.time();
             if (failure != null) {
@@ -140,7 +149,7 @@ final class Downloads {
     }
 
     /** Opens the file the way the response says (append, truncate), or null when nothing is to be written. */
-    private static FileChannel open(Download d, ClientResponse head) throws IOException {
+    private FileBodySink open(Download d, ClientResponse head) throws HttpClientException {
         int s = head.status();
         if (s == 416 && d.offset > 0) {
             String range = head.header("Content-Range");
@@ -159,13 +168,13 @@ final class Downloads {
             if (slash > 0 && !range.endsWith("*")) {
                 d.total = Long.parseLong(range.substring(slash + 1).trim());
             }
-            return FileChannel.open(d.file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            return FileBodySink.open(loop, d.file, EnumSet.of(FileOption.APPEND));
         }
         if (s / 100 != 2) {
             throw new HttpClientException("HTTP " + s);
         }
         d.offset = 0; // the server sends it all again: start over
         d.total = head.contentLength();
-        return FileChannel.open(d.file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        return FileBodySink.open(loop, d.file, EnumSet.of(FileOption.CREATE, FileOption.WRITE, FileOption.TRUNCATE));
     }
 }

@@ -131,8 +131,8 @@ final class Exchange {
             fail(t);
             return false;
         }
-        if (sink instanceof FileSink f) {
-            f.gate(new FileSink.Gate() {
+        if (sink != null) {
+            sink.attach(new BodySink.Flow() {
                 @Override
                 public void pause() {
                     if (connection != null) {

@@ -1,9 +1,8 @@
-package io.weft.http.internal.client;
+package io.weft.http.client;
 
 import io.weft.file.AsyncFile;
 import io.weft.file.FileOption;
 import io.weft.future.Promise;
-import io.weft.http.client.BodySink;
 import io.weft.loop.EventLoop;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -15,43 +14,36 @@ import java.util.Set;
  * A response body written to a file without blocking the loop: the file is opened and written
  * through {@link AsyncFile} (the offload pool) while the body arrives. Bytes that arrived but are
  * not written yet wait here, copied; above {@link #HIGH} of them the exchange stops reading from
- * the server ({@link Gate}), and it reads again once they are down to {@link #LOW}, so memory
- * stays bounded however slow the disk. Waiting bytes go out as one write of up to {@link #HIGH}.
+ * the server (through the {@link BodySink.Flow} the exchange attaches), and it reads again once
+ * they are down to {@link #LOW}, so memory stays bounded however slow the disk. Waiting bytes go out as one write of up to {@link #HIGH}.
  *
  * <p>{@link #finished()} completes once the whole body is in the file and the file is closed
  * (after {@link #onEnd()}), or fails with the file's error; {@link #abandon()} closes the file
  * after the writes in flight when the exchange fails. Loop thread only.
  */
-public final class FileSink implements BodySink {
+public final class FileBodySink implements BodySink {
     /** Bytes waiting for the file above which reading from the server pauses. */
     static final int HIGH = 1 << 20;
     static final int LOW = HIGH / 4;
-
-    /** How the sink pauses and resumes the exchange's reading; set by the exchange when it installs the sink. */
-    interface Gate {
-        void pause();
-
-        void resume();
-    }
 
     private final Promise<Void> finished;
     private final ArrayDeque<ByteBuffer> waiting = new ArrayDeque<>();
     private long waitingBytes;
     private AsyncFile file;
-    private Gate gate;
+    private Flow gate;
     private boolean paused;
     private boolean writing;
     private boolean ended;
     private boolean abandoned;
     private Throwable failure;
 
-    private FileSink(EventLoop loop) {
+    private FileBodySink(EventLoop loop) {
         this.finished = loop.newPromise();
     }
 
     /** Starts opening {@code path} with {@code options}; bytes may arrive meanwhile. */
-    public static FileSink open(EventLoop loop, Path path, Set<FileOption> options) {
-        FileSink s = new FileSink(loop);
+    public static FileBodySink open(EventLoop loop, Path path, Set<FileOption> options) {
+        FileBodySink s = new FileBodySink(loop);
         AsyncFile.open(loop, path, options).whenComplete((f, e) -> {
             if (e != null) {
                 s.failed(e);
@@ -67,8 +59,9 @@ public final class FileSink implements BodySink {
         return s;
     }
 
-    void gate(Gate gate) {
-        this.gate = gate;
+    @Override
+    public void attach(Flow flow) {
+        this.gate = flow;
     }
 
     /** Completes once every byte is in the file and it is closed. */
