@@ -68,9 +68,17 @@ public final class OffloadPool {
         executor.allowCoreThreadTimeOut(true);
     }
 
-    /** The threads a pool gets when nothing asks for a number: {@value #THREADS_PER_CORE} per core. */
+    /**
+     * The threads a pool gets when nothing asks for a number: {@value #THREADS_PER_CORE} per core,
+     * the cores counted once per process ({@code availableProcessors} costs system calls, and
+     * {@link #forLoop} runs on every submit).
+     */
     public static int defaultThreads() {
-        return THREADS_PER_CORE * Runtime.getRuntime().availableProcessors();
+        return Cores.DEFAULT_THREADS;
+    }
+
+    private static final class Cores {
+        static final int DEFAULT_THREADS = THREADS_PER_CORE * Runtime.getRuntime().availableProcessors();
     }
 
     /**
