@@ -46,17 +46,29 @@ public final class Pem {
 
     /** Every {@code CERTIFICATE} block of the file, in order. */
     public static List<X509Certificate> readCertificates(Path file) throws IOException {
+        return certificates(Files.readString(file, StandardCharsets.ISO_8859_1), file.toString());
+    }
+
+    /**
+     * Every {@code CERTIFICATE} block of {@code text}, in order: PEM that comes from somewhere
+     * other than a file (a secret store, an environment variable, a resource).
+     */
+    public static List<X509Certificate> parseCertificates(String text) throws IOException {
+        return certificates(text, "the given text");
+    }
+
+    private static List<X509Certificate> certificates(String text, String source) throws IOException {
         List<X509Certificate> out = new ArrayList<>();
         try {
             CertificateFactory f = CertificateFactory.getInstance("X.509");
-            for (byte[] der : blocks(file, "CERTIFICATE")) {
-                out.add(certificate(f, der, file));
+            for (byte[] der : blocks(text, "CERTIFICATE")) {
+                out.add(certificate(f, der, source));
             }
         } catch (CertificateException e) {
-            throw new IOException("bad certificate in " + file + ": " + e.getMessage(), e);
+            throw new IOException("bad certificate in " + source + ": " + e.getMessage(), e);
         }
         if (out.isEmpty()) {
-            throw new IOException("no '-----BEGIN CERTIFICATE-----' block in " + file);
+            throw new IOException("no '-----BEGIN CERTIFICATE-----' block in " + source);
         }
         return out;
     }
@@ -66,31 +78,42 @@ public final class Pem {
      * DER (an ArrayIndexOutOfBoundsException, found by PemFuzzTest): those are bad input too, and
      * get the same typed error as a CertificateException.
      */
-    private static X509Certificate certificate(CertificateFactory f, byte[] der, Path file) throws IOException,
+    private static X509Certificate certificate(CertificateFactory f, byte[] der, String source) throws IOException,
             CertificateException {
         try {
             return (X509Certificate) f.generateCertificate(new ByteArrayInputStream(der));
         } catch (RuntimeException e) {
-            throw new IOException("bad certificate in " + file + ": the DER does not parse (" + e + ")", e);
+            throw new IOException("bad certificate in " + source + ": the DER does not parse (" + e + ")", e);
         }
     }
 
     /** The unencrypted PKCS#8 private key in the file (EC, RSA, EdDSA...). */
     public static PrivateKey readPrivateKey(Path file) throws IOException {
-        String text = Files.readString(file, StandardCharsets.ISO_8859_1);
+        return privateKey(Files.readString(file, StandardCharsets.ISO_8859_1), file);
+    }
+
+    /** The unencrypted PKCS#8 private key in {@code text}, for PEM that is not in a file. */
+    public static PrivateKey parsePrivateKey(String text) throws IOException {
+        return privateKey(text, null);
+    }
+
+    /** {@code file} is where the text came from, or null. */
+    private static PrivateKey privateKey(String text, Path file) throws IOException {
+        String source = file != null ? file.toString() : "the given text";
+        String in = file != null ? file.toString() : "FILE";
         for (String legacy : new String[] {"RSA PRIVATE KEY", "EC PRIVATE KEY", "DSA PRIVATE KEY"}) {
             if (text.contains("-----BEGIN " + legacy + "-----")) {
-                throw new IOException(file + " holds a '" + legacy + "' (a pre-PKCS#8 format); convert it with"
-                        + " 'openssl pkcs8 -topk8 -nocrypt -in " + file + " -out key.pk8.pem'");
+                throw new IOException(source + " holds a '" + legacy + "' (a pre-PKCS#8 format); convert it with"
+                        + " 'openssl pkcs8 -topk8 -nocrypt -in " + in + " -out key.pk8.pem'");
             }
         }
         if (text.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----")) {
-            throw new IOException(file + " holds an encrypted key; decrypt it with"
-                    + " 'openssl pkcs8 -in " + file + " -out key.pk8.pem'");
+            throw new IOException(source + " holds an encrypted key; decrypt it with"
+                    + " 'openssl pkcs8 -in " + in + " -out key.pk8.pem'");
         }
         List<byte[]> keys = blocks(text, "PRIVATE KEY");
         if (keys.size() != 1) {
-            throw new IOException("expected one '-----BEGIN PRIVATE KEY-----' block in " + file + ", found " + keys.size());
+            throw new IOException("expected one '-----BEGIN PRIVATE KEY-----' block in " + source + ", found " + keys.size());
         }
         PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(keys.get(0));
         for (String algorithm : KEY_ALGORITHMS) {
@@ -101,7 +124,7 @@ public final class Pem {
                 // also throw unchecked exceptions on malformed input; that is bad input too)
             }
         }
-        throw new IOException("the private key in " + file + " is not an EC, RSA, EdDSA or DSA PKCS#8 key");
+        throw new IOException("the private key in " + source + " is not an EC, RSA, EdDSA or DSA PKCS#8 key");
     }
 
     /** The certificate as a PEM block. */
@@ -124,10 +147,6 @@ public final class Pem {
     private static String block(String label, byte[] der) {
         String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.ISO_8859_1)).encodeToString(der);
         return "-----BEGIN " + label + "-----\n" + body + "\n-----END " + label + "-----\n";
-    }
-
-    private static List<byte[]> blocks(Path file, String label) throws IOException {
-        return blocks(Files.readString(file, StandardCharsets.ISO_8859_1), label);
     }
 
     private static List<byte[]> blocks(String text, String label) throws IOException {

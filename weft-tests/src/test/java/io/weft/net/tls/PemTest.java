@@ -50,6 +50,17 @@ class PemTest extends TlsTestBase {
     }
 
     @Test
+    void pemTextFromElsewhereThanAFileReadsTheSame() throws IOException {
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        serverCert().writePem(cert, key);
+        assertThat(Pem.parseCertificates(Files.readString(cert))).containsExactly(serverCert().certificate());
+        assertThat(Pem.parsePrivateKey(Files.readString(key))).isEqualTo(serverCert().privateKey());
+        assertThatThrownBy(() -> Pem.parseCertificates("no blocks")).isInstanceOf(IOException.class)
+                .hasMessageContaining("the given text");
+    }
+
+    @Test
     void anRsaKeyMadeByOpensslServesTls() throws Exception {
         Path openssl = OpenSslInteropTest.onPath("openssl");
         assumeTrue(openssl != null, "openssl is not on the PATH: skipping the openssl-made key");
@@ -70,7 +81,7 @@ class PemTest extends TlsTestBase {
         Path key = dir.resolve("old.pem");
         Files.writeString(key, "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n");
         assertThatThrownBy(() -> Pem.readPrivateKey(key)).isInstanceOf(IOException.class)
-                .hasMessageContaining("openssl pkcs8 -topk8 -nocrypt");
+                .hasMessageContaining("openssl pkcs8 -topk8 -nocrypt -in " + key);
     }
 
     @Test
