@@ -163,6 +163,10 @@ public final class StreamTransport implements Transport, IoSink, LoopResource {
             return;
         }
         if (queue.isEmpty()) {
+            // A completion backend settles a drain at its completion and tells us in a later task
+            // (onFlushed): the observer hears of the zero first, so this write starts a new stretch
+            // of buffering (DROP_LARGEST ranks equal holders by how long they have buffered).
+            reportBuffer();
             int sent;
             try {
                 sent = io.writeNow(data);

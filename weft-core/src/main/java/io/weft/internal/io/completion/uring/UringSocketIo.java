@@ -192,10 +192,8 @@ final class UringSocketIo implements SocketIo, Completion {
             }
         } else if (res == 0) {
             if (sendArmed && !unix && tcpState() == TCP_CLOSE) {
-                // Closed, not half-closed, with a send in flight: a reset came too. Whichever op
-                // ran first took the socket's pending ECONNRESET; the send's CQE says which. If it
-                // failed, the reset is the connection's fate (a readiness backend's recv sees it);
-                // if it went out, the end of stream came first (the FIN, then the RST our send drew).
+                // Closed, not half-closed, with a send in flight: a reset came too. The send's CQE
+                // says whether a FIN came before it, see sendSawEof.
                 eofAfterSend = true;
             } else {
                 eof = true;
@@ -242,9 +240,12 @@ final class UringSocketIo implements SocketIo, Completion {
         if (closed) {
             return;
         }
-        if (sendDone && sendRes < 0 && sendRes != -Errno.EINTR && sendRes != -Errno.EAGAIN) {
-            // A reset seen by the send first: its error is the connection's fate, ahead of the
-            // EOF the receive then reads (the send consumed the socket's pending error).
+        if (sendDone && sendRes < 0 && sendRes != -Errno.EINTR && sendRes != -Errno.EAGAIN
+                && !(eof && sendRes == -Errno.EPIPE)) {
+            // A reset seen by the send first, on an open stream (ECONNRESET): its error is the
+            // connection's fate, ahead of the EOF the receive then reads (the send consumed the
+            // socket's pending error). An EPIPE after an end of stream waits behind it: the FIN
+            // came first, as a readiness backend's recv reports it (see sendSawEof).
             sendDone = false;
             sendCompleted(sendRes);
             return;
@@ -466,7 +467,7 @@ final class UringSocketIo implements SocketIo, Completion {
         }
         if (eofAfterSend) {
             eofAfterSend = false;
-            eof = res >= 0 || res == -Errno.EINTR || res == -Errno.EAGAIN;
+            eof = sendSawEof(res);
         }
         WriteQueue q = queue;
         q.endFlight();
@@ -477,6 +478,21 @@ final class UringSocketIo implements SocketIo, Completion {
         sendDone = true;
         sendRes = res;
         queueTask();
+    }
+
+    /**
+     * Whether a receive's 0 that came with a reset (socket in TCP_CLOSE, a send in flight) is an
+     * end of stream the peer sent before the reset, judged by the send's result {@code res}.
+     * Linux's {@code tcp_reset} (net/ipv4/tcp_input.c) records ECONNRESET on an open connection
+     * but EPIPE in CLOSE_WAIT, that is after the peer's FIN; and {@code tcp_recvmsg} returns 0
+     * once a FIN was read, before it looks at the pending error. So: the send went out (the RST
+     * came later, drawn by it), or failed with EPIPE (the FIN came first, then the RST): an end
+     * of stream, read before the error as on a readiness backend. ECONNRESET: a reset without a
+     * FIN before it, whose error the send consumed (the receive then sees only the closed
+     * socket): the reset is the connection's fate.
+     */
+    private static boolean sendSawEof(int res) {
+        return res >= 0 || res == -Errno.EINTR || res == -Errno.EAGAIN || res == -Errno.EPIPE;
     }
 
     private void sendCompleted(int res) {
