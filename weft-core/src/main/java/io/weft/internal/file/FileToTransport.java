@@ -128,7 +128,7 @@ public final class FileToTransport implements Protocol {
     }
 
     private ConnectionClosedException closedDuring() {
-        return new ConnectionClosedException("sendFile " + file.path() + " stopped: the transport was closed after "
+        return new ConnectionClosedException("sendFile " + file.path() + " stopped: the transport was closed (by close(), abort() or the connection's end) after "
                 + (position - start) + " of " + (end - start) + " bytes");
     }
 
@@ -182,7 +182,7 @@ public final class FileToTransport implements Protocol {
         if (!result.isDone()) {
             transport.setProtocol(original);
             result.fail(cause != null ? cause
-                    : new ConnectionClosedException("sendFile " + file.path() + ": the connection closed after "
+                    : new ConnectionClosedException("sendFile " + file.path() + ": the connection was closed cleanly (close()) after "
                             + (position - start) + " of " + (end - start) + " bytes"));
         }
         original.connectionLost(cause);

@@ -286,7 +286,11 @@ public final class StreamTransport implements Transport, IoSink, LoopResource {
         if (sender == null) {
             copyingFile = true;
             Promise<Long> p = FileToTransport.start(this, this::writeFromFile, file, position, count);
-            p.whenComplete((n, e) -> copyingFile = false);
+            if (p.isDone()) {
+                copyingFile = false; // an empty range: done at once, and a callback would come too late
+            } else {
+                p.whenComplete((n, e) -> copyingFile = false);
+            }
             return p;
         }
         FileSend send = new FileSend(this, loop, sender, file, position, count);
