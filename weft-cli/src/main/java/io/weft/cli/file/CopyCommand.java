@@ -24,8 +24,8 @@ import picocli.CommandLine.Spec;
  * CPU spent per GB. The target is created or truncated.
  */
 @Command(name = "copy", mixinStandardHelpOptions = true, versionProvider = WeftVersion.class,
-        description = {"Copies SRC to DST with AsyncFile.copy (copy_file_range on the offload pool),",
-            "then prints bytes, time, GB/s and CPU seconds per GB."})
+        description = {"Copy SRC to DST with AsyncFile.copy (copy_file_range on the offload pool).",
+            "Prints bytes, time, GB/s and CPU seconds per GB."})
 public final class CopyCommand implements Callable<Integer> {
 
     @Spec

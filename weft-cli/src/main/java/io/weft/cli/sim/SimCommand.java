@@ -21,8 +21,9 @@ import picocli.CommandLine.Spec;
  * run. Exit codes: 0 when every seed kept every property, 1 when one did not, 2 for bad flags.
  */
 @Command(name = "sim", mixinStandardHelpOptions = true, versionProvider = WeftVersion.class,
-        description = {"Run the echo or chat server under deterministic simulation: simulated network and time,",
-                "scripted clients, one seeded random source deciding delays, partial I/O and faults.",
+        description = {"Run the echo or chat server under deterministic simulation, many seeds at once.",
+                "Simulated network and time, scripted clients, one seeded random source deciding delays,",
+                "partial I/O and faults.",
                 "Checks the server's properties under every seed; a violation prints the command that replays it.",
                 "Try it: weft sim chat --seeds 100"})
 public final class SimCommand implements Callable<Integer> {
