@@ -37,6 +37,7 @@ public final class UringLayout {
     // ---- opcodes: enum io_uring_op, counted from IORING_OP_NOP = 0 ----
     public static final int OP_NOP = 0;           // IORING_OP_NOP
     public static final int OP_WRITEV = 2;        // IORING_OP_WRITEV
+    public static final int OP_POLL_ADD = 6;      // IORING_OP_POLL_ADD (one-shot without IORING_POLL_ADD_MULTI in len)
     public static final int OP_SENDMSG = 9;       // IORING_OP_SENDMSG
     public static final int OP_RECVMSG = 10;      // IORING_OP_RECVMSG
     public static final int OP_ACCEPT = 13;       // IORING_OP_ACCEPT
@@ -52,6 +53,10 @@ public final class UringLayout {
     // ---- per-opcode flags ----
     public static final int RECV_MULTISHOT = 1 << 1;        // IORING_RECV_MULTISHOT (sqe->ioprio of RECV)
     public static final int ACCEPT_MULTISHOT = 1 << 0;      // IORING_ACCEPT_MULTISHOT (sqe->ioprio of ACCEPT)
+
+    // ---- poll(2) event bits for POLL_ADD's poll32_events and its CQE's res: asm-generic/poll.h ----
+    public static final int POLLERR = 0x0008;               // POLLERR
+    public static final int POLLHUP = 0x0010;               // POLLHUP
 
     // ---- cqe->flags (IORING_CQE_F_*) ----
     public static final int CQE_F_BUFFER = 1 << 0;          // IORING_CQE_F_BUFFER: upper 16 bits are the buffer id
@@ -101,6 +106,7 @@ public final class UringLayout {
     static final int SQE_ADDR = 16;         // __u64 addr
     static final int SQE_LEN = 24;          // __u32 len
     static final int SQE_OP_FLAGS = 28;     // __u32 msg_flags / accept_flags / cancel_flags union
+    static final int SQE_POLL32_EVENTS = 28; // __u32 poll32_events, in the same union ("word-reversed for BE")
     static final int SQE_USER_DATA = 32;    // __u64 user_data
     static final int SQE_BUF_GROUP = 40;    // __u16 buf_index / buf_group (packed union)
 
@@ -144,6 +150,7 @@ public final class UringLayout {
         return switch (op) {
             case OP_NOP -> "NOP";
             case OP_WRITEV -> "WRITEV";
+            case OP_POLL_ADD -> "POLL_ADD";
             case OP_SENDMSG -> "SENDMSG";
             case OP_RECVMSG -> "RECVMSG";
             case OP_ACCEPT -> "ACCEPT";

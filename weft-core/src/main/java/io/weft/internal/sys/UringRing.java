@@ -308,6 +308,11 @@ public final class UringRing implements AutoCloseable {
         sqes.set(ValueLayout.JAVA_INT, at + SQE_OP_FLAGS, opFlags);
     }
 
+    /** A POLL_ADD's {@code poll32_events} (little-endian here, so no word swap; see {@link UringLayout#SQE_POLL32_EVENTS}). */
+    public void sqePollEvents(long at, int events) {
+        sqes.set(ValueLayout.JAVA_INT, at + SQE_POLL32_EVENTS, events);
+    }
+
     public void sqeBufGroup(long at, int group) {
         sqes.set(ValueLayout.JAVA_SHORT, at + SQE_BUF_GROUP, (short) group);
     }

@@ -59,11 +59,22 @@ public final class UringDriver implements IoDriver {
     static final int OP_CONNECT = 6;
     static final int OP_RECVMSG = 7;
     static final int OP_SENDMSG = 8;
+    /** A paused socket's one-shot POLL_ADD for POLLERR|POLLHUP (see UringSocketIo's hang-up watch). */
+    static final int OP_POLL = 9;
 
     /** The opcodes this backend submits: probed by {@link UringProbe} and at open. */
     static final int[] OPCODES = {UringLayout.OP_NOP, UringLayout.OP_READ, UringLayout.OP_RECV, UringLayout.OP_SEND,
         UringLayout.OP_WRITEV, UringLayout.OP_ACCEPT, UringLayout.OP_CONNECT, UringLayout.OP_ASYNC_CANCEL,
         UringLayout.OP_RECVMSG, UringLayout.OP_SENDMSG};
+
+    /**
+     * Opcodes used when the kernel has them, probed at open: without POLL_ADD (Linux 5.1 has it,
+     * so only a filtered ring lacks it) a reset while reading is paused is heard on resume only.
+     */
+    static final int[] OPTIONAL_OPCODES = {UringLayout.OP_POLL_ADD};
+
+    /** Whether paused sockets keep a POLL_ADD for POLLERR|POLLHUP armed ({@link #OPTIONAL_OPCODES} all supported). */
+    final boolean hangupPolls;
 
     /** iovecs in the per-submit area: writev arrays live until the enter that consumes them (FEAT_SUBMIT_STABLE). */
     private static final int IOV_AREA = 4096;
@@ -138,11 +149,13 @@ public final class UringDriver implements IoDriver {
         }
         this.ring = r;
         int wfd = -1;
+        boolean polls;
         try {
             java.util.List<String> missing = r.unsupported(cs, OPCODES);
             if (!missing.isEmpty()) {
                 throw new IOException("io_uring lacks the opcodes " + missing);
             }
+            polls = r.unsupported(cs, OPTIONAL_OPCODES).isEmpty();
             if ((r.flags() & UringLayout.SETUP_R_DISABLED) == 0) {
                 // Enabled already: bound (with SINGLE_ISSUER) to this thread from now on.
                 enabled = true;
@@ -162,6 +175,7 @@ public final class UringDriver implements IoDriver {
             cs.close();
             throw e;
         }
+        this.hangupPolls = polls;
         this.wakeFd = wfd;
         this.wakeCounter = arena.allocate(8, 8);
         this.iovArea = arena.allocate(IoVec.SIZE * IOV_AREA, 8);

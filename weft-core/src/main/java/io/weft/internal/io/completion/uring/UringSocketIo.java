@@ -32,6 +32,20 @@ import java.nio.ByteBuffer;
  * ENOBUFS (every buffer out) ends the multishot receive: it is armed again at the end of the
  * turn, once the run phase has given the buffers back; no byte is lost, the kernel keeps them.
  *
+ * <p><b>Resets while paused.</b> With the receive cancelled nothing of the socket would be in the
+ * kernel, so a reset would go unheard until reading resumes. So while reading is paused (and no
+ * end of stream or error is known) a one-shot {@code POLL_ADD} for {@code POLLERR|POLLHUP} only is
+ * kept armed, armed at the end of the turn that paused (a transport that pauses and resumes within
+ * a turn costs nothing). It never asks for {@code POLLIN}: data and a FIN that arrive while paused
+ * stay in the socket. When it fires with {@code POLLERR}/{@code POLLHUP} and no send is in flight
+ * (a send hears the reset itself), the task reads {@code SO_ERROR} and reports it to
+ * {@link IoSink#onIoError} at once, as the epoll backend's hang-up parking does; with no pending
+ * error (both directions shut) nothing is reported and resuming shows the end of stream. The poll
+ * is not armed again until the next pause (it is level-triggered: re-armed, a hang-up would
+ * complete it at once, every turn). The kernel also completes it on {@code POLLRDHUP} (a FIN):
+ * then too it stays unarmed until the next pause, so a reset after a FIN while still paused is
+ * heard on resume, as the end of stream is. Resuming or closing cancels it; close waits for its CQE.
+ *
  * <p><b>Writes.</b> {@link #writeNow} returns 0 (unless direct sends are turned on): the turn's
  * writes go through the queue and leave at its end as one gathered ring send, straight from the queue's direct chunks,
  * which are {@linkplain UringChunks#lend lent} (kept from reuse) until the CQE; heap chunks (one
@@ -52,6 +66,7 @@ final class UringSocketIo implements SocketIo, Completion {
     private final int slot;
     private final long recvTag;
     private final long sendTag;
+    private final long pollTag;
     private IoSink sink;
     private boolean reading;
     private boolean closed;
@@ -75,6 +90,14 @@ final class UringSocketIo implements SocketIo, Completion {
     /** An end of stream seen with a reset and a send in flight: decided by the send's CQE. */
     private boolean eofAfterSend;
     private IOException readError;
+
+    /** The hang-up watch: a POLL_ADD in the kernel, its cancel asked for, its firing this pause, a reset to report. */
+    private boolean pollArmed;
+    private boolean pollCancelRequested;
+    private boolean pollFired;
+    private boolean hangupHeard;
+    private boolean watchQueued;
+    private final Runnable watch = this::armPoll;
 
     private WriteQueue queue;
     private boolean sendArmed;
@@ -100,6 +123,7 @@ final class UringSocketIo implements SocketIo, Completion {
         this.slot = driver.register(this);
         this.recvTag = driver.userData(slot, UringDriver.OP_RECV);
         this.sendTag = driver.userData(slot, UringDriver.OP_SEND);
+        this.pollTag = driver.userData(slot, UringDriver.OP_POLL);
     }
 
     @Override
@@ -110,6 +134,7 @@ final class UringSocketIo implements SocketIo, Completion {
     @Override
     public void start(IoSink sink) {
         this.sink = sink;
+        watchLater(); // a transport that never resumes reading still hears a reset
     }
 
     @Override
@@ -125,9 +150,60 @@ final class UringSocketIo implements SocketIo, Completion {
             if (!recvArmed && !eof && readError == null) {
                 armRecv();
             }
-        } else if (recvArmed && !cancelRequested) {
-            cancelRequested = true;
-            driver.cancel(recvTag);
+            hangupHeard = false; // the receive will see the error itself
+            pollFired = false;
+            if (pollArmed && !pollCancelRequested) {
+                pollCancelRequested = true;
+                driver.cancel(pollTag);
+            }
+        } else {
+            if (recvArmed && !cancelRequested) {
+                cancelRequested = true;
+                driver.cancel(recvTag);
+            }
+            watchLater();
+        }
+    }
+
+    private void watchLater() {
+        if (driver.hangupPolls && !watchQueued) {
+            watchQueued = true;
+            driver.rearmAtEndOfTurn(watch);
+        }
+    }
+
+    /** The end of a turn that paused: a one-shot POLL_ADD for POLLERR|POLLHUP, if still paused. */
+    private void armPoll() {
+        watchQueued = false;
+        if (closed || reading || pollArmed || pollFired || eof || eofDelivered || readError != null) {
+            return;
+        }
+        long at = driver.sqe();
+        ring.prep(at, UringLayout.OP_POLL_ADD, fd, 0, 0, 0, pollTag);
+        ring.sqePollEvents(at, UringLayout.POLLERR | UringLayout.POLLHUP);
+        pollArmed = true;
+        inflight++;
+    }
+
+    /** The POLL_ADD's one CQE: {@code res} is the events seen, or -ECANCELED after a resume or close. */
+    private void polled(int res) {
+        pollArmed = false;
+        pollCancelRequested = false;
+        inflight--;
+        if (closed) {
+            return;
+        }
+        if (res == -UringLayout.ECANCELED) {
+            watchLater(); // cancelled by a resume; if paused again since, the pause's watch found this one still armed
+            return;
+        }
+        if (reading) {
+            return; // resumed before the cancel took effect: the receive hears whatever it was
+        }
+        pollFired = true;
+        if (res > 0 && (res & (UringLayout.POLLERR | UringLayout.POLLHUP)) != 0) {
+            hangupHeard = true;
+            queueTask();
         }
     }
 
@@ -159,6 +235,8 @@ final class UringSocketIo implements SocketIo, Completion {
     public void complete(int op, int res, int flags) {
         if (op == UringDriver.OP_RECV) {
             received(res, flags);
+        } else if (op == UringDriver.OP_POLL) {
+            polled(res);
         } else {
             sent(res);
         }
@@ -249,6 +327,18 @@ final class UringSocketIo implements SocketIo, Completion {
             sendDone = false;
             sendCompleted(sendRes);
             return;
+        }
+        if (hangupHeard) {
+            hangupHeard = false;
+            if (!reading && !sendArmed && readError == null) {
+                // As EpollSocketIo.onHangup: the pending error, reported at once though paused.
+                int r = Sockets.soError(cs, fd);
+                if (r < 0) {
+                    sink.onIoError(SysErrors.exception("recv", -r));
+                    return;
+                }
+                // No pending error: both directions are shut; resuming reading will show the end of stream.
+            }
         }
         deliverReads();
         if (closed) {
@@ -557,6 +647,11 @@ final class UringSocketIo implements SocketIo, Completion {
             cancelRequested = true;
             driver.cancel(recvTag);
         }
+        if (pollArmed && !pollCancelRequested) {
+            pollCancelRequested = true;
+            driver.cancel(pollTag);
+        }
+        hangupHeard = false;
         if (sendArmed) {
             driver.cancel(sendTag);
             // The queue may be cleared now; its chunks under the send stay lent until the CQE.
