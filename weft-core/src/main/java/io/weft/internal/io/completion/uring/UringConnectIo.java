@@ -1,5 +1,6 @@
 package io.weft.internal.io.completion.uring;
 
+import io.weft.internal.io.NativeSockets;
 import io.weft.internal.dispatch.Task;
 import io.weft.internal.io.ConnectIo;
 import io.weft.internal.io.ConnectSink;
@@ -52,12 +53,12 @@ final class UringConnectIo implements ConnectIo, Completion {
             ConnectSink sink) throws IOException {
         CallState cs = driver.cs;
         boolean unix = remote instanceof UnixDomainSocketAddress;
-        int family = UringSockets.family(remote);
-        int fd = UringSockets.open(cs, family, SocketConstants.SOCK_STREAM);
+        int family = NativeSockets.family(remote);
+        int fd = NativeSockets.open(cs, family, SocketConstants.SOCK_STREAM);
         UringConnectIo c = new UringConnectIo(driver, fd, unix, remote, sink);
         try {
             if (!unix) {
-                UringSockets.option(cs, fd, SocketConstants.IPPROTO_TCP, SocketConstants.TCP_NODELAY, noDelay ? 1 : 0,
+                NativeSockets.option(cs, fd, SocketConstants.IPPROTO_TCP, SocketConstants.TCP_NODELAY, noDelay ? 1 : 0,
                         "TCP_NODELAY");
                 if (local != null) {
                     int r = Sockets.bind(cs, fd, SockAddr.encode(local, cs.sockaddr()));

@@ -2,6 +2,7 @@ package io.weft.internal.io.completion.uring;
 
 import io.weft.internal.dispatch.Task;
 import io.weft.internal.io.DatagramIo;
+import io.weft.internal.io.NativeSockets;
 import io.weft.internal.io.DatagramQueue;
 import io.weft.internal.io.DatagramSink;
 import io.weft.internal.sys.CallState;
@@ -11,18 +12,12 @@ import io.weft.internal.sys.Io;
 import io.weft.internal.sys.IoVec;
 import io.weft.internal.sys.MsgHdr;
 import io.weft.internal.sys.SockAddr;
-import io.weft.internal.sys.SocketConstants;
-import io.weft.internal.sys.Sockets;
 import io.weft.internal.sys.SysErrors;
 import io.weft.internal.sys.UringLayout;
 import io.weft.net.DatagramOptions;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.net.BindException;
-import java.net.Inet6Address;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 
@@ -105,75 +100,13 @@ final class UringDatagramIo implements DatagramIo, Completion {
     /** As the epoll backend: bound to {@code local} or a free port, connected to {@code remote} if given. */
     static UringDatagramIo open(UringDriver driver, SocketAddress local, SocketAddress remote, DatagramOptions options,
             int receiveLimit) throws IOException {
-        CallState cs = driver.cs;
-        Boolean wantV6 = familyOf(local, remote);
-        int fd;
-        boolean v6;
-        if (wantV6 == null) {
-            fd = Sockets.socket(cs, SocketConstants.AF_INET6, SocketConstants.SOCK_DGRAM, 0);
-            v6 = fd >= 0;
-            if (fd < 0) {
-                fd = UringSockets.open(cs, SocketConstants.AF_INET, SocketConstants.SOCK_DGRAM);
-            } else {
-                UringSockets.option(cs, fd, SocketConstants.IPPROTO_IPV6, SocketConstants.IPV6_V6ONLY, 0, "IPV6_V6ONLY");
-            }
-        } else {
-            v6 = wantV6;
-            fd = UringSockets.open(cs, v6 ? SocketConstants.AF_INET6 : SocketConstants.AF_INET, SocketConstants.SOCK_DGRAM);
-        }
+        NativeSockets.Datagram d = NativeSockets.openDatagram(driver.cs, local, remote, options);
         try {
-            UringSockets.option(cs, fd, SocketConstants.SOL_SOCKET, SocketConstants.SO_REUSEADDR,
-                    options.reuseAddress() ? 1 : 0, "SO_REUSEADDR");
-            if (options.reusePort()) {
-                UringSockets.option(cs, fd, SocketConstants.SOL_SOCKET, SocketConstants.SO_REUSEPORT, 1, "SO_REUSEPORT");
-            }
-            if (options.broadcast()) {
-                UringSockets.option(cs, fd, SocketConstants.SOL_SOCKET, SocketConstants.SO_BROADCAST, 1, "SO_BROADCAST");
-            }
-            if (options.receiveBufferSize() > 0) {
-                UringSockets.option(cs, fd, SocketConstants.SOL_SOCKET, SocketConstants.SO_RCVBUF,
-                        options.receiveBufferSize(), "SO_RCVBUF");
-            }
-            SocketAddress bindTo = local != null ? local
-                    : new InetSocketAddress(InetAddress.getByAddress(new byte[v6 ? 16 : 4]), 0);
-            int r = Sockets.bind(cs, fd, SockAddr.encode(bindTo, cs.sockaddr(), v6));
-            if (r < 0) {
-                IOException e = SysErrors.exception("bind", -r);
-                BindException typed = new BindException("cannot bind a UDP endpoint to "
-                        + (local == null ? "a free port" : local) + ": " + e.getMessage());
-                typed.initCause(e);
-                throw typed;
-            }
-            if (remote != null) {
-                r = Sockets.connect(cs, fd, SockAddr.encode(remote, cs.sockaddr(), v6));
-                if (r < 0) {
-                    IOException e = SysErrors.exception("connect", -r);
-                    throw new IOException("cannot connect a UDP endpoint to " + remote + ": " + e.getMessage(), e);
-                }
-            }
-            r = Sockets.getsockname(cs, fd);
-            if (r < 0) {
-                throw SysErrors.exception("getsockname", -r);
-            }
-            SocketAddress bound = SockAddr.decode(cs.sockaddr(), cs.sockaddrLength());
-            return new UringDatagramIo(driver, fd, v6, receiveLimit, bound, remote);
-        } catch (IOException | RuntimeException e) {
-            Fd.close(cs, fd);
+            return new UringDatagramIo(driver, d.fd(), d.v6(), receiveLimit, d.bound(), remote);
+        } catch (RuntimeException e) {
+            Fd.close(driver.cs, d.fd()); // clean up first, then throw
             throw e;
         }
-    }
-
-    private static Boolean familyOf(SocketAddress local, SocketAddress remote) {
-        for (SocketAddress a : new SocketAddress[] {remote, local}) {
-            if (a instanceof InetSocketAddress inet && inet.getAddress() != null
-                    && !inet.getAddress().isAnyLocalAddress()) {
-                return inet.getAddress() instanceof Inet6Address;
-            }
-        }
-        if (local instanceof InetSocketAddress inet && inet.getAddress() != null) {
-            return inet.getAddress() instanceof Inet6Address ? null : Boolean.FALSE;
-        }
-        return null;
     }
 
     @Override

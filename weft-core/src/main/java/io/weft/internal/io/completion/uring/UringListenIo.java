@@ -1,5 +1,6 @@
 package io.weft.internal.io.completion.uring;
 
+import io.weft.internal.io.NativeSockets;
 import io.weft.internal.dispatch.Task;
 import io.weft.internal.io.ListenIo;
 import io.weft.internal.io.UnixSocketFile;
@@ -58,14 +59,14 @@ final class UringListenIo implements ListenIo, Completion {
     static UringListenIo open(UringDriver driver, SocketAddress address, ServerOptions options) throws IOException {
         CallState cs = driver.cs;
         boolean unix = address instanceof UnixDomainSocketAddress;
-        int fd = UringSockets.open(cs, UringSockets.family(address), SocketConstants.SOCK_STREAM);
+        int fd = NativeSockets.open(cs, NativeSockets.family(address), SocketConstants.SOCK_STREAM);
         UringListenIo l = new UringListenIo(driver, fd, unix);
         try {
             if (!unix) {
-                UringSockets.option(cs, fd, SocketConstants.SOL_SOCKET, SocketConstants.SO_REUSEADDR,
+                NativeSockets.option(cs, fd, SocketConstants.SOL_SOCKET, SocketConstants.SO_REUSEADDR,
                         options.reuseAddress() ? 1 : 0, "SO_REUSEADDR");
                 if (options.reusePort()) {
-                    UringSockets.option(cs, fd, SocketConstants.SOL_SOCKET, SocketConstants.SO_REUSEPORT, 1,
+                    NativeSockets.option(cs, fd, SocketConstants.SOL_SOCKET, SocketConstants.SO_REUSEPORT, 1,
                             "SO_REUSEPORT");
                 }
                 l.bindAndListen(cs, address, options.backlog());

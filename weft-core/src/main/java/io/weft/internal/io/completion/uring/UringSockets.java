@@ -15,10 +15,7 @@ import io.weft.internal.sys.SysErrors;
 import io.weft.net.DatagramOptions;
 import io.weft.net.ServerOptions;
 import java.io.IOException;
-import java.net.Inet6Address;
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.UnixDomainSocketAddress;
 
 /**
  * The {@link SocketFactory} of a {@link UringDriver}: sockets are made, bound and set up with
@@ -69,37 +66,5 @@ final class UringSockets implements SocketFactory {
     public DatagramIo openDatagram(SocketAddress local, SocketAddress remote, DatagramOptions options,
             int receiveLimit) throws IOException {
         return UringDatagramIo.open(driver, local, remote, options, receiveLimit);
-    }
-
-    /** The address family a stream socket to or at {@code address} needs. */
-    static int family(SocketAddress address) {
-        if (address instanceof UnixDomainSocketAddress) {
-            return SocketConstants.AF_UNIX;
-        }
-        if (address instanceof InetSocketAddress inet) {
-            if (inet.getAddress() == null) {
-                throw new IllegalArgumentException("unresolved address " + inet + ": resolve it first");
-            }
-            return inet.getAddress() instanceof Inet6Address ? SocketConstants.AF_INET6 : SocketConstants.AF_INET;
-        }
-        throw new IllegalArgumentException("unsupported address type " + address.getClass().getName()
-                + ": expected an InetSocketAddress or a UnixDomainSocketAddress");
-    }
-
-    /** A new non-blocking, close-on-exec socket, or the typed failure. */
-    static int open(CallState cs, int family, int type) throws IOException {
-        int fd = Sockets.socket(cs, family, type, 0);
-        if (fd < 0) {
-            throw SysErrors.exception("socket", -fd);
-        }
-        return fd;
-    }
-
-    /** Sets an int option, throwing the typed failure if it fails. */
-    static void option(CallState cs, int fd, int level, int name, int value, String what) throws IOException {
-        int r = Sockets.setInt(cs, fd, level, name, value);
-        if (r < 0) {
-            throw SysErrors.exception("setsockopt(" + what + ")", -r);
-        }
     }
 }

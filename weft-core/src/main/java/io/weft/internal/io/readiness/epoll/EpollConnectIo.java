@@ -1,5 +1,6 @@
 package io.weft.internal.io.readiness.epoll;
 
+import io.weft.internal.io.NativeSockets;
 import io.weft.internal.io.ConnectIo;
 import io.weft.internal.io.ConnectSink;
 import io.weft.internal.sys.CallState;
@@ -38,11 +39,11 @@ final class EpollConnectIo implements ConnectIo {
             ConnectSink sink) throws IOException {
         CallState cs = sockets.driver().callState();
         boolean unix = remote instanceof UnixDomainSocketAddress;
-        int fd = EpollSockets.open(cs, EpollSockets.family(remote), SocketConstants.SOCK_STREAM);
+        int fd = NativeSockets.open(cs, NativeSockets.family(remote), SocketConstants.SOCK_STREAM);
         EpollConnectIo c = new EpollConnectIo(sockets, fd, unix, remote, sink);
         try {
             if (!unix) {
-                EpollSockets.option(cs, fd, SocketConstants.IPPROTO_TCP, SocketConstants.TCP_NODELAY, noDelay ? 1 : 0,
+                NativeSockets.option(cs, fd, SocketConstants.IPPROTO_TCP, SocketConstants.TCP_NODELAY, noDelay ? 1 : 0,
                         "TCP_NODELAY");
                 if (local != null) {
                     int r = Sockets.bind(cs, fd, SockAddr.encode(local, cs.sockaddr()));

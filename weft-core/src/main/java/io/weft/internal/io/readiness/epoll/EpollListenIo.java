@@ -1,5 +1,6 @@
 package io.weft.internal.io.readiness.epoll;
 
+import io.weft.internal.io.NativeSockets;
 import io.weft.internal.io.ListenIo;
 import io.weft.internal.io.UnixSocketFile;
 import io.weft.internal.sys.CallState;
@@ -36,14 +37,14 @@ final class EpollListenIo implements ListenIo {
     static EpollListenIo open(EpollDriver driver, SocketAddress address, ServerOptions options) throws IOException {
         CallState cs = driver.callState();
         boolean unix = address instanceof UnixDomainSocketAddress;
-        int fd = EpollSockets.open(cs, EpollSockets.family(address), SocketConstants.SOCK_STREAM);
+        int fd = NativeSockets.open(cs, NativeSockets.family(address), SocketConstants.SOCK_STREAM);
         EpollListenIo l = new EpollListenIo(driver, fd, unix);
         try {
             if (!unix) {
-                EpollSockets.option(cs, fd, SocketConstants.SOL_SOCKET, SocketConstants.SO_REUSEADDR,
+                NativeSockets.option(cs, fd, SocketConstants.SOL_SOCKET, SocketConstants.SO_REUSEADDR,
                         options.reuseAddress() ? 1 : 0, "SO_REUSEADDR");
                 if (options.reusePort()) {
-                    EpollSockets.option(cs, fd, SocketConstants.SOL_SOCKET, SocketConstants.SO_REUSEPORT, 1, "SO_REUSEPORT");
+                    NativeSockets.option(cs, fd, SocketConstants.SOL_SOCKET, SocketConstants.SO_REUSEPORT, 1, "SO_REUSEPORT");
                 }
                 l.bindAndListen(cs, address, options.backlog());
             } else {
