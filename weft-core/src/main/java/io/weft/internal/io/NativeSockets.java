@@ -7,6 +7,7 @@ import io.weft.internal.sys.SocketConstants;
 import io.weft.internal.sys.Sockets;
 import io.weft.internal.sys.SysErrors;
 import io.weft.net.DatagramOptions;
+import io.weft.net.ServerOptions;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.Inet6Address;
@@ -24,6 +25,63 @@ import java.net.UnixDomainSocketAddress;
  */
 public final class NativeSockets {
     private NativeSockets() {
+    }
+
+    /** A listening socket's address, and the Unix socket file it made (null for TCP). */
+    public record Listening(SocketAddress local, UnixSocketFile socketFile) {
+    }
+
+    /**
+     * Sets {@code fd}'s options, binds it to {@code address} and listens, a TCP or a Unix socket
+     * (the socket file made safely: {@link UnixSocketFile}). Failures name the address; a
+     * BindException stays one (address in use, permission). The caller closes {@code fd} on any
+     * failure.
+     */
+    public static Listening listen(CallState cs, int fd, SocketAddress address, ServerOptions options)
+            throws IOException {
+        try {
+            if (address instanceof UnixDomainSocketAddress ua) {
+                SocketAddress[] local = new SocketAddress[1];
+                UnixSocketFile file = UnixSocketFile.bind(ua, () -> {
+                    local[0] = bindAndListen(cs, fd, ua, options.backlog());
+                    return ((UnixDomainSocketAddress) local[0]).getPath();
+                });
+                return new Listening(local[0], file);
+            }
+            option(cs, fd, SocketConstants.SOL_SOCKET, SocketConstants.SO_REUSEADDR,
+                    options.reuseAddress() ? 1 : 0, "SO_REUSEADDR");
+            if (options.reusePort()) {
+                option(cs, fd, SocketConstants.SOL_SOCKET, SocketConstants.SO_REUSEPORT, 1, "SO_REUSEPORT");
+            }
+            return new Listening(bindAndListen(cs, fd, address, options.backlog()), null);
+        } catch (BindException e) {
+            BindException typed = new BindException("cannot listen on " + address + ": " + e.getMessage());
+            typed.initCause(e);
+            throw typed;
+        } catch (IOException e) {
+            throw new IOException("cannot listen on " + address + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static SocketAddress bindAndListen(CallState cs, int fd, SocketAddress address, int backlog)
+            throws IOException {
+        int r = Sockets.bind(cs, fd, SockAddr.encode(address, cs.sockaddr()));
+        if (r < 0) {
+            throw SysErrors.exception("bind", -r);
+        }
+        r = Sockets.listen(cs, fd, backlog);
+        if (r < 0) {
+            throw SysErrors.exception("listen", -r);
+        }
+        r = Sockets.getsockname(cs, fd);
+        if (r < 0) {
+            throw SysErrors.exception("getsockname", -r);
+        }
+        SocketAddress local = SockAddr.decode(cs.sockaddr(), cs.sockaddrLength());
+        if (local instanceof UnixDomainSocketAddress u && u.getPath().toString().isEmpty()) {
+            return address; // the kernel reports a path it was given relative as written
+        }
+        return local;
     }
 
     /** A UDP socket ready for its backend: its fd (the caller's to close), family and bound address. */

@@ -6,13 +6,11 @@ import io.weft.internal.io.UnixSocketFile;
 import io.weft.internal.sys.CallState;
 import io.weft.internal.sys.Errno;
 import io.weft.internal.sys.Fd;
-import io.weft.internal.sys.SockAddr;
 import io.weft.internal.sys.SocketConstants;
 import io.weft.internal.sys.Sockets;
 import io.weft.internal.sys.SysErrors;
 import io.weft.net.ServerOptions;
 import java.io.IOException;
-import java.net.BindException;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 
@@ -40,52 +38,14 @@ final class EpollListenIo implements ListenIo {
         int fd = NativeSockets.open(cs, NativeSockets.family(address), SocketConstants.SOCK_STREAM);
         EpollListenIo l = new EpollListenIo(driver, fd, unix);
         try {
-            if (!unix) {
-                NativeSockets.option(cs, fd, SocketConstants.SOL_SOCKET, SocketConstants.SO_REUSEADDR,
-                        options.reuseAddress() ? 1 : 0, "SO_REUSEADDR");
-                if (options.reusePort()) {
-                    NativeSockets.option(cs, fd, SocketConstants.SOL_SOCKET, SocketConstants.SO_REUSEPORT, 1, "SO_REUSEPORT");
-                }
-                l.bindAndListen(cs, address, options.backlog());
-            } else {
-                UnixDomainSocketAddress ua = (UnixDomainSocketAddress) address;
-                l.socketFile = UnixSocketFile.bind(ua, () -> {
-                    l.bindAndListen(cs, ua, options.backlog());
-                    return ((UnixDomainSocketAddress) l.local).getPath();
-                });
-            }
-        } catch (BindException e) {
-            l.close();
-            BindException typed = new BindException("cannot listen on " + address + ": " + e.getMessage());
-            typed.initCause(e);
-            throw typed;
-        } catch (IOException e) {
-            l.close();
-            throw new IOException("cannot listen on " + address + ": " + e.getMessage(), e);
-        } catch (RuntimeException e) {
+            NativeSockets.Listening listening = NativeSockets.listen(cs, fd, address, options);
+            l.local = listening.local();
+            l.socketFile = listening.socketFile();
+        } catch (IOException | RuntimeException e) {
             l.close();
             throw e;
         }
         return l;
-    }
-
-    private void bindAndListen(CallState cs, SocketAddress address, int backlog) throws IOException {
-        int r = Sockets.bind(cs, fd, SockAddr.encode(address, cs.sockaddr()));
-        if (r < 0) {
-            throw SysErrors.exception("bind", -r);
-        }
-        r = Sockets.listen(cs, fd, backlog);
-        if (r < 0) {
-            throw SysErrors.exception("listen", -r);
-        }
-        r = Sockets.getsockname(cs, fd);
-        if (r < 0) {
-            throw SysErrors.exception("getsockname", -r);
-        }
-        local = SockAddr.decode(cs.sockaddr(), cs.sockaddrLength());
-        if (unix && ((UnixDomainSocketAddress) local).getPath().toString().isEmpty()) {
-            local = address; // the kernel reports a path it was given relative as written
-        }
     }
 
     @Override
