@@ -22,20 +22,11 @@ port=18080
 work="$(mktemp -d "${TMPDIR:-/tmp}/weft-http-bench.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
-die() { printf 'run-http: %s\n' "$*" >&2; exit 1; }
+source "$root/weft-bench/scripts/bench-lib.sh"; bench_name run-http
 command -v wrk >/dev/null || die "wrk is not installed (apt-get install wrk)"
 
-java=""
-for home in "${JAVA_HOME:-}" /usr/lib/jvm/*; do
-  [[ -n "$home" && -x "$home/bin/java" && -r "$home/release" ]] || continue
-  v="$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*"$/\1/p' "$home/release")"
-  if [[ -n "$v" && "$v" -ge 25 ]]; then java="$home/bin/java"; fi
-done
-[[ -n "$java" ]] || die "no JDK 25 or newer found (JAVA_HOME or /usr/lib/jvm)"
-
-if [[ "${RUN_HTTP_SKIP_BUILD:-}" != 1 ]]; then
-  (cd "$root" && mvn -q -B -DskipTests -pl weft-bench -am package) || die "the build failed"
-fi
+find_java
+build "$root" weft-bench "${RUN_HTTP_SKIP_BUILD:-}"
 
 cat > "$work/pipeline.lua" <<'LUA'
 init = function(args)
@@ -45,16 +36,6 @@ init = function(args)
 end
 request = function() return req end
 LUA
-
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-
-wait_port() {
-  for _ in $(seq 1 200); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
-    sleep 0.05
-  done
-  die "nothing listens on $port"
-}
 
 # measure NAME PID [wrk args...]: prints "NAME req/s p99 us/req"
 measure() {
@@ -73,7 +54,7 @@ measure() {
 
 run_server() {
   local name="$1" pid="$2"
-  wait_port
+  wait_port "$port"
   wrk -t1 -c"$conns" -d3s "http://127.0.0.1:$port/" >/dev/null
   measure "$name" "$pid"
   measure "$name pipelined x16" "$pid" -s "$work/pipeline.lua"
@@ -82,33 +63,15 @@ run_server() {
 }
 
 echo "wrk -t1 -c$conns -d$duration on 127.0.0.1, one server thread each, $(nproc) cores"
-flags=(--add-opens java.base/java.lang=ALL-UNNAMED --add-exports java.base/sun.nio.ch=ALL-UNNAMED --enable-native-access=ALL-UNNAMED)
 for server in weft netty; do
-  "$java" "${flags[@]}" -Xms256m -Xmx256m -cp "$jar" io.weft.bench.http.PlaintextServers "$server" "$port" >"$work/$server.log" 2>&1 &
+  "$java" "${weft_flags[@]}" -Xms256m -Xmx256m -cp "$jar" io.weft.bench.http.PlaintextServers "$server" "$port" >"$work/$server.log" 2>&1 &
   run_server "$server" $!
 done
 
-if command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]]; then
-  nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
-  mkdir -p "$work/nginx"
-  cat > "$work/nginx/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-master_process off;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $work/nginx/body;
-  proxy_temp_path $work/nginx/proxy;
-  fastcgi_temp_path $work/nginx/fastcgi;
-  uwsgi_temp_path $work/nginx/uwsgi;
-  scgi_temp_path $work/nginx/scgi;
-  keepalive_requests 1000000;
-  server { listen 127.0.0.1:$port; location / { default_type text/plain; return 200 "Hello, World!"; } }
-}
-CONF
+nginx_bin="$(nginx_bin)"
+if [[ -n "$nginx_bin" ]]; then
+  nginx_conf "$work/nginx" 1 "keepalive_requests 1000000;
+  server { listen 127.0.0.1:$port; location / { default_type text/plain; return 200 \"Hello, World!\"; } }"
   "$nginx_bin" -p "$work/nginx" -c "$work/nginx/nginx.conf" &
   run_server "nginx (1 worker)" $!
 else

@@ -28,21 +28,13 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-die() { printf 'run-serve: %s\n' "$*" >&2; exit 1; }
+source "$root/weft-bench/scripts/bench-lib.sh"; bench_name run-serve
 command -v wrk >/dev/null || die "wrk is not installed (apt-get install wrk)"
-nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
-[[ -x "$nginx_bin" ]] || die "nginx is not installed (apt-get install nginx-light)"
+nginx_bin="$(nginx_bin)"
+[[ -n "$nginx_bin" ]] || die "nginx is not installed (apt-get install nginx-light)"
 
-java=""
-for home in "${JAVA_HOME:-}" /usr/lib/jvm/*; do
-  [[ -n "$home" && -x "$home/bin/java" && -r "$home/release" ]] || continue
-  v="$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*"$/\1/p' "$home/release")"
-  if [[ -n "$v" && "$v" -ge 25 ]]; then java="$home/bin/java"; fi
-done
-[[ -n "$java" ]] || die "no JDK 25 or newer found (JAVA_HOME or /usr/lib/jvm)"
-if [[ "${RUN_SKIP_BUILD:-}" != 1 ]]; then
-  (cd "$root" && mvn -q -B -DskipTests -pl weft-cli -am package) || die "the build failed"
-fi
+find_java
+build "$root" weft-cli "${RUN_SKIP_BUILD:-}"
 
 chmod 755 "$work"
 mkdir -m 755 "$work/www"
@@ -50,26 +42,11 @@ head -c $((size_kib << 10)) /dev/urandom > "$work/www/1m.bin"
 chmod 644 "$work/www/1m.bin"
 cat "$work/www/1m.bin" > /dev/null
 
-# Sums utime+stime of PID and its children processes (nginx's workers).
-cpu_ticks() {
-  local total=0 p
-  for p in "$1" $(pgrep -P "$1" || true); do
-    [[ -r "/proc/$p/stat" ]] && total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat")))
-  done
-  echo "$total"
-}
-wait_port() {
-  for _ in $(seq 1 600); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
-    sleep 0.05
-  done
-  die "nothing listens on $port"
-}
 
 # measure NAME PID: prints "NAME req/s MB/s p99 CPU us/req"
 measure() {
   local name="$1" pid="$2" before after out rps reqs p99
-  wait_port
+  wait_port "$port"
   wrk -t1 -c"$conns" -d"$warmup" "http://127.0.0.1:$port/1m.bin" >/dev/null
   before="$(cpu_ticks "$pid")"
   out="$(wrk -t1 -c"$conns" -d"$duration" --latency "http://127.0.0.1:$port/1m.bin")"
@@ -83,36 +60,15 @@ measure() {
   echo "$rps" > "$work/rps.$name"
 }
 
-nginx_conf() {
-  mkdir -p "$work/nginx"
-  cat > "$work/nginx/nginx.conf" <<CONF
-worker_processes $1;
-daemon off;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  sendfile on;
-  keepalive_requests 1000000;
-  client_body_temp_path $work/nginx/body;
-  proxy_temp_path $work/nginx/proxy;
-  fastcgi_temp_path $work/nginx/fastcgi;
-  uwsgi_temp_path $work/nginx/uwsgi;
-  scgi_temp_path $work/nginx/scgi;
-  server { listen 127.0.0.1:$port reuseport; root $work/www; }
-}
-CONF
-}
 
 echo "# $(date -u +%FT%TZ) wrk -t1 -c$conns -d$duration GET /1m.bin ($size_kib KiB), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
-flags=(--add-opens java.base/java.lang=ALL-UNNAMED --add-exports java.base/sun.nio.ch=ALL-UNNAMED --enable-native-access=ALL-UNNAMED)
 for n in 1 "$(nproc)"; do
-  "$java" "${flags[@]}" -Xms256m -Xmx256m -jar "$jar" serve "$work/www" --port "$port" --loops "$n" --quiet \
+  "$java" "${weft_flags[@]}" -Xms256m -Xmx256m -jar "$jar" serve "$work/www" --port "$port" --loops "$n" --quiet \
     >"$work/weft.log" 2>&1 & pids+=($!)
   measure "weft serve --loops $n" $!
   kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
-  nginx_conf "$n"
+  nginx_conf "$work/nginx" "$n" "sendfile on; keepalive_requests 1000000;
+  server { listen 127.0.0.1:$port reuseport; root $work/www; }"
   "$nginx_bin" -p "$work/nginx" -c "$work/nginx/nginx.conf" & pids+=($!)
   measure "nginx, $n worker(s)" $!
   kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true

@@ -29,19 +29,11 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-die() { printf 'run-sendfile: %s\n' "$*" >&2; exit 1; }
+source "$root/weft-bench/scripts/bench-lib.sh"; bench_name run-sendfile
 command -v gcc >/dev/null || die "gcc is not installed (apt-get install gcc)"
 
-java=""
-for home in "${JAVA_HOME:-}" /usr/lib/jvm/*; do
-  [[ -n "$home" && -x "$home/bin/java" && -r "$home/release" ]] || continue
-  v="$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*"$/\1/p' "$home/release")"
-  if [[ -n "$v" && "$v" -ge 25 ]]; then java="$home/bin/java"; fi
-done
-[[ -n "$java" ]] || die "no JDK 25 or newer found (JAVA_HOME or /usr/lib/jvm)"
-if [[ "${RUN_SKIP_BUILD:-}" != 1 ]]; then
-  (cd "$root" && mvn -q -B -DskipTests -pl weft-bench -am package) || die "the build failed"
-fi
+find_java
+build "$root" weft-bench "${RUN_SKIP_BUILD:-}"
 gcc -O2 -o "$work/sendfile_server" "$root/weft-bench/src/main/c/sendfile_server.c"
 gcc -O2 -o "$work/drain_client" "$root/weft-bench/src/main/c/drain_client.c"
 
@@ -53,19 +45,10 @@ chmod 644 "$big"
 cat "$big" > /dev/null # into the page cache
 bytes=$(stat -c %s "$big")
 
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-wait_port() {
-  for _ in $(seq 1 200); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
-    sleep 0.05
-  done
-  die "nothing listens on $port"
-}
-
 # run NAME PID: warm-up, ROUNDS rounds, one line of results; stops the server.
 run() {
   local name="$1" pid="$2" rates=() ticks=0 total=0
-  wait_port
+  wait_port "$port"
   "$work/drain_client" "$port" /big.bin >/dev/null
   for _ in $(seq 1 "$rounds"); do
     local before after out got secs
@@ -79,7 +62,7 @@ run() {
     ticks=$((ticks + after - before))
     total=$((total + got))
   done
-  local median; median="$(printf '%s\n' "${rates[@]}" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}')"
+  local median; median="$(printf '%s\n' "${rates[@]}" | median)"
   awk -v n="$name" -v m="$median" -v all="${rates[*]}" -v t="$ticks" -v hz="$(getconf CLK_TCK)" -v b="$total" \
     'BEGIN { printf "%-10s %6.2f GB/s (median of %s)   server CPU %.3f s/GB\n", n, m, all, (t / hz) / (b / 1e9) }'
   echo "$median" > "$work/rate.$name"
@@ -90,34 +73,15 @@ run() {
 echo "# $(date -u +%FT%TZ) $((bytes >> 20)) MiB cached, $rounds rounds, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 "$work/sendfile_server" "$port" "$big" & pids+=($!)
 run c $!
-flags=(--add-opens java.base/java.lang=ALL-UNNAMED --add-exports java.base/sun.nio.ch=ALL-UNNAMED --enable-native-access=ALL-UNNAMED)
 for v in "weft epoll zero" "weft-nio nio zero" "weft-copy epoll copy"; do
   read -r name poller mode <<<"$v"
-  "$java" "${flags[@]}" -Xms256m -Xmx256m -cp "$jar" io.weft.bench.sendfile.SendFileServer "$port" "$big" "$poller" "$mode" \
+  "$java" "${weft_flags[@]}" -Xms256m -Xmx256m -cp "$jar" io.weft.bench.sendfile.SendFileServer "$port" "$big" "$poller" "$mode" \
     >"$work/$name.log" 2>&1 & pids+=($!)
   run "$name" $!
 done
-nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
-if [[ -x "$nginx_bin" ]]; then
-  mkdir -p "$work/nginx"
-  cat > "$work/nginx/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-master_process off;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  sendfile on;
-  client_body_temp_path $work/nginx/body;
-  proxy_temp_path $work/nginx/proxy;
-  fastcgi_temp_path $work/nginx/fastcgi;
-  uwsgi_temp_path $work/nginx/uwsgi;
-  scgi_temp_path $work/nginx/scgi;
-  server { listen 127.0.0.1:$port; root $work/www; }
-}
-CONF
+nginx_bin="$(nginx_bin)"
+if [[ -n "$nginx_bin" ]]; then
+  nginx_conf "$work/nginx" 1 "sendfile on; server { listen 127.0.0.1:$port; root $work/www; }"
   "$nginx_bin" -p "$work/nginx" -c "$work/nginx/nginx.conf" & pids+=($!)
   run nginx $!
 else
