@@ -81,18 +81,20 @@ public final class TcpCommand implements Callable<Integer>, ServerCommand {
         }
         BalancerOptions options = new BalancerOptions(strategy, noChecks ? null : checkInterval, checkTimeout, fall, rise);
         return ProxyRunner.run("tcp", flags, foreground, spec.commandLine().getOut(), spec.commandLine().getErr(),
-                ctx -> TcpBalancer.start(ctx.loop, ctx.address, servers, options, flags.policy(), ctx.events)
-                        .map(b -> new ProxyRunner.Started() {
-                            @Override
-                            public InetSocketAddress address() {
-                                return b.address();
-                            }
+                ctx -> {
+                    var p = TcpBalancer.start(ctx.group, ctx.address, servers, options, flags.policy(), ctx.events);
+                    return new ProxyRunner.Started() {
+                        @Override
+                        public java.net.InetSocketAddress address() {
+                            return p.address();
+                        }
 
-                            @Override
-                            public io.weft.future.Promise<Void> drain(Duration deadline) {
-                                return b.drain(deadline);
-                            }
-                        }));
+                        @Override
+                        public io.weft.future.Promise<Void> drain(java.time.Duration deadline) {
+                            return p.drain(deadline);
+                        }
+                    };
+                });
     }
 
     @Override
