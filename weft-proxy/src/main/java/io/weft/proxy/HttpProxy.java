@@ -87,6 +87,11 @@ public final class HttpProxy {
         return () -> new HttpProxySession(l, pool, options.users());
     }
 
+    /** For tests: the per-loop listeners. */
+    ListenerGroup listeners() {
+        return listeners;
+    }
+
     public InetSocketAddress address() {
         return listeners.address();
     }

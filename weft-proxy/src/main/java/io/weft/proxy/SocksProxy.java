@@ -59,6 +59,11 @@ public final class SocksProxy {
                 l -> () -> new SocksSession(l, credentials)));
     }
 
+    /** For tests: the per-loop listeners. */
+    ListenerGroup listeners() {
+        return listeners;
+    }
+
     /** The address it listens on, with the real port. */
     public InetSocketAddress address() {
         return listeners.address();

@@ -89,6 +89,11 @@ public final class TcpBalancer {
         return List.copyOf(backends);
     }
 
+    /** For tests: the per-loop listeners. */
+    ListenerGroup listeners() {
+        return listeners;
+    }
+
     public InetSocketAddress address() {
         return listeners.address();
     }

@@ -39,6 +39,8 @@ public final class Listener {
     private final List<Runnable> stopHooks = new ArrayList<>();
     private Promise<Void> drained;
     private TimerHandle drainDeadline;
+    /** Written on the loop only; volatile so that stats may read it from any thread. */
+    private volatile long admitted;
 
     Listener(EventLoop loop, ListenerGroup group) {
         this.loop = loop;
@@ -64,6 +66,11 @@ public final class Listener {
     /** Connections held now on this loop (in a handshake or a tunnel). */
     public int active() {
         return clients.size();
+    }
+
+    /** Clients admitted on this loop since the start. Any thread. */
+    public long admittedTotal() {
+        return admitted;
     }
 
     public boolean draining() {
@@ -104,6 +111,7 @@ public final class Listener {
             return false;
         }
         clients.add(client);
+        admitted++; // one writer: this loop
         group.activeCounter().incrementAndGet();
         return true;
     }
