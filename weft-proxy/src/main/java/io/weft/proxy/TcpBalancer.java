@@ -2,11 +2,9 @@ package io.weft.proxy;
 
 import io.weft.future.Promise;
 import io.weft.loop.EventLoop;
-import io.weft.net.ConnectOptions;
-import io.weft.net.Net;
 import io.weft.loop.LoopGroup;
+import io.weft.proxy.internal.HealthProbe;
 import io.weft.proxy.internal.ListenerGroup;
-import io.weft.proxy.internal.Upstream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -19,7 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * connection to one of the servers, chosen by {@link BalancerOptions#strategy()} among those the
  * health checks consider up. A connect that fails or passes {@link ProxyPolicy#connectTimeout()}
  * is retried on the next server, each server at most once per client; when none connects, the
- * client is closed. Health checks connect to every server each
+ * client is closed. Health checks ({@link BalancerOptions#check()}: a connect, a line sent and a
+ * reply prefix expected, or an HTTP GET) go to every server each
  * {@link BalancerOptions#checkInterval()}: {@code fall} failures in a row mark it down, {@code rise}
  * passes in a row up again. When every server is down, clients are still tried on all of them
  * (the checks may lag behind a recovery).
@@ -176,15 +175,11 @@ public final class TcpBalancer {
         if (stopped) {
             return;
         }
-        ConnectOptions o = ConnectOptions.builder().connectTimeout(options.checkTimeout()).build();
-        Net.createConnection(checkLoop(), Upstream::new, b.address(), o).whenComplete((up, e) -> {
-            if (up != null) {
-                up.transport().close();
-            }
+        HealthProbe.run(checkLoop(), b.address(), options.check(), options.checkTimeout()).whenComplete((passed, e) -> {
             if (stopped) {
                 return;
             }
-            record(b, e == null);
+            record(b, passed);
             scheduleCheck(b, options.checkInterval());
         });
     }

@@ -123,7 +123,8 @@ class ProxyCommandTest {
     void tcpBalancesOverTwoServersAndCarriesCurl() throws Exception {
         try (Origin second = new Origin()) {
             CommandRun run = CommandRun.start("proxy", "tcp", "--port", "0", "--loops", "2", "--to",
-                    "127.0.0.1:" + origin.port() + ",127.0.0.1:" + second.port(), "--check-interval", "200ms");
+                    "127.0.0.1:" + origin.port() + ",127.0.0.1:" + second.port(), "--check-interval", "200ms",
+                    "--check-http", "/health");
             int port = listening(run, "tcp");
             for (int i = 0; i < 4; i++) {
                 try (Socket s = new Socket("127.0.0.1", port)) {
@@ -131,9 +132,10 @@ class ProxyCommandTest {
                     assertThat(Origin.get(s, "/body", null)).isEqualTo(BODY);
                 }
             }
-            // Requests, not connections: the health checks connect too.
+            // Through the balancer only: the origins count the health checks' GETs apart.
             assertThat(origin.requests()).as("round robin").isEqualTo(2);
             assertThat(second.requests()).isEqualTo(2);
+            awaitTrue("both servers health-checked by HTTP GET", () -> origin.checks() > 0 && second.checks() > 0);
             if (Curl.installed("tcp")) {
                 Curl.Result r = Curl.run("http://127.0.0.1:" + port + "/body");
                 assertThat(r.exit()).as(r.err()).isZero();
@@ -151,6 +153,17 @@ class ProxyCommandTest {
         CommandRun open = CommandRun.start("proxy", "http", "--port", "0", "--host", "0.0.0.0");
         assertThat(open.exitCode()).isEqualTo(2);
         assertThat(open.stderr()).contains("--allow");
+        CommandRun check = CommandRun.start("proxy", "tcp", "--port", "0", "--to", "127.0.0.1:9", "--check-send", "PING");
+        assertThat(check.exitCode()).isEqualTo(2);
+        assertThat(check.stderr()).contains("--check-send and --check-expect go together");
+    }
+
+    private static void awaitTrue(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waiting for: " + what).isLessThan(deadline);
+            Thread.sleep(20);
+        }
     }
 
     /** curl as a client, where installed. */
@@ -191,6 +204,7 @@ class ProxyCommandTest {
         private final List<Socket> open = java.util.Collections.synchronizedList(new ArrayList<>());
         private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
         private final java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+        private final java.util.concurrent.atomic.AtomicInteger checks = new java.util.concurrent.atomic.AtomicInteger();
 
         Origin() throws IOException {
             Thread.ofVirtual().start(() -> {
@@ -211,8 +225,12 @@ class ProxyCommandTest {
             try (s) {
                 InputStream in = s.getInputStream();
                 OutputStream out = s.getOutputStream();
-                while (head(in) != null) {
-                    requests.incrementAndGet();
+                for (String head; (head = head(in)) != null; ) {
+                    if (head.startsWith("GET /health ")) {
+                        checks.incrementAndGet();
+                    } else {
+                        requests.incrementAndGet();
+                    }
                     out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + BODY.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                     out.write(BODY);
                     out.flush();
@@ -234,6 +252,10 @@ class ProxyCommandTest {
 
         int requests() {
             return requests.get();
+        }
+
+        int checks() {
+            return checks.get();
         }
 
         String url(String path) {
