@@ -201,6 +201,8 @@ final class HttpPeers {
                         : Peers.readN(in, Integer.parseInt(req.header("Content-Length")));
                 String path = head.split(" ")[1];
                 switch (path) {
+                    case "/named-length" -> out.write(("HTTP/1.1 200 OK\r\nConnection: Content-Length, Transfer-Encoding\r\n"
+                            + "Content-Length: 2\r\n\r\nok").getBytes(StandardCharsets.ISO_8859_1));
                     case "/ka" -> out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.ISO_8859_1));
                     case "/bye" -> {
                         out.write("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nbye".getBytes(StandardCharsets.ISO_8859_1));

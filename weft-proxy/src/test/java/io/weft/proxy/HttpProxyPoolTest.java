@@ -181,6 +181,26 @@ class HttpProxyPoolTest {
     }
 
     @Test
+    void connectionCannotNameTheFramingFieldsAwayEitherWay() throws Exception {
+        // "Connection: Content-Length" would make a naive proxy drop the length and forward the
+        // body as the start of a second request (request smuggling); the framing fields stay.
+        try (Socket s = Peers.connect(proxy.address())) {
+            send(s, "POST " + base + "/echo HTTP/1.1\r\nHost: x\r\nConnection: Content-Length, Host\r\nContent-Length: 30\r\n\r\n"
+                    + "GET /smuggled HTTP/1.1\r\nX: y\r\n");
+            Response r = HttpPeers.readResponse(s.getInputStream());
+            assertThat(r.text()).isEqualTo("GET /smuggled HTTP/1.1\r\nX: y\r\n");
+            send(s, get("/named-length"));
+            Response named = HttpPeers.readResponse(s.getInputStream());
+            assertThat(named.header("Content-Length")).isEqualTo("2");
+            assertThat(named.text()).isEqualTo("ok");
+            send(s, get("/ka"));
+            assertThat(HttpPeers.readResponse(s.getInputStream()).text()).isEqualTo("ok");
+        }
+        assertThat(origin.heads).hasSize(3).noneMatch(head -> head.contains("/smuggled"));
+        assertThat(origin.heads.get(0)).contains("Content-Length: 30\r\n").contains("Host: 127.0.0.1:");
+    }
+
+    @Test
     void theProxyStoppingClosesItsIdleConnections() throws Exception {
         try (Socket s = Peers.connect(proxy.address())) {
             send(s, get("/ka"));

@@ -9,9 +9,9 @@ import java.util.Set;
 /**
  * Rewrites message heads as a forwarding proxy must (RFC 9110 7.6): the hop-by-hop fields go
  * (Connection and every field it names, Keep-Alive, Proxy-Connection, Proxy-Authenticate,
- * Proxy-Authorization, TE, Trailer, Upgrade), a {@code Via} naming this proxy is added, and the
- * proxy states its own {@code Connection}. Transfer-Encoding stays: bodies are forwarded with
- * the framing they came in. The one exception is {@code Upgrade} on a request the proxy lets
+ * Proxy-Authorization, TE, Upgrade), a {@code Via} naming this proxy is added, and the
+ * proxy states its own {@code Connection}. Transfer-Encoding and Content-Length stay, even when
+ * {@code Connection} names them: bodies are forwarded with the framing they came in. The one exception is {@code Upgrade} on a request the proxy lets
  * upgrade, and on the 101 that answers it: it names the protocol both ends switch to, so it is
  * passed on with {@code Connection: upgrade} (RFC 9110 7.8). Bytes are Latin-1 throughout, so
  * field values pass unchanged.
@@ -23,7 +23,8 @@ final class Heads {
     static final byte[] PROXY_AUTHORIZATION = "proxy-authorization".getBytes(StandardCharsets.ISO_8859_1);
 
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection",
-            "proxy-authenticate", "proxy-authorization", "te", "trailer", "upgrade");
+            "proxy-authenticate", "proxy-authorization", "te", "upgrade");
+    // Not Trailer: RFC 9110 6.6.2 makes it end to end, and chunked bodies pass with their trailers.
 
     /** The answer to a CONNECT once the tunnel is up (RFC 9110 9.3.6: any 2xx; no body follows). */
     static final byte[] CONNECTED = ("HTTP/1.1 200 Connection Established\r\nVia: 1.1 " + VIA_NAME + "\r\n\r\n")
@@ -117,6 +118,13 @@ final class Heads {
         return out;
     }
 
+    /**
+     * Fields that {@code Connection} cannot name away: the message's framing, which the proxy
+     * keeps because it forwards the body as it came. Dropping Content-Length because a client
+     * listed it would send the body upstream as the start of another request (smuggling).
+     */
+    private static final Set<String> FRAMING = Set.of("content-length", "transfer-encoding");
+
     private static void copyEndToEnd(StringBuilder s, Fields fields, boolean dropHost) {
         Set<String> named = new HashSet<>();
         for (int i = 0; i < fields.count(); i++) {
@@ -129,7 +137,7 @@ final class Heads {
         for (int i = 0; i < fields.count(); i++) {
             String name = fields.name(i);
             String lower = name.toLowerCase(Locale.ROOT);
-            if (HOP_BY_HOP.contains(lower) || named.contains(lower) && !lower.equals("transfer-encoding")
+            if (HOP_BY_HOP.contains(lower) || named.contains(lower) && !FRAMING.contains(lower)
                     || dropHost && lower.equals("host")) {
                 continue;
             }
