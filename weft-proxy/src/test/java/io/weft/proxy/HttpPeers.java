@@ -159,7 +159,9 @@ final class HttpPeers {
      *   <li>{@code /big}: 200 with 4 MiB announced;</li>
      *   <li>{@code /upgrade}: 101 with the request's Upgrade, then echoes raw bytes till EOF;</li>
      *   <li>{@code /unasked}: 101 whatever was asked;</li>
-     *   <li>{@code /echo}: the request body back.</li>
+     *   <li>{@code /echo}: the request body back;</li>
+     *   <li>{@code /extra}: "ok", then a second, unasked response ("forged") on the same connection;</li>
+     *   <li>{@code /named-length}: "ok" with {@code Connection: Content-Length, Transfer-Encoding}.</li>
      * </ul>
      * With {@link #hangUpAfterFirst} set, a connection that already answered once closes
      * without a word when the next request arrives (an origin closing a kept-alive connection
@@ -203,6 +205,8 @@ final class HttpPeers {
                 switch (path) {
                     case "/named-length" -> out.write(("HTTP/1.1 200 OK\r\nConnection: Content-Length, Transfer-Encoding\r\n"
                             + "Content-Length: 2\r\n\r\nok").getBytes(StandardCharsets.ISO_8859_1));
+                    case "/extra" -> out.write(("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+                            + "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nforged").getBytes(StandardCharsets.ISO_8859_1));
                     case "/ka" -> out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.ISO_8859_1));
                     case "/bye" -> {
                         out.write("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nbye".getBytes(StandardCharsets.ISO_8859_1));

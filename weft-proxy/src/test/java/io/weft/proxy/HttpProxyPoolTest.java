@@ -181,6 +181,20 @@ class HttpProxyPoolTest {
     }
 
     @Test
+    void anOriginThatSendsMoreThanItsResponseLosesTheConnection() throws Exception {
+        try (Socket s = Peers.connect(proxy.address())) {
+            send(s, get("/extra"));
+            assertThat(HttpPeers.readResponse(s.getInputStream()).text()).isEqualTo("ok");
+            // Whether the unasked bytes came with the response or after it, the next request never reads them.
+            for (int i = 0; i < 3; i++) {
+                send(s, get("/ka"));
+                assertThat(HttpPeers.readResponse(s.getInputStream()).text()).isEqualTo("ok");
+            }
+        }
+        assertThat(origin.connectionOf).containsExactly(1, 2, 2, 2);
+    }
+
+    @Test
     void connectionCannotNameTheFramingFieldsAwayEitherWay() throws Exception {
         // "Connection: Content-Length" would make a naive proxy drop the length and forward the
         // body as the start of a second request (request smuggling); the framing fields stay.
