@@ -20,9 +20,11 @@ import picocli.CommandLine.Spec;
 
 /** {@code weft proxy http}: an HTTP proxy. Exit codes as {@link SocksCommand}'s. */
 @Command(name = "http", mixinStandardHelpOptions = true, versionProvider = WeftVersion.class,
-        description = {"An HTTP/1.1 proxy: CONNECT tunnels and forward requests (absolute URIs), with Via,",
-                "hop-by-hop fields removed, keep-alive both ways, Upgrade (WebSocket) and optional Basic auth.",
-                "Try it: curl -x http://127.0.0.1:3128 http://example.com/  (add -p to tunnel with CONNECT)"})
+        description = {"An HTTP/1.1 proxy: CONNECT tunnels and forward requests (absolute URIs):",
+                "Via added, hop-by-hop fields removed, keep-alive both ways (origin pool),",
+                "Upgrade (WebSocket) through forward requests, Basic auth with --users.",
+                "Try it: curl -x http://127.0.0.1:3128 http://example.com/",
+                "        (add -p to tunnel with CONNECT)"})
 public final class HttpCommand implements Callable<Integer>, ServerCommand {
     @Mixin
     ProxyFlags flags;

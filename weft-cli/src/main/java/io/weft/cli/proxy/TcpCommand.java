@@ -24,8 +24,8 @@ import picocli.CommandLine.Spec;
 /** {@code weft proxy tcp}: a TCP load balancer. Exit codes as {@link SocksCommand}'s. */
 @Command(name = "tcp", mixinStandardHelpOptions = true, versionProvider = WeftVersion.class,
         description = {"A TCP load balancer (like HAProxy's mode tcp): round robin or least connections,",
-                "active health checks (connect, send/expect, or HTTP GET), retry on the next server,",
-                "graceful drain on SIGTERM.",
+                "active health checks (connect, send/expect, or HTTP GET), retry on the next",
+                "server, graceful drain on SIGTERM.",
                 "Try it: weft proxy tcp --port 8080 --to 127.0.0.1:8001,127.0.0.1:8002"})
 public final class TcpCommand implements Callable<Integer>, ServerCommand {
     @Mixin
