@@ -7,12 +7,14 @@ import java.util.Objects;
  * How a {@link TcpBalancer} picks servers and checks their health.
  *
  * @param strategy       round robin, or the server with the fewest open connections
- * @param checkInterval  how often each server is checked (a TCP connect, then close); null: no checks
- * @param checkTimeout   a check that has not connected within this fails
+ * @param checkInterval  how often each server is checked; null: no checks
+ * @param checkTimeout   a check that has not passed within this (connect and reply) fails
  * @param fall           consecutive failed checks that mark a server down
  * @param rise           consecutive passed checks that mark a down server up again
+ * @param check          what a check asks: a connect (the default), a line and a reply prefix, or an HTTP GET
  */
-public record BalancerOptions(Strategy strategy, Duration checkInterval, Duration checkTimeout, int fall, int rise) {
+public record BalancerOptions(Strategy strategy, Duration checkInterval, Duration checkTimeout, int fall, int rise,
+        HealthCheck check) {
 
     /** How the next server is chosen among those up. */
     public enum Strategy {
@@ -24,6 +26,7 @@ public record BalancerOptions(Strategy strategy, Duration checkInterval, Duratio
 
     public BalancerOptions {
         Objects.requireNonNull(strategy, "strategy");
+        Objects.requireNonNull(check, "check");
         Objects.requireNonNull(checkTimeout, "checkTimeout");
         if (fall < 1 || rise < 1) {
             throw new IllegalArgumentException("fall and rise must be at least 1, got " + fall + " and " + rise);
@@ -33,16 +36,25 @@ public record BalancerOptions(Strategy strategy, Duration checkInterval, Duratio
         }
     }
 
-    /** Round robin; a check every 2 s with a 1 s timeout; down after 3 failures, up after 2 passes (HAProxy's defaults). */
+    /** With a TCP connect as the check. */
+    public BalancerOptions(Strategy strategy, Duration checkInterval, Duration checkTimeout, int fall, int rise) {
+        this(strategy, checkInterval, checkTimeout, fall, rise, HealthCheck.connect());
+    }
+
+    /** Round robin; a connect check every 2 s with a 1 s timeout; down after 3 failures, up after 2 passes (HAProxy's defaults). */
     public static BalancerOptions defaults() {
         return new BalancerOptions(Strategy.ROUND_ROBIN, Duration.ofSeconds(2), Duration.ofSeconds(1), 3, 2);
     }
 
     public BalancerOptions withStrategy(Strategy s) {
-        return new BalancerOptions(s, checkInterval, checkTimeout, fall, rise);
+        return new BalancerOptions(s, checkInterval, checkTimeout, fall, rise, check);
     }
 
     public BalancerOptions withChecks(Duration interval, Duration timeout, int fall, int rise) {
-        return new BalancerOptions(strategy, interval, timeout, fall, rise);
+        return new BalancerOptions(strategy, interval, timeout, fall, rise, check);
+    }
+
+    public BalancerOptions withCheck(HealthCheck c) {
+        return new BalancerOptions(strategy, checkInterval, checkTimeout, fall, rise, c);
     }
 }

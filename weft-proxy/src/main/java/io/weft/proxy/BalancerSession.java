@@ -12,7 +12,8 @@ import java.util.List;
 /**
  * One client of a {@link TcpBalancer}: it stops reading, connects to the servers in the
  * balancer's order until one answers, then hands both connections to a relay. What the client
- * sent meanwhile stays in the kernel's receive buffer. Loop thread.
+ * sent meanwhile stays in the kernel's receive buffer. Its loop's thread; the balancer and its
+ * backends are shared by every loop (see {@link Backend}).
  */
 final class BalancerSession implements Protocol {
     private final TcpBalancer balancer;
@@ -45,26 +46,31 @@ final class BalancerSession implements Protocol {
             return;
         }
         Backend b = order.get(i);
+        // Counted from the attempt on, so that other loops choosing at the same moment see it.
+        b.active.incrementAndGet();
         pending = listener.connect(b.address());
         pending.whenComplete((up, e) -> {
             pending = null;
             if (over) {
+                b.active.decrementAndGet();
                 if (up != null) {
                     up.transport().abort();
                 }
                 return;
             }
             if (e != null || !up.usable()) {
+                b.active.decrementAndGet();
                 attempt(order, i + 1);
                 return;
             }
             over = true;
             Relay relay = listener.tunnel(client, up.transport(), null);
-            if (relay != null) {
-                b.active++;
-                b.connections++;
-                relay.closed().whenComplete((v, x) -> b.active--);
+            if (relay == null) {
+                b.active.decrementAndGet();
+                return;
             }
+            b.connections.increment();
+            relay.closed().whenComplete((v, x) -> b.active.decrementAndGet());
         });
     }
 

@@ -5,7 +5,9 @@ import java.net.SocketAddress;
 
 /**
  * What a proxy tells its owner, for logs and counters. Every method has an empty default.
- * Called on the proxy's loop thread; keep them short, they run between I/O callbacks.
+ * Called on the loop thread of the connection concerned: for a proxy on a loop group, from
+ * several threads at once, so an implementation must be thread-safe. Keep them short, they run
+ * between I/O callbacks.
  */
 public interface ProxyEvents {
     ProxyEvents NONE = new ProxyEvents() {

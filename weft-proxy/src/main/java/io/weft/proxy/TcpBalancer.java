@@ -2,45 +2,79 @@ package io.weft.proxy;
 
 import io.weft.future.Promise;
 import io.weft.loop.EventLoop;
-import io.weft.net.ConnectOptions;
-import io.weft.net.Net;
-import io.weft.proxy.internal.Listener;
-import io.weft.proxy.internal.Upstream;
+import io.weft.loop.LoopGroup;
+import io.weft.proxy.internal.HealthProbe;
+import io.weft.proxy.internal.ListenerGroup;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A TCP load balancer, like HAProxy's {@code mode tcp}: each client connection is paired with a
  * connection to one of the servers, chosen by {@link BalancerOptions#strategy()} among those the
  * health checks consider up. A connect that fails or passes {@link ProxyPolicy#connectTimeout()}
  * is retried on the next server, each server at most once per client; when none connects, the
- * client is closed. Health checks connect to every server each
+ * client is closed. Health checks ({@link BalancerOptions#check()}: a connect, a line sent and a
+ * reply prefix expected, or an HTTP GET) go to every server each
  * {@link BalancerOptions#checkInterval()}: {@code fall} failures in a row mark it down, {@code rise}
  * passes in a row up again. When every server is down, clients are still tried on all of them
- * (the checks may lag behind a recovery). Loop thread only.
+ * (the checks may lag behind a recovery).
+ *
+ * <p>On a {@link LoopGroup} every loop accepts its own clients and the loops share one view of
+ * the servers: the round-robin turn and each server's connection count are atomics every loop
+ * updates (no lock on the way of a connection), and the health checks run once, on the first
+ * loop, publishing up/down through a volatile flag. Least connections counts a server's
+ * connections from the moment a loop chooses it, so two loops choosing at once see each other
+ * except in the instant between one's reading and its increment. Every method may be called
+ * from any thread.
  */
 public final class TcpBalancer {
-    private final Listener listener;
     private final List<Backend> backends;
     private final BalancerOptions options;
-    private int next;
-    private boolean stopped;
+    private final AtomicInteger next = new AtomicInteger();
+    private volatile ListenerGroup listeners;
+    private volatile boolean stopped;
 
-    private TcpBalancer(Listener listener, List<Backend> backends, BalancerOptions options) {
-        this.listener = listener;
+    private TcpBalancer(List<Backend> backends, BalancerOptions options) {
         this.backends = backends;
         this.options = options;
     }
 
     /**
-     * Listens on {@code address} and balances over {@code servers} (resolved addresses).
+     * Listens on {@code address} with {@code loop} and balances over {@code servers} (resolved addresses).
      *
-     * @throws IllegalArgumentException if {@code servers} is empty
+     * @throws IllegalArgumentException if {@code servers} is empty or a server is unresolved
      */
     public static Promise<TcpBalancer> start(EventLoop loop, InetSocketAddress address, List<InetSocketAddress> servers,
             BalancerOptions options, ProxyPolicy policy, ProxyEvents events) {
+        TcpBalancer b = new TcpBalancer(backends(servers), options);
+        return ListenerGroup.open(loop, address, policy, events, l -> () -> new BalancerSession(b, l)).map(g -> {
+            b.listeners = g;
+            b.startChecks();
+            return b;
+        });
+    }
+
+    /**
+     * Listens on {@code address} with every loop of {@code group}. Blocks until every loop
+     * listens: call it from a thread outside the group.
+     *
+     * @throws IllegalArgumentException if {@code servers} is empty or a server is unresolved, or
+     *                                  the policy does not allow listening there
+     * @throws IOException              the bind error
+     */
+    public static TcpBalancer start(LoopGroup group, InetSocketAddress address, List<InetSocketAddress> servers,
+            BalancerOptions options, ProxyPolicy policy, ProxyEvents events) throws IOException {
+        TcpBalancer b = new TcpBalancer(backends(servers), options);
+        b.listeners = ListenerGroup.open(group, address, policy, events, l -> () -> new BalancerSession(b, l));
+        b.listeners.firstLoop().execute(b::startChecks);
+        return b;
+    }
+
+    private static List<Backend> backends(List<InetSocketAddress> servers) {
         if (servers.isEmpty()) {
             throw new IllegalArgumentException("a balancer needs at least one server (--to HOST:PORT)");
         }
@@ -51,16 +85,16 @@ public final class TcpBalancer {
             }
             backends.add(new Backend(s));
         }
-        TcpBalancer[] self = new TcpBalancer[1];
-        return Listener.open(loop, address, policy, events, l -> new BalancerSession(self[0], l)).map(l -> {
-            self[0] = new TcpBalancer(l, List.copyOf(backends), options);
-            self[0].startChecks();
-            return self[0];
-        });
+        return List.copyOf(backends);
+    }
+
+    /** For tests: the per-loop listeners. */
+    ListenerGroup listeners() {
+        return listeners;
     }
 
     public InetSocketAddress address() {
-        return listener.address();
+        return listeners.address();
     }
 
     /** The servers, in the order given, with their current state. */
@@ -68,20 +102,21 @@ public final class TcpBalancer {
         return backends;
     }
 
+    /** Client connections open now over every loop. */
     public int activeConnections() {
-        return listener.active();
+        return listeners.active();
     }
 
     /** Stops accepting and checking; connections end on their own, or are cut after {@code deadline}. */
     public Promise<Void> drain(Duration deadline) {
         stopChecks();
-        return listener.drain(deadline);
+        return listeners.drain(deadline);
     }
 
     /** Stops accepting and checking and cuts every connection now. */
     public void close() {
         stopChecks();
-        listener.close();
+        listeners.close();
     }
 
     // ---- choosing ----
@@ -90,7 +125,7 @@ public final class TcpBalancer {
     List<Backend> order() {
         int n = backends.size();
         List<Backend> up = new ArrayList<>(n);
-        int start = next++ & Integer.MAX_VALUE;
+        int start = next.getAndIncrement() & Integer.MAX_VALUE;
         for (int i = 0; i < n; i++) {
             Backend b = backends.get((start + i) % n);
             if (b.up) {
@@ -105,7 +140,7 @@ public final class TcpBalancer {
         if (options.strategy() == BalancerOptions.Strategy.LEAST_CONNECTIONS) {
             int best = 0;
             for (int i = 1; i < up.size(); i++) {
-                if (up.get(i).active < up.get(best).active) {
+                if (up.get(i).active.get() < up.get(best).active.get()) {
                     best = i;
                 }
             }
@@ -114,11 +149,7 @@ public final class TcpBalancer {
         return up;
     }
 
-    Listener listener() {
-        return listener;
-    }
-
-    // ---- health checks ----
+    // ---- health checks: the first loop's thread ----
 
     private void startChecks() {
         if (options.checkInterval() == null) {
@@ -133,22 +164,22 @@ public final class TcpBalancer {
         if (stopped) {
             return;
         }
-        b.check = listener.loop().callLater(after, () -> check(b));
+        b.check = checkLoop().callLater(after, () -> check(b));
+    }
+
+    private EventLoop checkLoop() {
+        return listeners.firstLoop();
     }
 
     private void check(Backend b) {
         if (stopped) {
             return;
         }
-        ConnectOptions o = ConnectOptions.builder().connectTimeout(options.checkTimeout()).build();
-        Net.createConnection(listener.loop(), Upstream::new, b.address(), o).whenComplete((up, e) -> {
-            if (up != null) {
-                up.transport().close();
-            }
+        HealthProbe.run(checkLoop(), b.address(), options.check(), options.checkTimeout()).whenComplete((passed, e) -> {
             if (stopped) {
                 return;
             }
-            record(b, e == null);
+            record(b, passed);
             scheduleCheck(b, options.checkInterval());
         });
     }
@@ -171,6 +202,11 @@ public final class TcpBalancer {
 
     private void stopChecks() {
         stopped = true;
+        EventLoop loop = checkLoop();
+        if (!loop.inLoop()) {
+            loop.execute(this::stopChecks);
+            return;
+        }
         for (Backend b : backends) {
             if (b.check != null) {
                 b.check.cancel();

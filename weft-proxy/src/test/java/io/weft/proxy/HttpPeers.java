@@ -149,4 +149,109 @@ final class HttpPeers {
             server.close();
         }
     }
+
+    /**
+     * A keep-alive origin: answers every request of a connection by path, until the client
+     * closes; counts its connections and which one each request came on.
+     * <ul>
+     *   <li>{@code /ka}: 200 with "ok" and a length;</li>
+     *   <li>{@code /bye}: 200 with {@code Connection: close}, then closes;</li>
+     *   <li>{@code /big}: 200 with 4 MiB announced;</li>
+     *   <li>{@code /upgrade}: 101 with the request's Upgrade, then echoes raw bytes till EOF;</li>
+     *   <li>{@code /unasked}: 101 whatever was asked;</li>
+     *   <li>{@code /echo}: the request body back;</li>
+     *   <li>{@code /extra}: "ok", then a second, unasked response ("forged") on the same connection;</li>
+     *   <li>{@code /named-length}: "ok" with {@code Connection: Content-Length, Transfer-Encoding}.</li>
+     * </ul>
+     * With {@link #hangUpAfterFirst} set, a connection that already answered once closes
+     * without a word when the next request arrives (an origin closing a kept-alive connection
+     * at the moment the proxy reuses it).
+     */
+    static final class KeepAliveOrigin implements AutoCloseable {
+        final List<String> heads = new CopyOnWriteArrayList<>();
+        final List<Integer> connectionOf = new CopyOnWriteArrayList<>();
+        final java.util.concurrent.atomic.AtomicInteger closedByPeer = new java.util.concurrent.atomic.AtomicInteger();
+        volatile boolean hangUpAfterFirst;
+        private final java.util.concurrent.atomic.AtomicInteger ids = new java.util.concurrent.atomic.AtomicInteger();
+        final Peers.Server server;
+
+        KeepAliveOrigin() throws IOException {
+            server = new Peers.Server(0, s -> {
+                try {
+                    serve(s, s.getInputStream(), s.getOutputStream());
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        }
+
+        private void serve(java.net.Socket s, InputStream in, OutputStream out) throws IOException {
+            int connection = ids.incrementAndGet();
+            for (int n = 0; ; n++) {
+                String head = readHead(in);
+                if (head == null) {
+                    closedByPeer.incrementAndGet();
+                    return;
+                }
+                if (n > 0 && hangUpAfterFirst) {
+                    return;
+                }
+                heads.add(head);
+                connectionOf.add(connection);
+                Response req = new Response("HTTP/1.1 000 \r\n" + head.substring(head.indexOf("\r\n") + 2), new byte[0]);
+                byte[] body = req.header("Content-Length") == null ? new byte[0]
+                        : Peers.readN(in, Integer.parseInt(req.header("Content-Length")));
+                String path = head.split(" ")[1];
+                switch (path) {
+                    case "/named-length" -> out.write(("HTTP/1.1 200 OK\r\nConnection: Content-Length, Transfer-Encoding\r\n"
+                            + "Content-Length: 2\r\n\r\nok").getBytes(StandardCharsets.ISO_8859_1));
+                    case "/extra" -> out.write(("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+                            + "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nforged").getBytes(StandardCharsets.ISO_8859_1));
+                    case "/ka" -> out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.ISO_8859_1));
+                    case "/bye" -> {
+                        out.write("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nbye".getBytes(StandardCharsets.ISO_8859_1));
+                        return;
+                    }
+                    case "/big" -> {
+                        out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + (4 << 20) + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                        for (int i = 0; i < 4; i++) {
+                            out.write(Peers.BLOCK);
+                        }
+                    }
+                    case "/upgrade", "/unasked" -> {
+                        String proto = req.header("Upgrade") == null ? "echo" : req.header("Upgrade");
+                        out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: " + proto + "\r\nConnection: Upgrade\r\n\r\nhi")
+                                .getBytes(StandardCharsets.ISO_8859_1));
+                        out.flush();
+                        byte[] b = new byte[4096];
+                        for (int r; (r = in.read(b)) > 0; ) {
+                            out.write(b, 0, r);
+                            out.flush();
+                        }
+                        s.shutdownOutput();
+                        return;
+                    }
+                    case "/echo" -> {
+                        out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                        out.write(body);
+                    }
+                    default -> out.write("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                }
+                out.flush();
+            }
+        }
+
+        int port() {
+            return server.port();
+        }
+
+        int connections() {
+            return server.accepted.get();
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+        }
+    }
 }

@@ -55,8 +55,21 @@ public final class ProxyFlags {
             description = "On SIGINT/SIGTERM, tunnels still open after this are cut (default: ${DEFAULT-VALUE}).")
     Duration shutdownDeadline;
 
+    @Option(names = "--loops", paramLabel = "N",
+            description = "Event loops (threads) accepting and relaying, each listening on the port with SO_REUSEPORT"
+                    + " (default: one per core, here ${DEFAULT-VALUE}).")
+    int loops = Runtime.getRuntime().availableProcessors();
+
     @Option(names = {"-v", "--verbose"}, description = "Log every tunnel as it opens and closes.")
     boolean verbose;
+
+    /** {@code --loops}, checked. */
+    int loops() {
+        if (loops < 1 || loops > 1024) {
+            throw new IllegalArgumentException("--loops must be 1 to 1024, not " + loops);
+        }
+        return loops;
+    }
 
     /** The policy these flags describe; IllegalArgumentException names a bad value. */
     ProxyPolicy policy() {

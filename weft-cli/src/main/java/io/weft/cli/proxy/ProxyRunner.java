@@ -2,24 +2,23 @@ package io.weft.cli.proxy;
 
 import io.weft.cli.serve.Foreground;
 import io.weft.future.Promise;
-import io.weft.loop.EventLoop;
 import io.weft.loop.LoopConfig;
+import io.weft.loop.LoopGroup;
 import io.weft.net.Relay;
 import io.weft.proxy.ProxyEvents;
 import io.weft.proxy.ProxyHandshakeException;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 
 /**
- * Runs one proxy on a loop of its own in the foreground: starts it, prints where it listens,
- * logs refusals and failed handshakes (and, verbose, every tunnel) on stderr, and on SIGINT or
- * SIGTERM drains it: no new clients, open tunnels get the shutdown deadline to finish.
+ * Runs one proxy in the foreground on a {@link LoopGroup} of {@code --loops} loops (each
+ * accepting its own clients): starts it, prints where it listens, logs refusals and failed
+ * handshakes (and, verbose, every tunnel) on stderr, and on SIGINT or SIGTERM drains it: no new
+ * clients, open tunnels get the shutdown deadline to finish.
  */
 final class ProxyRunner {
     /** What the runner needs of a started proxy. */
@@ -29,13 +28,19 @@ final class ProxyRunner {
         Promise<Void> drain(Duration deadline);
     }
 
+    /** Starts a proxy on the context's group (blocking, from the command's thread). */
+    interface Start {
+        Started start(Context ctx) throws IOException;
+    }
+
     private ProxyRunner() {
     }
 
-    static int run(String name, ProxyFlags flags, Foreground foreground, PrintWriter out, PrintWriter err,
-            Function<Context, Promise<Started>> start) {
+    static int run(String name, ProxyFlags flags, Foreground foreground, PrintWriter out, PrintWriter err, Start start) {
         Context ctx;
+        int loops;
         try {
+            loops = flags.loops();
             ctx = new Context(flags, new InetSocketAddress(flags.host, flags.port), new Log(name, err, flags.verbose));
             flags.policy().checkListen(ctx.address);
         } catch (IllegalArgumentException e) {
@@ -43,44 +48,29 @@ final class ProxyRunner {
             err.flush();
             return 2;
         }
-        EventLoop loop = EventLoop.start(LoopConfig.builder().threadName("weft-proxy").build());
-        ctx.loop = loop;
-        CompletableFuture<Started> started = new CompletableFuture<>();
-        loop.execute(() -> {
-            try {
-                start.apply(ctx).whenComplete((s, e) -> {
-                    if (e != null) {
-                        started.completeExceptionally(e);
-                    } else {
-                        started.complete(s);
-                    }
-                });
-            } catch (RuntimeException e) {
-                started.completeExceptionally(e);
-            }
-        });
+        LoopGroup group = LoopGroup.start(loops, LoopConfig.builder().threadName("weft-proxy").build());
+        ctx.group = group;
         Started proxy;
         try {
-            proxy = started.get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            loop.close();
-            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            err.println("weft proxy " + name + ": cannot start on " + flags.host + ":" + flags.port + ": " + cause.getMessage());
+            proxy = start.start(ctx);
+        } catch (IOException | RuntimeException e) {
+            group.close();
+            err.println("weft proxy " + name + ": cannot start on " + flags.host + ":" + flags.port + ": " + e.getMessage());
             err.flush();
             return 1;
         }
         InetSocketAddress bound = proxy.address();
-        out.println("weft proxy " + name + ": listening on " + bound.getAddress().getHostAddress() + ":" + bound.getPort());
+        out.println("weft proxy " + name + ": listening on " + bound.getAddress().getHostAddress() + ":" + bound.getPort()
+                + " (" + loops + (loops == 1 ? " loop)" : " loops)"));
         out.flush();
         foreground.run(flags.shutdownDeadline, () -> {
-            CompletableFuture<Void> stopped = new CompletableFuture<>();
-            loop.execute(() -> proxy.drain(flags.shutdownDeadline).whenComplete((v, e) -> stopped.complete(null)));
             try {
-                stopped.get(flags.shutdownDeadline.toMillis() + 5000, TimeUnit.MILLISECONDS);
+                proxy.drain(flags.shutdownDeadline).toCompletableFuture()
+                        .get(flags.shutdownDeadline.toMillis() + 5000, TimeUnit.MILLISECONDS);
             } catch (Exception e) {
                 err.println("weft proxy " + name + ": the drain did not finish: " + e);
             }
-            loop.close();
+            group.close();
             out.println("weft proxy " + name + " stopped");
             out.flush();
         });
@@ -92,7 +82,7 @@ final class ProxyRunner {
         final ProxyFlags flags;
         final InetSocketAddress address;
         final ProxyEvents events;
-        EventLoop loop;
+        LoopGroup group;
 
         Context(ProxyFlags flags, InetSocketAddress address, ProxyEvents events) {
             this.flags = flags;
@@ -101,7 +91,10 @@ final class ProxyRunner {
         }
     }
 
-    /** The log on stderr. Loop thread. */
+    /**
+     * The log on stderr. Called on every loop's thread; PrintWriter's println holds its lock for
+     * the line, so lines from different loops do not interleave.
+     */
     private record Log(String name, PrintWriter err, boolean verbose) implements ProxyEvents {
         @Override
         public void clientRefused(SocketAddress client, String why) {
@@ -129,8 +122,10 @@ final class ProxyRunner {
         }
 
         private void line(String s) {
-            err.println("weft proxy " + name + ": " + s);
-            err.flush();
+            synchronized (err) {
+                err.println("weft proxy " + name + ": " + s);
+                err.flush();
+            }
         }
     }
 }

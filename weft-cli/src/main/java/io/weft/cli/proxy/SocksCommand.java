@@ -46,17 +46,20 @@ public final class SocksCommand implements Callable<Integer>, ServerCommand {
         }
         Credentials c = credentials;
         return ProxyRunner.run("socks", flags, foreground, spec.commandLine().getOut(), spec.commandLine().getErr(),
-                ctx -> SocksProxy.start(ctx.loop, ctx.address, flags.policy(), c, ctx.events).map(p -> new ProxyRunner.Started() {
-                    @Override
-                    public java.net.InetSocketAddress address() {
-                        return p.address();
-                    }
+                ctx -> {
+                    var p = SocksProxy.start(ctx.group, ctx.address, flags.policy(), c, ctx.events);
+                    return new ProxyRunner.Started() {
+                        @Override
+                        public java.net.InetSocketAddress address() {
+                            return p.address();
+                        }
 
-                    @Override
-                    public io.weft.future.Promise<Void> drain(java.time.Duration deadline) {
-                        return p.drain(deadline);
-                    }
-                }));
+                        @Override
+                        public io.weft.future.Promise<Void> drain(java.time.Duration deadline) {
+                            return p.drain(deadline);
+                        }
+                    };
+                });
     }
 
     @Override

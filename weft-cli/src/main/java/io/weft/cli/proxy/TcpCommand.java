@@ -5,6 +5,7 @@ import io.weft.cli.serve.Durations;
 import io.weft.cli.serve.Foreground;
 import io.weft.cli.serve.ServerCommand;
 import io.weft.proxy.BalancerOptions;
+import io.weft.proxy.HealthCheck;
 import io.weft.proxy.TcpBalancer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -23,7 +24,8 @@ import picocli.CommandLine.Spec;
 /** {@code weft proxy tcp}: a TCP load balancer. Exit codes as {@link SocksCommand}'s. */
 @Command(name = "tcp", mixinStandardHelpOptions = true, versionProvider = WeftVersion.class,
         description = {"A TCP load balancer (like HAProxy's mode tcp): round robin or least connections,",
-                "active health checks, retry on the next server, graceful drain on SIGTERM.",
+                "active health checks (connect, send/expect, or HTTP GET), retry on the next",
+                "server, graceful drain on SIGTERM.",
                 "Try it: weft proxy tcp --port 8080 --to 127.0.0.1:8001,127.0.0.1:8002"})
 public final class TcpCommand implements Callable<Integer>, ServerCommand {
     @Mixin
@@ -54,6 +56,17 @@ public final class TcpCommand implements Callable<Integer>, ServerCommand {
     @Option(names = "--rise", defaultValue = "2", description = "Passed checks in a row that mark it up again (default: ${DEFAULT-VALUE}).")
     int rise;
 
+    @Option(names = "--check-send", paramLabel = "TEXT",
+            description = "Health check: send TEXT (\\r and \\n as escapes) and expect --check-expect at the start of the reply.")
+    String checkSend;
+
+    @Option(names = "--check-expect", paramLabel = "PREFIX", description = "With --check-send: the reply's first line must start with this.")
+    String checkExpect;
+
+    @Option(names = "--check-http", paramLabel = "PATH",
+            description = "Health check: GET PATH over HTTP/1.1; 2xx and 3xx pass (Host: the server's address).")
+    String checkHttp;
+
     @Spec
     CommandSpec spec;
 
@@ -79,20 +92,44 @@ public final class TcpCommand implements Callable<Integer>, ServerCommand {
                 throw new ParameterException(spec.commandLine(), "--to " + s + ": " + e.getMessage());
             }
         }
-        BalancerOptions options = new BalancerOptions(strategy, noChecks ? null : checkInterval, checkTimeout, fall, rise);
+        HealthCheck check;
+        try {
+            check = healthCheck();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        BalancerOptions options = new BalancerOptions(strategy, noChecks ? null : checkInterval, checkTimeout, fall, rise, check);
         return ProxyRunner.run("tcp", flags, foreground, spec.commandLine().getOut(), spec.commandLine().getErr(),
-                ctx -> TcpBalancer.start(ctx.loop, ctx.address, servers, options, flags.policy(), ctx.events)
-                        .map(b -> new ProxyRunner.Started() {
-                            @Override
-                            public InetSocketAddress address() {
-                                return b.address();
-                            }
+                ctx -> {
+                    var p = TcpBalancer.start(ctx.group, ctx.address, servers, options, flags.policy(), ctx.events);
+                    return new ProxyRunner.Started() {
+                        @Override
+                        public java.net.InetSocketAddress address() {
+                            return p.address();
+                        }
 
-                            @Override
-                            public io.weft.future.Promise<Void> drain(Duration deadline) {
-                                return b.drain(deadline);
-                            }
-                        }));
+                        @Override
+                        public io.weft.future.Promise<Void> drain(java.time.Duration deadline) {
+                            return p.drain(deadline);
+                        }
+                    };
+                });
+    }
+
+    private HealthCheck healthCheck() {
+        if (checkHttp != null && checkSend != null) {
+            throw new IllegalArgumentException("--check-http and --check-send are two kinds of check: pick one");
+        }
+        if ((checkSend == null) != (checkExpect == null)) {
+            throw new IllegalArgumentException("--check-send and --check-expect go together");
+        }
+        if (checkHttp != null) {
+            return HealthCheck.httpGet(checkHttp, "localhost");
+        }
+        if (checkSend != null) {
+            return HealthCheck.sendExpect(checkSend.replace("\\r", "\r").replace("\\n", "\n"), checkExpect);
+        }
+        return HealthCheck.connect();
     }
 
     @Override

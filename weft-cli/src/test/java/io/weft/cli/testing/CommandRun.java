@@ -24,10 +24,10 @@ public final class CommandRun {
     private final Lines out = new Lines();
     private final Lines err = new Lines();
     private final CompletableFuture<Integer> exit;
-    private final String command;
+    private final String[] args;
 
     private CommandRun(String... args) {
-        this.command = args[0];
+        this.args = args;
         cli.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
@@ -49,7 +49,16 @@ public final class CommandRun {
 
     /** Asks the server command to stop, as SIGTERM does. */
     public void stop() {
-        ((ServerCommand) cli.getSubcommands().get(command).getCommand()).requestStop();
+        // The server command may be nested (weft proxy socks): follow the arguments down.
+        CommandLine c = cli.getSubcommands().get(args[0]);
+        for (int i = 1; i < args.length && !(c.getCommand() instanceof ServerCommand); i++) {
+            CommandLine sub = c.getSubcommands().get(args[i]);
+            if (sub == null) {
+                break;
+            }
+            c = sub;
+        }
+        ((ServerCommand) c.getCommand()).requestStop();
     }
 
     /** The exit code, waiting up to 30 s for it. */

@@ -5,10 +5,7 @@ import io.weft.loop.EventLoop;
 import io.weft.loop.TimerHandle;
 import io.weft.net.ConnectOptions;
 import io.weft.net.Net;
-import io.weft.net.Protocol;
 import io.weft.net.Relay;
-import io.weft.net.Server;
-import io.weft.net.ServerOptions;
 import io.weft.net.Transport;
 import io.weft.proxy.ProxyEvents;
 import io.weft.proxy.ProxyHandshakeException;
@@ -20,55 +17,38 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
- * What every proxy shares: the listening server, the policy's admission checks (client
- * networks, connections per client), the upstream connector, the tunnels, and draining. Each
- * accepted connection gets a session protocol from the factory; the session calls
- * {@link #admit} first, and either {@link #release} when it ends on its own or hands the client
- * to {@link #tunnel}, which releases it when the relay ends. Loop thread only.
+ * One loop's share of a proxy ({@link ListenerGroup} holds one per loop): the connections
+ * accepted on this loop, the policy's admission checks (client networks, and connections per
+ * client counted over every loop), the upstream connector, the tunnels, and draining. Each
+ * accepted connection gets a session protocol; the session calls {@link #admit} first, and
+ * either {@link #release} when it ends on its own or hands the client to {@link #tunnel}, which
+ * releases it when the relay ends. Loop thread only (its loop's), except {@link #loop()}.
  */
 public final class Listener {
     private final EventLoop loop;
+    private final ListenerGroup group;
     private final ProxyPolicy policy;
     private final ProxyEvents events;
-    private final Map<InetAddress, Integer> perClient = new HashMap<>();
     private final Set<Transport> clients = Collections.newSetFromMap(new IdentityHashMap<>());
     private final ConnectOptions connectOptions;
-    private Server server;
+    private final List<Runnable> stopHooks = new ArrayList<>();
     private Promise<Void> drained;
     private TimerHandle drainDeadline;
-    private long tunnelsOpened;
+    /** Written on the loop only; volatile so that stats may read it from any thread. */
+    private volatile long admitted;
 
-    private Listener(EventLoop loop, ProxyPolicy policy, ProxyEvents events) {
+    Listener(EventLoop loop, ListenerGroup group) {
         this.loop = loop;
-        this.policy = policy;
-        this.events = events;
+        this.group = group;
+        this.policy = group.policy();
+        this.events = group.events();
         this.connectOptions = ConnectOptions.builder().connectTimeout(policy.connectTimeout())
                 .writeBufferLimits(policy.relay().writeBufferHigh(), policy.relay().writeBufferLow()).build();
-    }
-
-    /** Listens on {@code address} once the policy allows it; each connection gets {@code sessions.apply(this)}. */
-    public static Promise<Listener> open(EventLoop loop, InetSocketAddress address, ProxyPolicy policy, ProxyEvents events,
-            Function<Listener, Protocol> sessions) {
-        try {
-            policy.checkListen(address);
-        } catch (IllegalArgumentException e) {
-            return Promise.failed(loop, e);
-        }
-        Listener l = new Listener(loop, policy, events);
-        ServerOptions options = ServerOptions.builder()
-                .writeBufferLimits(policy.relay().writeBufferHigh(), policy.relay().writeBufferLow()).build();
-        return Net.createServer(loop, () -> sessions.apply(l), address, options).map(s -> {
-            l.server = s;
-            return l;
-        });
     }
 
     public EventLoop loop() {
@@ -83,26 +63,37 @@ public final class Listener {
         return events;
     }
 
-    public InetSocketAddress address() {
-        return (InetSocketAddress) server.addresses().get(0);
-    }
-
-    /** Connections held now (in a handshake or a tunnel). */
+    /** Connections held now on this loop (in a handshake or a tunnel). */
     public int active() {
         return clients.size();
     }
 
-    public long tunnelsOpened() {
-        return tunnelsOpened;
+    /** Clients admitted on this loop since the start. Any thread. */
+    public long admittedTotal() {
+        return admitted;
     }
 
     public boolean draining() {
         return drained != null;
     }
 
+    /** Runs {@code hook} when this loop's part of the proxy drains or closes (once). */
+    public void onStop(Runnable hook) {
+        stopHooks.add(hook);
+    }
+
+    private void runStopHooks() {
+        List<Runnable> hooks = new ArrayList<>(stopHooks);
+        stopHooks.clear();
+        for (Runnable r : hooks) {
+            r.run();
+        }
+    }
+
     /**
-     * Admits a new client or aborts it: not from an allowed network, over its connection limit,
-     * or arriving while draining. Call first thing in {@code connectionMade}.
+     * Admits a new client or aborts it: not from an allowed network, over its connection limit
+     * (counted over every loop), or arriving while draining. Call first thing in
+     * {@code connectionMade}.
      */
     public boolean admit(Transport client) {
         InetAddress from = addressOf(client.remoteAddress());
@@ -111,8 +102,7 @@ public final class Listener {
             refusal = "the proxy is draining";
         } else if (from == null || !policy.allowsClient(from)) {
             refusal = "not in the allowed client networks";
-        } else if (policy.maxConnectionsPerClient() > 0
-                && perClient.getOrDefault(from, 0) >= policy.maxConnectionsPerClient()) {
+        } else if (!group.perClient().tryAcquire(from, policy.maxConnectionsPerClient())) {
             refusal = "over " + policy.maxConnectionsPerClient() + " connections from one client";
         }
         if (refusal != null) {
@@ -120,8 +110,9 @@ public final class Listener {
             client.abort();
             return false;
         }
-        perClient.merge(from, 1, Integer::sum);
         clients.add(client);
+        admitted++; // one writer: this loop
+        group.activeCounter().incrementAndGet();
         return true;
     }
 
@@ -130,8 +121,8 @@ public final class Listener {
         if (!clients.remove(client)) {
             return;
         }
-        InetAddress from = addressOf(client.remoteAddress());
-        perClient.computeIfPresent(from, (k, n) -> n == 1 ? null : n - 1);
+        group.perClient().release(addressOf(client.remoteAddress()));
+        group.activeCounter().decrementAndGet();
         if (drained != null && clients.isEmpty()) {
             finishDrain();
         }
@@ -204,7 +195,7 @@ public final class Listener {
             upstream.write(early);
         }
         Relay relay = Relay.start(client, upstream, policy.relay());
-        tunnelsOpened++;
+        group.tunnelCounter().increment();
         SocketAddress clientAddress = client.remoteAddress();
         events.tunnelOpened(clientAddress, upstream.remoteAddress(), relay);
         relay.closed().whenComplete((v, e) -> {
@@ -223,7 +214,8 @@ public final class Listener {
             return drained;
         }
         drained = new Promise<>(loop);
-        server.close();
+        group.stopAccepting();
+        runStopHooks();
         if (clients.isEmpty()) {
             finishDrain();
         } else {
@@ -243,9 +235,9 @@ public final class Listener {
         drained.complete(null);
     }
 
-    /** Stops accepting and aborts every connection now. */
-    public void close() {
-        server.close();
+    /** Aborts every connection of this loop now. */
+    void abortAll() {
+        runStopHooks();
         for (Transport t : new ArrayList<>(clients)) {
             t.abort();
         }

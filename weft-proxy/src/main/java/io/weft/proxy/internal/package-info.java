@@ -1,5 +1,6 @@
 /**
- * The proxies' machinery, not exported: the listener that admits clients and tracks tunnels,
- * the upstream connector, and one session class per protocol (SOCKS5, HTTP, TCP).
+ * The proxies' machinery, not exported: the listener group (one listener per loop, and what the
+ * loops share: per-client counts and totals), the upstream connector, health probes, and one
+ * session class per protocol (SOCKS5, HTTP, TCP).
  */
 package io.weft.proxy.internal;

@@ -10,11 +10,13 @@ import io.weft.loop.TimerHandle;
 import io.weft.net.Net;
 import io.weft.net.Protocol;
 import io.weft.net.Transport;
+import io.weft.proxy.Credentials;
 import io.weft.proxy.ProxyHandshakeException;
 import io.weft.proxy.ProxyHandshakeException.Reason;
 import io.weft.proxy.internal.Failures;
 import io.weft.proxy.internal.Listener;
 import io.weft.proxy.internal.Upstream;
+import java.util.Set;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -30,17 +32,28 @@ import java.util.Locale;
  *        --response done--&gt; HEAD again (keep-alive), or close
  *   any --bad request, refusal, upstream failure--&gt; an error status and close
  * </pre>
- * Each forward request gets a new upstream connection with {@code Connection: close}; the
- * response's framing (Content-Length, chunked, or none) tells where it ends, so the client's
- * connection stays open unless the response runs to the upstream's close. Heads are bounded by
- * weft-http's parse limits; bodies flow with backpressure both ways. Loop thread.
+ * With users configured, each request head must carry valid {@code Proxy-Authorization} before
+ * anything else happens (else 407 and close). A forward request goes on a pooled origin
+ * connection when it can be replayed (no body, an idempotent method), else on a new one; a
+ * replayable request whose pooled connection turns out dead before any response byte is sent
+ * once more on a new connection. The response's framing (Content-Length, chunked, or none)
+ * tells where it ends, so the client's connection stays open unless the response runs to the
+ * upstream's close. A 101 to an Upgrade request turns both connections into a relay:
+ * <pre>
+ *   WAITING --101 (Upgrade asked)--&gt; TUNNEL
+ * </pre>
+ * Heads are bounded by weft-http's parse limits; bodies flow with backpressure both ways. Loop thread.
  */
 public final class HttpProxySession implements Protocol {
     private static final ParseLimits LIMITS = ParseLimits.DEFAULTS;
+    /** RFC 9110 9.2.2: the methods a client may repeat; CONNECT never comes here. */
+    private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE");
 
     private enum State { HEAD, CONNECTING, BODY, WAITING, TUNNEL, CLOSED }
 
     private final Listener listener;
+    private final OriginPool pool;
+    private final Credentials users;
     private final RequestHead head = new RequestHead();
     private byte[] buf = new byte[4096];
     private int len;
@@ -52,9 +65,22 @@ public final class HttpProxySession implements Protocol {
     private Exchange exchange;
     private BodyFrame requestBody;
     private boolean keepAlive;
+    // The forward request in flight, kept to send it once more if its pooled connection was dead.
+    private InetSocketAddress origin;
+    private String originName;
+    private byte[] replay;
+    private boolean retried;
+    private boolean headRequest;
+    private String upgrade;
 
-    public HttpProxySession(Listener listener) {
+    /**
+     * @param pool  this loop's origin connections
+     * @param users who may use the proxy, or null for anybody
+     */
+    public HttpProxySession(Listener listener, OriginPool pool, Credentials users) {
         this.listener = listener;
+        this.pool = pool;
+        this.users = users;
     }
 
     @Override
@@ -138,6 +164,15 @@ public final class HttpProxySession implements Protocol {
         cancelHeadTimer();
         client.pauseReading();
         state = State.CONNECTING;
+        if (users != null) {
+            String refusal = ProxyAuth.refusal(users, head.fields());
+            if (refusal != null) {
+                state = State.CLOSED;
+                client.write(Heads.authenticationRequired(refusal));
+                listener.handshakeFailed(client, new ProxyHandshakeException(Reason.AUTHENTICATION, refusal));
+                return;
+            }
+        }
         if (head.method() == Methods.CONNECT) {
             connect(after);
         } else {
@@ -236,8 +271,14 @@ public final class HttpProxySession implements Protocol {
             host = host.substring(1, host.length() - 1);
         }
         keepAlive = head.keepAlive();
-        boolean headRequest = head.method() == Methods.HEAD;
-        byte[] upstreamHead = Heads.request(head.method(), path, head.minorVersion(), authority, head.fields());
+        headRequest = head.method() == Methods.HEAD;
+        boolean hasBody = head.chunked() || head.contentLength() > 0;
+        // Upgrade only without a body: after a 101 every byte from the client belongs to the new protocol.
+        upgrade = hasBody ? null : Heads.upgradeAsked(head.fields());
+        byte[] upstreamHead = Heads.request(head.method(), path, head.minorVersion(), authority, head.fields(),
+                pool.enabled() && upgrade == null, upgrade);
+        replay = !hasBody && IDEMPOTENT.contains(head.method()) ? upstreamHead : null;
+        retried = false;
         requestBody = head.chunked() ? BodyFrame.chunked()
                 : head.contentLength() > 0 ? BodyFrame.length(head.contentLength()) : BodyFrame.none();
         // The body bytes that came with the head go up with it; a next request after them stays here.
@@ -254,36 +295,59 @@ public final class HttpProxySession implements Protocol {
         System.arraycopy(buf, used, buf, 0, len - used);
         len -= used;
         int p = port;
-        String name = host;
+        originName = host + ":" + port;
         resolveThen(host, port, addresses -> {
-            Exchange ex = new Exchange(this, headRequest);
-            Promise<Exchange> c = Net.createConnection(listener.loop(), () -> ex,
-                    new InetSocketAddress(addresses.get(0), p), listener.connectOptions());
-            pending = c;
-            c.whenComplete((up, e) -> {
-                pending = null;
-                if (state != State.CONNECTING) {
-                    if (up != null) {
-                        up.abortUpstream();
-                    }
-                    return;
-                }
-                if (e != null || up.lost()) {
-                    upstreamFailed(name + ":" + p, e);
-                    return;
-                }
-                exchange = up;
-                up.send(first);
-                if (requestBody.done()) {
-                    state = State.WAITING;
-                } else {
-                    state = State.BODY;
-                    if (!up.upstreamPaused()) {
-                        client.resumeReading();
-                    }
-                }
-            });
+            origin = new InetSocketAddress(addresses.get(0), p);
+            OriginConnection pooled = replay != null ? pool.take(origin) : null;
+            if (pooled != null) {
+                Exchange ex = newExchange();
+                ex.bind(pooled);
+                pooled.attach(ex);
+                started(ex, first);
+            } else {
+                connectFresh(first);
+            }
         });
+    }
+
+    private Exchange newExchange() {
+        return new Exchange(this, headRequest, upgrade != null, pool.enabled() && upgrade == null);
+    }
+
+    /** Sends the request (head and the body bytes that came with it) on a new origin connection. */
+    private void connectFresh(ByteBuffer first) {
+        Exchange ex = newExchange();
+        OriginConnection oc = new OriginConnection(pool, origin, ex);
+        ex.bind(oc);
+        Promise<OriginConnection> c = Net.createConnection(listener.loop(), () -> oc, origin, listener.connectOptions());
+        pending = c;
+        c.whenComplete((up, e) -> {
+            pending = null;
+            if (state != State.CONNECTING) {
+                if (up != null) {
+                    ex.abortUpstream();
+                }
+                return;
+            }
+            if (e != null || ex.lost()) {
+                upstreamFailed(originName, e);
+                return;
+            }
+            started(ex, first);
+        });
+    }
+
+    private void started(Exchange ex, ByteBuffer first) {
+        exchange = ex;
+        ex.send(first);
+        if (requestBody.done()) {
+            state = State.WAITING;
+        } else {
+            state = State.BODY;
+            if (!ex.upstreamPaused()) {
+                client.resumeReading();
+            }
+        }
     }
 
     private void forwardBody(ByteBuffer data) {
@@ -348,9 +412,20 @@ public final class HttpProxySession implements Protocol {
         enterHead();
     }
 
-    /** The upstream failed before the response head was sent: answer 502 (still possible) or cut the client. */
-    void upstreamBroke(Throwable cause, boolean headSent) {
-        if (state == State.CLOSED) {
+    /**
+     * The upstream failed: send the request once more on a new connection if {@code mayRetry}
+     * (it came over a pooled connection, nothing came back) and it can be replayed; else answer
+     * 502 if the client has heard nothing yet, or cut the client.
+     */
+    void upstreamBroke(Throwable cause, boolean headSent, boolean mayRetry) {
+        if (state == State.CLOSED || state == State.TUNNEL) {
+            return;
+        }
+        exchange = null;
+        if (mayRetry && replay != null && !retried && state == State.WAITING) {
+            retried = true;
+            state = State.CONNECTING;
+            connectFresh(ByteBuffer.wrap(replay));
             return;
         }
         if (headSent) {
@@ -360,6 +435,16 @@ public final class HttpProxySession implements Protocol {
             reject(502, "Bad Gateway", new ProxyHandshakeException(Reason.UPSTREAM_FAILED,
                     "the upstream server failed: " + (cause == null ? "it closed without a complete response" : cause.getMessage()), cause));
         }
+    }
+
+    /** A 101 answered the upgrade: the client and {@code upstream} become a tunnel, {@code early} going to the client first. */
+    void upgraded(Transport upstream, ByteBuffer early) {
+        exchange = null;
+        state = State.TUNNEL;
+        if (early.hasRemaining()) {
+            client.write(early);
+        }
+        listener.tunnel(client, upstream, takeRest(0));
     }
 
     // ---- shared ----
