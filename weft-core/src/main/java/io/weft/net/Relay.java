@@ -1,8 +1,11 @@
 package io.weft.net;
 
 import io.weft.future.Promise;
+import io.weft.internal.io.Splicer;
+import io.weft.internal.net.StreamTransport;
 import io.weft.loop.EventLoop;
 import io.weft.loop.TimerHandle;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;
@@ -34,12 +37,29 @@ import java.util.Objects;
  * {@link #start} makes the relay each transport's protocol ({@link Transport#setProtocol}): the
  * previous protocols hear nothing more, not even {@code connectionLost}. Bytes the caller has
  * already received and not yet forwarded (a client's data that came in the same read as its
- * handshake) it writes to the other side itself before or after {@code start}; they are not
- * counted. Reading is resumed on both sides (a caller typically paused the client while it
- * connected upstream).
+ * handshake) it writes to the other side itself before {@code start}, or after it in the same
+ * callback; they are not counted, and they leave before any relayed byte. Reading is resumed on
+ * both sides (a caller typically paused the client while it connected upstream).
  *
- * <p>This is the copying path: each read lands in the loop's read buffer and is written on at
- * once, sent straight to the socket when nothing is queued.
+ * <h2>Two paths</h2>
+ * <ul>
+ *   <li><b>Zero copy</b> ({@link #isZeroCopy()}), chosen by itself when both transports are plain
+ *       TCP or Unix stream sockets on the native epoll backend (not TLS, not NIO or poll, not
+ *       io_uring), neither has timeouts of its own, and {@link Options#zeroCopy()} is on (the
+ *       system property {@code weft.relay.splice=false} turns it off for every relay, for
+ *       measuring): each direction moves its bytes with {@code splice(2)} from the socket into a
+ *       kernel pipe and from the pipe to the other socket, never through this process. The
+ *       rules above hold with the pipe in the place of the write buffer: a direction reads only
+ *       into an empty pipe and waits for the other side to be writable while the pipe holds
+ *       bytes, so the most a relay holds is one pipe per direction ({@link Options#writeBufferHigh()}
+ *       rounded to what the kernel allows, at least 64 KiB; bytes in the pipes count in
+ *       {@link #bufferedBytes()}); a FIN is forwarded once the pipe is empty. Splicing starts on
+ *       the callback after {@code start}, so bytes written before it go first.</li>
+ *   <li><b>Copying</b> everywhere else: each read lands in the loop's read buffer and is written
+ *       on at once, sent straight to the socket when nothing is queued.</li>
+ * </ul>
+ * {@link #close()} flushes what the transports' write buffers hold; on the zero-copy path what
+ * sits in a pipe at that moment is dropped, as with {@link #abort()}.
  */
 public final class Relay {
     /**
@@ -48,8 +68,10 @@ public final class Relay {
      * @param writeBufferHigh high-water mark applied to both transports, bytes
      * @param writeBufferLow  low-water mark applied to both transports, bytes
      * @param idleTimeout     abort a tunnel with no traffic either way for this long; null: never
+     * @param zeroCopy        splice between the sockets where the backend can (see the class
+     *                        comment); false: always copy
      */
-    public record Options(int writeBufferHigh, int writeBufferLow, Duration idleTimeout) {
+    public record Options(int writeBufferHigh, int writeBufferLow, Duration idleTimeout, boolean zeroCopy) {
         public Options {
             if (writeBufferLow < 0 || writeBufferLow > writeBufferHigh) {
                 throw new IllegalArgumentException("need 0 <= writeBufferLow <= writeBufferHigh, got low "
@@ -60,17 +82,26 @@ public final class Relay {
             }
         }
 
-        /** 256 KiB high, 64 KiB low, no idle timeout. */
+        /** Zero copy where the backend can. */
+        public Options(int writeBufferHigh, int writeBufferLow, Duration idleTimeout) {
+            this(writeBufferHigh, writeBufferLow, idleTimeout, true);
+        }
+
+        /** 256 KiB high, 64 KiB low, no idle timeout, zero copy where the backend can. */
         public static Options defaults() {
-            return new Options(256 * 1024, 64 * 1024, null);
+            return new Options(256 * 1024, 64 * 1024, null, true);
         }
 
         public Options withIdleTimeout(Duration timeout) {
-            return new Options(writeBufferHigh, writeBufferLow, timeout);
+            return new Options(writeBufferHigh, writeBufferLow, timeout, zeroCopy);
         }
 
         public Options withWriteBufferLimits(int high, int low) {
-            return new Options(high, low, idleTimeout);
+            return new Options(high, low, idleTimeout, zeroCopy);
+        }
+
+        public Options withZeroCopy(boolean on) {
+            return new Options(writeBufferHigh, writeBufferLow, idleTimeout, on);
         }
     }
 
@@ -83,6 +114,9 @@ public final class Relay {
     private long lastActivity;
     private long peakBuffered;
     private TimerHandle idleTimer;
+    /** The zero-copy directions, or null on the copying path. */
+    private SplicePump aToB;
+    private SplicePump bToA;
 
     private Relay(Transport ta, Transport tb, Options options) {
         this.loop = ta.loop();
@@ -126,30 +160,91 @@ public final class Relay {
         b.t.setWriteBufferLimits(options.writeBufferHigh(), options.writeBufferLow());
         a.noteBuffered();
         b.noteBuffered();
-        if (!a.other.writePaused) {
-            a.t.resumeReading();
-        }
-        if (!b.other.writePaused) {
-            b.t.resumeReading();
+        if (openPumps()) {
+            a.t.pauseReading(); // the pumps read from the sockets; the transports do not
+            b.t.pauseReading();
+            loop.callSoon(() -> {
+                aToB.pump();
+                bToA.pump();
+            });
+        } else {
+            if (!a.other.writePaused) {
+                a.t.resumeReading();
+            }
+            if (!b.other.writePaused) {
+                b.t.resumeReading();
+            }
         }
         if (options.idleTimeout() != null) {
             scheduleIdleCheck(lastActivity + options.idleTimeout().toNanos());
         }
     }
 
+    /**
+     * Opens both zero-copy directions when both sides can splice (see the class comment); false,
+     * with nothing left open, when either cannot or a pipe cannot be had. Decided once, at start.
+     */
+    private boolean openPumps() {
+        if (!options.zeroCopy() || "false".equals(System.getProperty("weft.relay.splice"))
+                || !(a.t instanceof StreamTransport sa) || !(b.t instanceof StreamTransport sb)) {
+            return false;
+        }
+        Splicer ia = sa.splicer();
+        Splicer ib = sb.splicer();
+        if (ia == null || ib == null) {
+            return false;
+        }
+        int size = pipeSize(options.writeBufferHigh());
+        try {
+            aToB = SplicePump.open(this, sa, ia, sb, ib, size);
+        } catch (IOException e) {
+            return false; // no descriptor for a pipe: copy instead
+        }
+        try {
+            bToA = SplicePump.open(this, sb, ib, sa, ia, size);
+        } catch (IOException e) {
+            aToB.stop();
+            aToB = null;
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * The pipe size asked for: the high-water mark, at least the kernel's default 64 KiB and at most
+     * its default unprivileged limit of 1 MiB ({@code /proc/sys/fs/pipe-max-size}); the property
+     * {@code weft.relay.pipeSize} overrides it, for measuring.
+     */
+    private static int pipeSize(int high) {
+        String p = System.getProperty("weft.relay.pipeSize");
+        if (p != null) {
+            return Integer.parseInt(p);
+        }
+        return Math.clamp(high, 64 * 1024, 1 << 20);
+    }
+
+    /** Whether the bytes move by splice(2) between the sockets; see the class comment. */
+    public boolean isZeroCopy() {
+        return aToB != null;
+    }
+
     /** Bytes received from {@code a} and written to {@code b} so far. */
     public long bytesAToB() {
-        return a.received;
+        return a.received + (aToB != null ? aToB.moved : 0);
     }
 
     /** Bytes received from {@code b} and written to {@code a} so far. */
     public long bytesBToA() {
-        return b.received;
+        return b.received + (bToA != null ? bToA.moved : 0);
     }
 
-    /** Bytes both transports hold in their write buffers now. */
+    /** Bytes the relay holds now: both transports' write buffers, and on the zero-copy path its pipes. */
     public long bufferedBytes() {
-        return a.t.writeBufferSize() + b.t.writeBufferSize();
+        long n = a.t.writeBufferSize() + b.t.writeBufferSize();
+        if (aToB != null) {
+            n += aToB.level + bToA.level;
+        }
+        return n;
     }
 
     /** The most {@link #bufferedBytes()} ever was, sampled after every write. */
@@ -157,9 +252,9 @@ public final class Relay {
         return peakBuffered;
     }
 
-    /** Whether either side's reading is paused now for backpressure. */
+    /** Whether either side's reading is paused now for backpressure (on the zero-copy path: its pipe waits on the other side). */
     public boolean isThrottled() {
-        return a.writePaused || b.writePaused;
+        return a.writePaused || b.writePaused || aToB != null && (aToB.throttled() || bToA.throttled());
     }
 
     /** The first error either side was lost with, or null (so far, or for a clean end). */
@@ -213,8 +308,25 @@ public final class Relay {
         }
     }
 
+    /** For {@link SplicePump}: bytes moved, traffic for the idle timeout. */
+    void spliced() {
+        lastActivity = loop.time();
+    }
+
+    /** For {@link SplicePump}: a pipe filled, for the peak. */
+    void noteBuffered() {
+        long now = bufferedBytes();
+        if (now > peakBuffered) {
+            peakBuffered = now;
+        }
+    }
+
     private void sideLost(Side s, Throwable why) {
         s.lost = true;
+        if (aToB != null) {
+            aToB.stop(); // the clean ends drained their pipes first; on the others nothing is worth sending
+            bToA.stop();
+        }
         if (why != null && cause == null) {
             cause = why;
         }
@@ -267,10 +379,7 @@ public final class Relay {
         }
 
         void noteBuffered() {
-            long now = a.t.writeBufferSize() + b.t.writeBufferSize();
-            if (now > peakBuffered) {
-                peakBuffered = now;
-            }
+            Relay.this.noteBuffered();
         }
 
         @Override
@@ -291,7 +400,7 @@ public final class Relay {
         @Override
         public void resumeWriting() {
             writePaused = false;
-            if (!other.lost) {
+            if (!other.lost && aToB == null) { // the pumps read on the zero-copy path
                 other.t.resumeReading();
             }
         }
