@@ -78,6 +78,7 @@ final class SplicePump {
             return;
         }
         int cap = pipe.capacity();
+        boolean srcDrained = false;
         for (int i = 0; i < ROUNDS; i++) {
             boolean progress = false;
             // what dst's transport holds goes first; the write waiter runs once it has left
@@ -96,10 +97,11 @@ final class SplicePump {
                     relay.spliced();
                 }
             }
-            if (!eof && level < cap) {
+            if (!eof && !srcDrained && level < cap) {
                 long n;
+                long room = cap - level;
                 try {
-                    n = in.spliceIn(pipe, cap - level);
+                    n = in.spliceIn(pipe, room);
                 } catch (IOException e) {
                     stop();
                     src.onIoError(e);
@@ -109,6 +111,9 @@ final class SplicePump {
                     eof = true; // the pipe may still hold bytes: out first, then DRAINED
                     progress = true;
                 } else if (n > 0) {
+                    // Less than asked: src is (very likely) empty now, so no call to hear EAGAIN
+                    // say so; readiness tells if more came (as the copying path's reads do).
+                    srcDrained = n < room;
                     level += n;
                     moved += n;
                     progress = true;
