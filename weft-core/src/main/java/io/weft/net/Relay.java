@@ -43,19 +43,21 @@ import java.util.Objects;
  *
  * <h2>Two paths</h2>
  * <ul>
- *   <li><b>Zero copy</b> ({@link #isZeroCopy()}), chosen by itself when both transports are plain
- *       TCP or Unix stream sockets on the native epoll backend (not TLS, not NIO or poll, not
- *       io_uring), neither has timeouts of its own, and {@link Options#zeroCopy()} is on (the
- *       system property {@code weft.relay.splice=false} turns it off for every relay, for
- *       measuring): each direction moves its bytes with {@code splice(2)} from the socket into a
- *       kernel pipe and from the pipe to the other socket, never through this process. The
- *       rules above hold with the pipe in the place of the write buffer: a direction reads only
- *       into an empty pipe and waits for the other side to be writable while the pipe holds
- *       bytes, so the most a relay holds is one pipe per direction ({@link Options#writeBufferHigh()}
- *       rounded to what the kernel allows, at least 64 KiB; bytes in the pipes count in
- *       {@link #bufferedBytes()}); a FIN is forwarded once the pipe is empty. Splicing starts on
- *       the callback after {@code start}, so bytes written before it go first.</li>
- *   <li><b>Copying</b> everywhere else: each read lands in the loop's read buffer and is written
+ *   <li><b>Zero copy</b> ({@link #isZeroCopy()}), where both transports are plain TCP or Unix
+ *       stream sockets on the native epoll backend (not TLS, not NIO or poll, not io_uring),
+ *       neither has timeouts of its own, and {@link Options#zeroCopy()} is on (the system
+ *       property {@code weft.relay.splice=false} turns it off for every relay, for measuring): a
+ *       direction switches to it at its first read of bulk size ({@value #SPLICE_AFTER} bytes or
+ *       more; small messages cost less copied) and then moves its bytes with {@code splice(2)}
+ *       from the socket into a kernel pipe and from the pipe to the other socket, never through
+ *       this process. The rules above hold with the pipe in the place of the write buffer: the
+ *       direction reads only into the pipe's free room and waits for the other side to be
+ *       writable while the pipe holds bytes, so the most it holds is one pipe (about
+ *       {@link Options#writeBufferHigh()}, at least 64 KiB, at most 1 MiB, as the kernel allows;
+ *       counted in {@link #bufferedBytes()}); the pipe is emptied only behind what the other
+ *       side's write buffer held when it switched; a FIN is forwarded once the pipe is empty.</li>
+ *   <li><b>Copying</b> everywhere else, and on the zero-copy path for a direction until it carries
+ *       bulk: each read lands in the loop's read buffer and is written
  *       on at once, sent straight to the socket when nothing is queued.</li>
  * </ul>
  * {@link #close()} flushes what the transports' write buffers hold; on the zero-copy path what
@@ -105,6 +107,14 @@ public final class Relay {
         }
     }
 
+    /**
+     * A read at least this large (the loop's read buffer is 64 KiB) says the direction carries
+     * bulk: it switches to splicing. Small messages stay on the copying path, where one recv and
+     * one send per message cost less than splice's in, out and re-arming (measured on the
+     * ping-pong benchmark: about 1.3x the CPU per round trip when every direction spliced).
+     */
+    static final int SPLICE_AFTER = 32 * 1024;
+
     private final EventLoop loop;
     private final Side a;
     private final Side b;
@@ -114,9 +124,8 @@ public final class Relay {
     private long lastActivity;
     private long peakBuffered;
     private TimerHandle idleTimer;
-    /** The zero-copy directions, or null on the copying path. */
-    private SplicePump aToB;
-    private SplicePump bToA;
+    /** Whether a direction may switch to splicing (both sides can, and it is not turned off). */
+    private boolean spliceable;
 
     private Relay(Transport ta, Transport tb, Options options) {
         this.loop = ta.loop();
@@ -160,54 +169,49 @@ public final class Relay {
         b.t.setWriteBufferLimits(options.writeBufferHigh(), options.writeBufferLow());
         a.noteBuffered();
         b.noteBuffered();
-        if (openPumps()) {
-            a.t.pauseReading(); // the pumps read from the sockets; the transports do not
-            b.t.pauseReading();
-            loop.callSoon(() -> {
-                aToB.pump();
-                bToA.pump();
-            });
-        } else {
-            if (!a.other.writePaused) {
-                a.t.resumeReading();
-            }
-            if (!b.other.writePaused) {
-                b.t.resumeReading();
-            }
+        spliceable = canSplice();
+        if (!a.other.writePaused) {
+            a.t.resumeReading();
+        }
+        if (!b.other.writePaused) {
+            b.t.resumeReading();
         }
         if (options.idleTimeout() != null) {
             scheduleIdleCheck(lastActivity + options.idleTimeout().toNanos());
         }
     }
 
+    /** Whether both sides are plain sockets whose backend splices, and nothing turned it off. */
+    private boolean canSplice() {
+        return options.zeroCopy() && !"false".equals(System.getProperty("weft.relay.splice"))
+                && a.t instanceof StreamTransport sa && sa.splicer() != null
+                && b.t instanceof StreamTransport sb && sb.splicer() != null;
+    }
+
     /**
-     * Opens both zero-copy directions when both sides can splice (see the class comment); false,
-     * with nothing left open, when either cannot or a pipe cannot be had. Decided once, at start.
+     * Switches the direction from {@code s} to splicing, after a read of bulk size: its pipe is
+     * opened now (none is, for a tunnel that never carries bulk), the transport's reading stops
+     * and the pump takes over on the next callback, behind what the copying path already queued.
+     * Without a descriptor for the pipe the direction goes on copying.
      */
-    private boolean openPumps() {
-        if (!options.zeroCopy() || "false".equals(System.getProperty("weft.relay.splice"))
-                || !(a.t instanceof StreamTransport sa) || !(b.t instanceof StreamTransport sb)) {
-            return false;
-        }
-        Splicer ia = sa.splicer();
-        Splicer ib = sb.splicer();
-        if (ia == null || ib == null) {
-            return false;
-        }
-        int size = pipeSize(options.writeBufferHigh());
-        try {
-            aToB = SplicePump.open(this, sa, ia, sb, ib, size);
-        } catch (IOException e) {
-            return false; // no descriptor for a pipe: copy instead
+    private void startSplicing(Side s) {
+        StreamTransport src = (StreamTransport) s.t;
+        StreamTransport dst = (StreamTransport) s.other.t;
+        Splicer in = src.splicer();
+        Splicer out = dst.splicer();
+        if (in == null || out == null) {
+            s.spliceRefused = true; // closing meanwhile
+            return;
         }
         try {
-            bToA = SplicePump.open(this, sb, ib, sa, ia, size);
+            s.pump = SplicePump.open(this, src, in, dst, out, pipeSize(options.writeBufferHigh()));
         } catch (IOException e) {
-            aToB.stop();
-            aToB = null;
-            return false;
+            s.spliceRefused = true;
+            return;
         }
-        return true;
+        src.pauseReading();
+        SplicePump p = s.pump;
+        loop.callSoon(p::pump);
     }
 
     /**
@@ -223,28 +227,25 @@ public final class Relay {
         return Math.clamp(high, 64 * 1024, 1 << 20);
     }
 
-    /** Whether the bytes move by splice(2) between the sockets; see the class comment. */
+    /** Whether either direction has switched to splice(2) between the sockets; see the class comment. */
     public boolean isZeroCopy() {
-        return aToB != null;
+        return a.pump != null || b.pump != null;
     }
 
     /** Bytes received from {@code a} and written to {@code b} so far. */
     public long bytesAToB() {
-        return a.received + (aToB != null ? aToB.moved : 0);
+        return a.received + (a.pump != null ? a.pump.moved : 0);
     }
 
     /** Bytes received from {@code b} and written to {@code a} so far. */
     public long bytesBToA() {
-        return b.received + (bToA != null ? bToA.moved : 0);
+        return b.received + (b.pump != null ? b.pump.moved : 0);
     }
 
     /** Bytes the relay holds now: both transports' write buffers, and on the zero-copy path its pipes. */
     public long bufferedBytes() {
-        long n = a.t.writeBufferSize() + b.t.writeBufferSize();
-        if (aToB != null) {
-            n += aToB.level + bToA.level;
-        }
-        return n;
+        return a.t.writeBufferSize() + b.t.writeBufferSize() + (a.pump != null ? a.pump.level : 0)
+                + (b.pump != null ? b.pump.level : 0);
     }
 
     /** The most {@link #bufferedBytes()} ever was, sampled after every write. */
@@ -254,7 +255,8 @@ public final class Relay {
 
     /** Whether either side's reading is paused now for backpressure (on the zero-copy path: its pipe waits on the other side). */
     public boolean isThrottled() {
-        return a.writePaused || b.writePaused || aToB != null && (aToB.throttled() || bToA.throttled());
+        return a.writePaused || b.writePaused || a.pump != null && a.pump.throttled()
+                || b.pump != null && b.pump.throttled();
     }
 
     /** The first error either side was lost with, or null (so far, or for a clean end). */
@@ -323,9 +325,12 @@ public final class Relay {
 
     private void sideLost(Side s, Throwable why) {
         s.lost = true;
-        if (aToB != null) {
-            aToB.stop(); // the clean ends drained their pipes first; on the others nothing is worth sending
-            bToA.stop();
+        // The clean ends drained their pipes first; on the others nothing is worth sending.
+        if (a.pump != null) {
+            a.pump.stop();
+        }
+        if (b.pump != null) {
+            b.pump.stop();
         }
         if (why != null && cause == null) {
             cause = why;
@@ -354,6 +359,10 @@ public final class Relay {
         long received;
         /** This side's write buffer is above its high-water mark: {@code other} is not reading. */
         boolean writePaused;
+        /** The zero-copy pump from this side to {@code other}, once switched; null while copying. */
+        SplicePump pump;
+        /** A switch to splicing failed (no descriptor): copy for good. */
+        boolean spliceRefused;
         boolean lost;
 
         Side(Transport t) {
@@ -376,6 +385,9 @@ public final class Relay {
             }
             other.t.write(data);
             other.noteBuffered();
+            if (n >= SPLICE_AFTER && spliceable && pump == null && !spliceRefused && !t.isClosing()) {
+                startSplicing(this);
+            }
         }
 
         void noteBuffered() {
@@ -400,7 +412,7 @@ public final class Relay {
         @Override
         public void resumeWriting() {
             writePaused = false;
-            if (!other.lost && aToB == null) { // the pumps read on the zero-copy path
+            if (!other.lost && other.pump == null) { // a pump reads a spliced direction's source
                 other.t.resumeReading();
             }
         }

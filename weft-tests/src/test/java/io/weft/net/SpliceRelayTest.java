@@ -79,7 +79,7 @@ class SpliceRelayTest extends NetTestSupport {
         return relays.get(0);
     }
 
-    /** Zero copy exactly where the backend can splice: native epoll. */
+    /** Zero copy exactly where the backend can splice (native epoll), for a tunnel that carried bulk. */
     private void assertPath(Relay r) {
         assertThat(r.isZeroCopy()).as("zero copy on " + backend).isEqualTo(backend == PollerKind.EPOLL);
     }
@@ -289,7 +289,10 @@ class SpliceRelayTest extends NetTestSupport {
         assertThat(r.peakBufferedBytes()).as("it did buffer, so the bound was tested").isPositive();
     }
 
-    /** The client: writes "after" at once and half-closes, but reads only 50 ms later. */
+    static final byte[] AFTER = pattern(2 * MIB, 12);
+    static final byte[] FROM_BACK = pattern(2 * MIB, 13);
+
+    /** The client: writes {@link #AFTER} at once and half-closes, but reads only 50 ms later. */
     final class LateReader extends Recorder {
         LateReader() {
             super(loop);
@@ -298,14 +301,14 @@ class SpliceRelayTest extends NetTestSupport {
         @Override
         public void connectionMade(Transport transport) {
             super.connectionMade(transport);
-            transport.write("after".getBytes());
+            transport.write(AFTER);
             transport.writeEof();
             transport.pauseReading();
             loop.callLater(Duration.ofMillis(50), transport::resumeReading);
         }
     }
 
-    /** The back: says "from-back" at once, reads only 50 ms later, closes after the client's FIN. */
+    /** The back: writes {@link #FROM_BACK} at once, reads only 50 ms later, closes after the client's FIN. */
     static final class LateBack extends Recorder {
         LateBack(EventLoop loop) {
             super(loop);
@@ -314,7 +317,7 @@ class SpliceRelayTest extends NetTestSupport {
         @Override
         public void connectionMade(Transport transport) {
             super.connectionMade(transport);
-            transport.write("from-back".getBytes());
+            transport.write(FROM_BACK);
             transport.pauseReading();
             EventLoop l = transport.loop();
             l.callLater(Duration.ofMillis(50), transport::resumeReading);
@@ -335,19 +338,20 @@ class SpliceRelayTest extends NetTestSupport {
         assertThat(await(server.lost())).isNull();
         assertThat(await(client.lost())).isNull();
         byte[] toBack = server.inner().bytes();
-        assertThat(toBack).hasSize(earlyToBack.length + 5);
+        assertThat(toBack).hasSize(earlyToBack.length + AFTER.length);
         assertThat(crc(Arrays.copyOf(toBack, earlyToBack.length))).isEqualTo(crc(earlyToBack));
-        assertThat(new String(toBack, earlyToBack.length, 5)).isEqualTo("after");
+        assertThat(crc(Arrays.copyOfRange(toBack, earlyToBack.length, toBack.length))).isEqualTo(crc(AFTER));
         byte[] toClient = client.inner().bytes();
-        assertThat(toClient).hasSize(earlyToClient.length + 9);
+        assertThat(toClient).hasSize(earlyToClient.length + FROM_BACK.length);
         assertThat(crc(Arrays.copyOf(toClient, earlyToClient.length))).isEqualTo(crc(earlyToClient));
-        assertThat(new String(toClient, earlyToClient.length, 9)).isEqualTo("from-back");
+        assertThat(crc(Arrays.copyOfRange(toClient, earlyToClient.length, toClient.length))).isEqualTo(crc(FROM_BACK));
         Relay r = relay();
         assertPath(r);
-        assertThat(r.bytesAToB()).as("the early bytes are the caller's, not counted").isEqualTo(5);
-        assertThat(r.bytesBToA()).isEqualTo(9);
+        assertThat(r.bytesAToB()).as("the early bytes are the caller's, not counted").isEqualTo(AFTER.length);
+        assertThat(r.bytesBToA()).isEqualTo(FROM_BACK.length);
     }
 
+    /** 1,000 tunnels that each carry 100 KiB both ways, so that each direction switches to splicing where it can. */
     @Test
     void aThousandTunnelsLeaveNoDescriptorBehind() {
         Server back = server(EchoTest.HalfCloseEcho::new, ServerOptions.defaults());
@@ -369,7 +373,7 @@ class SpliceRelayTest extends NetTestSupport {
         for (int done = 0; done < n; done += parallel) {
             List<Promise<?>> batch = new ArrayList<>();
             for (int i = 0; i < parallel; i++) {
-                byte[] msg = ("tunnel " + (done + i)).getBytes();
+                byte[] msg = pattern(100 * 1024, done + i);
                 Recorder c = await(Net.createConnection(loop, () -> new Recorder(loop) {
                     @Override
                     public void connectionMade(Transport t) {
@@ -421,6 +425,17 @@ class SpliceRelayTest extends NetTestSupport {
         await(offLoop(() -> client.readExactly(MIB)));
         assertPath(relay());
         loop.close(); // the teardown counts descriptors: every pipe went with its socket
+    }
+
+    @Test
+    void smallMessagesStayOnTheCopyingPath() {
+        Server back = server(EchoTest.HalfCloseEcho::new, ServerOptions.defaults());
+        Server front = front(back);
+        CheckedProtocol<Streamer> client = await(Net.createConnection(loop, checked(() -> new Streamer(loop,
+                pattern(16 * 1024, 14))), address(front), ConnectOptions.defaults()));
+        await(client.inner().eof);
+        assertThat(client.inner().bytes()).isEqualTo(pattern(16 * 1024, 14));
+        assertThat(relay().isZeroCopy()).isFalse();
     }
 
     @Test
