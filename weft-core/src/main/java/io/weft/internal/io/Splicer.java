@@ -15,9 +15,11 @@ import java.io.IOException;
  *       false) while this socket is spliced from: {@link #whenReadable} is the socket's read
  *       interest then. If the transport turns its reading on again (a lingering close), its reads
  *       win and the waiter is not run.</li>
- *   <li><b>Writing.</b> {@link #whenWritable} runs only once the transport's write queue is empty
- *       (bytes written through the transport go first), through the same write-readiness
- *       machinery as the queue.</li>
+ *   <li><b>Writing.</b> {@link #whenWritable} shares the socket's write readiness with the
+ *       transport's write queue, which is served first: while the queue waits for the socket the
+ *       waiter does not run. The caller still checks that the queue is empty before it splices
+ *       out (a queue can hold this turn's writes before it is flushed at the turn's end), so that
+ *       bytes written through the transport go first.</li>
  *   <li><b>Pipes.</b> A pipe from {@link #openPipe} belongs to this socket: closing the
  *       {@link SocketIo} closes it too, whatever path the connection ended by, so no descriptor
  *       outlives the socket. Closing it earlier is the caller's and idempotent.</li>
@@ -64,6 +66,6 @@ public interface Splicer {
     /** Runs {@code then} once, on a later turn, when the socket is readable; null cancels. */
     void whenReadable(Runnable then);
 
-    /** Runs {@code then} once, on a later turn, when the socket is writable and its write queue empty; null cancels. */
+    /** Runs {@code then} once, on a later turn, when the socket is writable and its write queue is not waiting on it; null cancels. */
     void whenWritable(Runnable then);
 }
