@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * pipe per direction, taken on native epoll) and held by the copying path as well: large
  * transfers both ways at once arrive intact, half-close each way after the data, a reset or a
  * close mid-transfer ends both sides, a slow reader keeps what the relay holds bounded, bytes a
- * caller buffered before the relay started go first, and no pipe or socket outlives a tunnel.
+ * caller buffered before the relay started go first, Unix sockets splice too, and no pipe or
+ * socket outlives a tunnel.
  */
 class SpliceRelayTest extends NetTestSupport {
     static final int MIB = 1 << 20;
@@ -33,9 +34,9 @@ class SpliceRelayTest extends NetTestSupport {
 
     /** The front server's protocol: stops reading, connects to {@code back}, writes the early bytes, relays. */
     final class Front implements Protocol {
-        final InetSocketAddress back;
+        final java.net.SocketAddress back;
 
-        Front(InetSocketAddress back) {
+        Front(java.net.SocketAddress back) {
             this.back = back;
         }
 
@@ -425,6 +426,38 @@ class SpliceRelayTest extends NetTestSupport {
         await(offLoop(() -> client.readExactly(MIB)));
         assertPath(relay());
         loop.close(); // the teardown counts descriptors: every pipe went with its socket
+    }
+
+    @Test
+    void unixSocketsRelayBothWaysAtOnce() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory(java.nio.file.Path.of("/tmp"), "weft-splice");
+        java.nio.file.Path backPath = dir.resolve("back");
+        java.nio.file.Path frontPath = dir.resolve("front");
+        byte[] up = pattern(8 * MIB, 15);
+        byte[] down = pattern(8 * MIB, 16);
+        Server back = await(Net.createUnixServer(loop, checked(() -> new BackStreamer(loop, down)), backPath,
+                ServerOptions.defaults()));
+        Server front = await(Net.createUnixServer(loop, () -> new Front(java.net.UnixDomainSocketAddress.of(backPath)),
+                frontPath, ServerOptions.defaults()));
+        try {
+            CheckedProtocol<Streamer> client = await(Net.createUnixConnection(loop, checked(() -> new Streamer(loop, up)),
+                    frontPath, ConnectOptions.defaults()));
+            CheckedProtocol<BackStreamer> server = await(made(BackStreamer.class));
+            assertThat(await(client.lost())).isNull();
+            assertThat(await(server.lost())).isNull();
+            assertThat(crc(client.inner().bytes())).isEqualTo(crc(down));
+            assertThat(crc(server.inner().bytes())).isEqualTo(crc(up));
+            Relay r = relay();
+            assertPath(r);
+            await(r.closed());
+            assertThat(r.cause()).isNull();
+        } finally {
+            await(front.shutdown(Duration.ZERO));
+            await(back.shutdown(Duration.ZERO));
+            java.nio.file.Files.deleteIfExists(frontPath);
+            java.nio.file.Files.deleteIfExists(backPath);
+            java.nio.file.Files.deleteIfExists(dir);
+        }
     }
 
     @Test
