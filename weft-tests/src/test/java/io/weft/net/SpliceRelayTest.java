@@ -228,6 +228,33 @@ class SpliceRelayTest extends NetTestSupport {
         assertThat(r.bytesAToB()).isEqualTo(6);
     }
 
+    /**
+     * A slow client behind a small receive buffer: the relay meets the upstream's FIN while its
+     * pipe still holds bytes the client has not taken, and must send them all before the FIN.
+     */
+    @Test
+    void aFinMetWithBytesStillInThePipeFollowsThem() throws Exception {
+        byte[] down = pattern(32 * MIB, 17);
+        Server back = server(checked(() -> new BackStreamer(loop, down)), ServerOptions.defaults());
+        Server front = front(back);
+        RawPeer client = closeLater(RawPeer.connect(address(front), 64 * 1024));
+        byte[] got = await(offLoop(() -> {
+            java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+            for (byte[] b; (b = client.readExactly(256 * 1024)).length > 0; ) {
+                all.writeBytes(b);
+                Thread.sleep(1); // slower than the relay, so its side of the client's socket stays full
+            }
+            return all.toByteArray();
+        }), Duration.ofSeconds(40));
+        assertThat(got.length).as("every byte before the FIN").isEqualTo(down.length);
+        assertThat(crc(got)).isEqualTo(crc(down));
+        Relay r = relay();
+        assertPath(r);
+        client.shutdownOutput();
+        await(r.closed());
+        assertThat(r.cause()).isNull();
+    }
+
     @Test
     void aResetMidTransferEndsBothSidesWithTheResetAsCause() throws Exception {
         Server back = server(checked(() -> new BackStreamer(loop, pattern(64 * MIB, 6))), ServerOptions.defaults());
