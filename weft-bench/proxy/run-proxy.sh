@@ -6,8 +6,8 @@
 #   ROUNDS=5 MIB=4096 PP_SECONDS=5 weft-bench/proxy/run-proxy.sh
 #   RUN_PROXY_SKIP_BUILD=1 ...                         reuse weft-cli/target/weft.jar
 #
-# Peers: direct (no proxy, the baseline for added latency); weft (`weft proxy tcp`, zero copy by
-# splice(2) on the default epoll backend); weft-copy (the same with -Dweft.relay.splice=false: the
+# Peers: direct (no proxy, the baseline for added latency); weft (`weft proxy tcp`: bulk moves by
+# splice(2) on the default epoll backend, small messages copy); weft-copy (-Dweft.relay.splice=false: the
 # copying relay); haproxy (mode tcp); haproxy-splice (the same with `option splice-auto`, its
 # splice(2) path); nginx (stream, which has no splice).
 #
