@@ -6,15 +6,20 @@
 #   ROUNDS=5 MIB=4096 PP_SECONDS=5 weft-bench/proxy/run-proxy.sh
 #   RUN_PROXY_SKIP_BUILD=1 ...                         reuse weft-cli/target/weft.jar
 #
-# Per round and per peer (direct = no proxy, as the baseline for added latency):
+# Peers: direct (no proxy, the baseline for added latency); weft (`weft proxy tcp`: bulk moves by
+# splice(2) on the default epoll backend, small messages copy); weft-copy (-Dweft.relay.splice=false: the
+# copying relay); haproxy (mode tcp); haproxy-splice (the same with `option splice-auto`, its
+# splice(2) path); nginx (stream, which has no splice).
+#
+# Per round and per peer:
 #   bulk      one connection writes MIB MiB through the proxy to a sink: GB/s, and the proxy
 #             process's CPU (utime+stime from /proc/PID/stat, children included for nginx)
 #             per GB moved
 #   pingpong  CONNS connections each send SIZE bytes and wait for the echo, for PP_SECONDS:
 #             round trips/s, p99 latency, CPU microseconds per round trip
 # The medians over the rounds are printed last, with Weft's ratios to each peer. Peers run
-# with their defaults apart from one thread (HAProxy: nbthread 1, no splice option; nginx:
-# worker_processes 1, default proxy_buffer_size). A peer that is not installed is skipped with
+# with their defaults apart from one thread (HAProxy: nbthread 1; nginx: worker_processes 1,
+# default proxy_buffer_size). A peer that is not installed is skipped with
 # a line saying so. The load generator shares the machine with the proxies: compare peers
 # within one run, never across runs.
 set -euo pipefail
@@ -85,8 +90,15 @@ peers=("direct $sink $echo_port 0 0")
 "$java" --add-opens java.base/java.lang=ALL-UNNAMED --add-exports java.base/sun.nio.ch=ALL-UNNAMED \
   --enable-native-access=ALL-UNNAMED -jar "$jar" proxy tcp --port 19012 --to "127.0.0.1:$echo_port" --no-checks \
   --max-per-client 0 > "$work/weft-pp.out" 2>&1 & wp=$!; pids+=($wp)
-wait_port 19011; wait_port 19012
+"$java" -Dweft.relay.splice=false --add-opens java.base/java.lang=ALL-UNNAMED --add-exports java.base/sun.nio.ch=ALL-UNNAMED \
+  --enable-native-access=ALL-UNNAMED -jar "$jar" proxy tcp --port 19013 --to "127.0.0.1:$sink" --no-checks \
+  --max-per-client 0 > "$work/weftc-bulk.out" 2>&1 & cb=$!; pids+=($cb)
+"$java" -Dweft.relay.splice=false --add-opens java.base/java.lang=ALL-UNNAMED --add-exports java.base/sun.nio.ch=ALL-UNNAMED \
+  --enable-native-access=ALL-UNNAMED -jar "$jar" proxy tcp --port 19014 --to "127.0.0.1:$echo_port" --no-checks \
+  --max-per-client 0 > "$work/weftc-pp.out" 2>&1 & cp=$!; pids+=($cp)
+wait_port 19011; wait_port 19012; wait_port 19013; wait_port 19014
 peers+=("weft 19011 19012 $wb $wp")
+peers+=("weft-copy 19013 19014 $cb $cp")
 
 if command -v haproxy >/dev/null; then
   cat > "$work/haproxy.cfg" <<CFG
@@ -106,8 +118,13 @@ listen pingpong
   server s 127.0.0.1:$echo_port
 CFG
   haproxy -db -f "$work/haproxy.cfg" > "$work/haproxy.out" 2>&1 & hp=$!; pids+=($hp)
-  wait_port 19021; wait_port 19022
+  sed -e 's/^  mode tcp$/  mode tcp\n  option splice-auto/' \
+    -e 's/127.0.0.1:19021/127.0.0.1:19023/' -e 's/127.0.0.1:19022/127.0.0.1:19024/' \
+    "$work/haproxy.cfg" > "$work/haproxy-splice.cfg"
+  haproxy -db -f "$work/haproxy-splice.cfg" > "$work/haproxy-splice.out" 2>&1 & hs=$!; pids+=($hs)
+  wait_port 19021; wait_port 19022; wait_port 19023; wait_port 19024
   peers+=("haproxy 19021 19022 $hp $hp")
+  peers+=("haproxy-splice 19023 19024 $hs $hs")
   echo "# haproxy: $(haproxy -v | head -1)"
 else
   echo "# haproxy: skipped, not installed (apt-get install haproxy)"
@@ -158,7 +175,7 @@ for r in $(seq 1 "$rounds"); do
     read -r _ bytes sec gbps <<<"$out"
     cpu_gb="$(awk -v c=$((b1 - b0)) -v t="$tck" -v b="$bytes" 'BEGIN { printf "%.3f", (c / t) / (b / 1e9) }')"
     echo "bulk $name $gbps $cpu_gb" >> "$results"
-    printf 'round %d  %-8s bulk      %7s GB/s   CPU %7s s/GB\n' "$r" "$name" "$gbps" "$cpu_gb"
+    printf 'round %d  %-14s bulk      %7s GB/s   CPU %7s s/GB\n' "$r" "$name" "$gbps" "$cpu_gb"
   done
   for peer in "${peers[@]}"; do
     read -r name bp pp pidb pidp <<<"$peer"
@@ -168,7 +185,7 @@ for r in $(seq 1 "$rounds"); do
     read -r _ trips sec rts p50 p99 <<<"$out"
     us_rt="$(awk -v c=$((c1 - c0)) -v t="$tck" -v n="$trips" 'BEGIN { printf "%.2f", (c / t) * 1e6 / n }')"
     echo "pingpong $name $rts $p99 $us_rt" >> "$results"
-    printf 'round %d  %-8s pingpong  %7s rt/s   p99 %8s us   CPU %6s us/rt\n' "$r" "$name" "$rts" "$p99" "$us_rt"
+    printf 'round %d  %-14s pingpong  %7s rt/s   p99 %8s us   CPU %6s us/rt\n' "$r" "$name" "$rts" "$p99" "$us_rt"
   done
 done
 
@@ -187,14 +204,19 @@ awk '
     for (i = 1; i <= k; i++) {
       n = order[i]
       G[n] = median(g[n]); C[n] = median(c[n]); R[n] = median(r[n]); P[n] = median(p[n]); U[n] = median(u[n])
-      printf "  %-8s bulk %6.3f GB/s  %6.3f CPU s/GB   pingpong %8.0f rt/s  p99 %8.1f us (+%.1f over direct)  %6.2f CPU us/rt\n",
+      printf "  %-14s bulk %6.3f GB/s  %6.3f CPU s/GB   pingpong %8.0f rt/s  p99 %8.1f us (+%.1f over direct)  %6.2f CPU us/rt\n",
         n, G[n], C[n], R[n], P[n], P[n] - P["direct"], U[n]
     }
-    for (i = 1; i <= k; i++) {
-      n = order[i]
-      if (n == "weft" || n == "direct") continue
-      printf "  weft / %-8s throughput %.2fx   CPU per GB %.2fx   round trips/s %.2fx   added p99 %+.1f us   CPU per rt %.2fx\n",
-        n, G["weft"] / G[n], (C[n] > 0 ? C["weft"] / C[n] : 0), R["weft"] / R[n],
-        (P["weft"] - P["direct"]) - (P[n] - P["direct"]), (U[n] > 0 ? U["weft"] / U[n] : 0)
+    split("weft weft-copy", mine, " ")
+    for (j = 1; j <= 2; j++) {
+      w = mine[j]
+      if (!(w in G)) continue
+      for (i = 1; i <= k; i++) {
+        n = order[i]
+        if (n == "weft" || n == "direct" || n == w) continue
+        printf "  %-9s / %-14s throughput %.2fx   CPU per GB %.2fx   round trips/s %.2fx   added p99 %+.1f us   CPU per rt %.2fx\n",
+          w, n, G[w] / G[n], (C[n] > 0 ? C[w] / C[n] : 0), R[w] / R[n],
+          (P[w] - P["direct"]) - (P[n] - P["direct"]), (U[n] > 0 ? U[w] / U[n] : 0)
+      }
     }
   }' "$results"

@@ -1,8 +1,11 @@
 package io.weft.net;
 
 import io.weft.future.Promise;
+import io.weft.internal.io.Splicer;
+import io.weft.internal.net.StreamTransport;
 import io.weft.loop.EventLoop;
 import io.weft.loop.TimerHandle;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;
@@ -34,12 +37,31 @@ import java.util.Objects;
  * {@link #start} makes the relay each transport's protocol ({@link Transport#setProtocol}): the
  * previous protocols hear nothing more, not even {@code connectionLost}. Bytes the caller has
  * already received and not yet forwarded (a client's data that came in the same read as its
- * handshake) it writes to the other side itself before or after {@code start}; they are not
- * counted. Reading is resumed on both sides (a caller typically paused the client while it
- * connected upstream).
+ * handshake) it writes to the other side itself before {@code start}, or after it in the same
+ * callback; they are not counted, and they leave before any relayed byte. Reading is resumed on
+ * both sides (a caller typically paused the client while it connected upstream).
  *
- * <p>This is the copying path: each read lands in the loop's read buffer and is written on at
- * once, sent straight to the socket when nothing is queued.
+ * <h2>Two paths</h2>
+ * <ul>
+ *   <li><b>Zero copy</b> ({@link #isZeroCopy()}), where both transports are plain TCP or Unix
+ *       stream sockets on the native epoll backend (not TLS, not NIO or poll, not io_uring),
+ *       neither has timeouts of its own, and {@link Options#zeroCopy()} is on (the system
+ *       property {@code weft.relay.splice=false} turns it off for every relay, for measuring): a
+ *       direction switches to it at its first read of bulk size ({@value #SPLICE_AFTER} bytes or
+ *       more; small messages cost less copied) and then moves its bytes with {@code splice(2)}
+ *       from the socket into a kernel pipe and from the pipe to the other socket, never through
+ *       this process. The rules above hold with the pipe in the place of the write buffer: the
+ *       direction reads only into the pipe's free room and waits for the other side to be
+ *       writable while the pipe holds bytes, so the most it holds is one pipe (about
+ *       {@link Options#writeBufferHigh()}, at least 64 KiB, at most 1 MiB, as the kernel allows;
+ *       counted in {@link #bufferedBytes()}); the pipe is emptied only behind what the other
+ *       side's write buffer held when it switched; a FIN is forwarded once the pipe is empty.</li>
+ *   <li><b>Copying</b> everywhere else, and on the zero-copy path for a direction until it carries
+ *       bulk: each read lands in the loop's read buffer and is written
+ *       on at once, sent straight to the socket when nothing is queued.</li>
+ * </ul>
+ * {@link #close()} flushes what the transports' write buffers hold; on the zero-copy path what
+ * sits in a pipe at that moment is dropped, as with {@link #abort()}.
  */
 public final class Relay {
     /**
@@ -48,8 +70,10 @@ public final class Relay {
      * @param writeBufferHigh high-water mark applied to both transports, bytes
      * @param writeBufferLow  low-water mark applied to both transports, bytes
      * @param idleTimeout     abort a tunnel with no traffic either way for this long; null: never
+     * @param zeroCopy        splice between the sockets where the backend can (see the class
+     *                        comment); false: always copy
      */
-    public record Options(int writeBufferHigh, int writeBufferLow, Duration idleTimeout) {
+    public record Options(int writeBufferHigh, int writeBufferLow, Duration idleTimeout, boolean zeroCopy) {
         public Options {
             if (writeBufferLow < 0 || writeBufferLow > writeBufferHigh) {
                 throw new IllegalArgumentException("need 0 <= writeBufferLow <= writeBufferHigh, got low "
@@ -60,19 +84,36 @@ public final class Relay {
             }
         }
 
-        /** 256 KiB high, 64 KiB low, no idle timeout. */
+        /** Zero copy where the backend can. */
+        public Options(int writeBufferHigh, int writeBufferLow, Duration idleTimeout) {
+            this(writeBufferHigh, writeBufferLow, idleTimeout, true);
+        }
+
+        /** 256 KiB high, 64 KiB low, no idle timeout, zero copy where the backend can. */
         public static Options defaults() {
-            return new Options(256 * 1024, 64 * 1024, null);
+            return new Options(256 * 1024, 64 * 1024, null, true);
         }
 
         public Options withIdleTimeout(Duration timeout) {
-            return new Options(writeBufferHigh, writeBufferLow, timeout);
+            return new Options(writeBufferHigh, writeBufferLow, timeout, zeroCopy);
         }
 
         public Options withWriteBufferLimits(int high, int low) {
-            return new Options(high, low, idleTimeout);
+            return new Options(high, low, idleTimeout, zeroCopy);
+        }
+
+        public Options withZeroCopy(boolean on) {
+            return new Options(writeBufferHigh, writeBufferLow, idleTimeout, on);
         }
     }
+
+    /**
+     * A read at least this large (the loop's read buffer is 64 KiB) says the direction carries
+     * bulk: it switches to splicing. Small messages stay on the copying path, where one recv and
+     * one send per message cost less than splice's in, out and re-arming (measured on the
+     * ping-pong benchmark: about 1.3x the CPU per round trip when every direction spliced).
+     */
+    static final int SPLICE_AFTER = 32 * 1024;
 
     private final EventLoop loop;
     private final Side a;
@@ -83,6 +124,8 @@ public final class Relay {
     private long lastActivity;
     private long peakBuffered;
     private TimerHandle idleTimer;
+    /** Whether a direction may switch to splicing (both sides can, and it is not turned off). */
+    private boolean spliceable;
 
     private Relay(Transport ta, Transport tb, Options options) {
         this.loop = ta.loop();
@@ -126,6 +169,7 @@ public final class Relay {
         b.t.setWriteBufferLimits(options.writeBufferHigh(), options.writeBufferLow());
         a.noteBuffered();
         b.noteBuffered();
+        spliceable = canSplice();
         if (!a.other.writePaused) {
             a.t.resumeReading();
         }
@@ -137,19 +181,71 @@ public final class Relay {
         }
     }
 
+    /** Whether both sides are plain sockets whose backend splices, and nothing turned it off. */
+    private boolean canSplice() {
+        return options.zeroCopy() && !"false".equals(System.getProperty("weft.relay.splice"))
+                && a.t instanceof StreamTransport sa && sa.splicer() != null
+                && b.t instanceof StreamTransport sb && sb.splicer() != null;
+    }
+
+    /**
+     * Switches the direction from {@code s} to splicing, after a read of bulk size: its pipe is
+     * opened now (none is, for a tunnel that never carries bulk), the transport's reading stops
+     * and the pump takes over on the next callback, behind what the copying path already queued.
+     * Without a descriptor for the pipe the direction goes on copying.
+     */
+    private void startSplicing(Side s) {
+        StreamTransport src = (StreamTransport) s.t;
+        StreamTransport dst = (StreamTransport) s.other.t;
+        Splicer in = src.splicer();
+        Splicer out = dst.splicer();
+        if (in == null || out == null) {
+            s.spliceRefused = true; // closing meanwhile
+            return;
+        }
+        try {
+            s.pump = SplicePump.open(this, src, in, dst, out, pipeSize(options.writeBufferHigh()));
+        } catch (IOException e) {
+            s.spliceRefused = true;
+            return;
+        }
+        src.pauseReading();
+        SplicePump p = s.pump;
+        loop.callSoon(p::pump);
+    }
+
+    /**
+     * The pipe size asked for: the high-water mark, at least the kernel's default 64 KiB and at most
+     * its default unprivileged limit of 1 MiB ({@code /proc/sys/fs/pipe-max-size}); the property
+     * {@code weft.relay.pipeSize} overrides it, for measuring.
+     */
+    private static int pipeSize(int high) {
+        String p = System.getProperty("weft.relay.pipeSize");
+        if (p != null) {
+            return Integer.parseInt(p);
+        }
+        return Math.clamp(high, 64 * 1024, 1 << 20);
+    }
+
+    /** Whether either direction has switched to splice(2) between the sockets; see the class comment. */
+    public boolean isZeroCopy() {
+        return a.pump != null || b.pump != null;
+    }
+
     /** Bytes received from {@code a} and written to {@code b} so far. */
     public long bytesAToB() {
-        return a.received;
+        return a.received + (a.pump != null ? a.pump.moved : 0);
     }
 
     /** Bytes received from {@code b} and written to {@code a} so far. */
     public long bytesBToA() {
-        return b.received;
+        return b.received + (b.pump != null ? b.pump.moved : 0);
     }
 
-    /** Bytes both transports hold in their write buffers now. */
+    /** Bytes the relay holds now: both transports' write buffers, and on the zero-copy path its pipes. */
     public long bufferedBytes() {
-        return a.t.writeBufferSize() + b.t.writeBufferSize();
+        return a.t.writeBufferSize() + b.t.writeBufferSize() + (a.pump != null ? a.pump.level : 0)
+                + (b.pump != null ? b.pump.level : 0);
     }
 
     /** The most {@link #bufferedBytes()} ever was, sampled after every write. */
@@ -157,9 +253,10 @@ public final class Relay {
         return peakBuffered;
     }
 
-    /** Whether either side's reading is paused now for backpressure. */
+    /** Whether either side's reading is paused now for backpressure (on the zero-copy path: its pipe waits on the other side). */
     public boolean isThrottled() {
-        return a.writePaused || b.writePaused;
+        return a.writePaused || b.writePaused || a.pump != null && a.pump.throttled()
+                || b.pump != null && b.pump.throttled();
     }
 
     /** The first error either side was lost with, or null (so far, or for a clean end). */
@@ -213,8 +310,28 @@ public final class Relay {
         }
     }
 
+    /** For {@link SplicePump}: bytes moved, traffic for the idle timeout. */
+    void spliced() {
+        lastActivity = loop.time();
+    }
+
+    /** For {@link SplicePump}: a pipe filled, for the peak. */
+    void noteBuffered() {
+        long now = bufferedBytes();
+        if (now > peakBuffered) {
+            peakBuffered = now;
+        }
+    }
+
     private void sideLost(Side s, Throwable why) {
         s.lost = true;
+        // The clean ends drained their pipes first; on the others nothing is worth sending.
+        if (a.pump != null) {
+            a.pump.stop();
+        }
+        if (b.pump != null) {
+            b.pump.stop();
+        }
         if (why != null && cause == null) {
             cause = why;
         }
@@ -242,6 +359,10 @@ public final class Relay {
         long received;
         /** This side's write buffer is above its high-water mark: {@code other} is not reading. */
         boolean writePaused;
+        /** The zero-copy pump from this side to {@code other}, once switched; null while copying. */
+        SplicePump pump;
+        /** A switch to splicing failed (no descriptor): copy for good. */
+        boolean spliceRefused;
         boolean lost;
 
         Side(Transport t) {
@@ -264,13 +385,13 @@ public final class Relay {
             }
             other.t.write(data);
             other.noteBuffered();
+            if (n >= SPLICE_AFTER && spliceable && pump == null && !spliceRefused && !t.isClosing()) {
+                startSplicing(this);
+            }
         }
 
         void noteBuffered() {
-            long now = a.t.writeBufferSize() + b.t.writeBufferSize();
-            if (now > peakBuffered) {
-                peakBuffered = now;
-            }
+            Relay.this.noteBuffered();
         }
 
         @Override
@@ -291,7 +412,7 @@ public final class Relay {
         @Override
         public void resumeWriting() {
             writePaused = false;
-            if (!other.lost) {
+            if (!other.lost && other.pump == null) { // a pump reads a spliced direction's source
                 other.t.resumeReading();
             }
         }

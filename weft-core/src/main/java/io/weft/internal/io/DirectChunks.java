@@ -6,8 +6,11 @@ import java.util.ArrayDeque;
 /**
  * {@link WriteQueue.Chunks} of native memory for a native backend, which can send from it with
  * no staging copy: {@value WriteQueue#CHUNK}-byte direct buffers kept on a free list per driver,
- * so a steady state of partial writes allocates nothing. A chunk larger than that (one big write
- * that did not fit) is a heap buffer, since pooling odd sizes would hoard memory; the backend
+ * so a steady state of partial writes allocates nothing. A write larger than a chunk is split
+ * over several ({@link #maxChunk}): measured on the proxy's bulk relay, taking one fresh heap
+ * buffer per 64 KiB read instead (allocated, zeroed by the JVM, copied in, then staged into native
+ * memory to be sent) was a quarter of the proxy's CPU. A caller asking {@link #take} for more than
+ * a chunk still gets a heap buffer, since pooling odd sizes would hoard memory; the backend
  * stages those. Memory: owned by the pool's driver; a pooled chunk lives until the JVM frees it
  * (direct buffers are freed by their cleaner when unreachable), the free list is capped at
  * {@code maxPooled} chunks. Loop thread only.
@@ -34,6 +37,11 @@ public final class DirectChunks implements WriteQueue.Chunks {
         if (buffer.isDirect() && buffer.capacity() == WriteQueue.CHUNK && free.size() < maxPooled) {
             free.push(buffer);
         }
+    }
+
+    @Override
+    public int maxChunk() {
+        return WriteQueue.CHUNK;
     }
 
     /** Chunks on the free list. */

@@ -54,6 +54,14 @@ public interface SocketIo {
         return null;
     }
 
+    /**
+     * The zero-copy socket-to-socket path of this socket ({@code splice(2)} through a pipe), or
+     * null when the backend has none (a relay then copies). Asked once per relay.
+     */
+    default Splicer splicer() {
+        return null;
+    }
+
     /** Starts delivering events to {@code sink}; reading starts off. */
     void start(IoSink sink);
 

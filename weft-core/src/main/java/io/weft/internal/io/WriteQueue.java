@@ -32,6 +32,16 @@ public final class WriteQueue {
 
         /** A buffer the queue is done with (sent or dropped); the source may reuse it. */
         void give(ByteBuffer buffer);
+
+        /**
+         * The most bytes one buffer of this source should hold: {@link #add} splits a larger write
+         * over several buffers. A pooling source says its pooled size, so that a write larger than
+         * a chunk (a whole 64 KiB read forwarded by a proxy) lands in pooled memory, not in a
+         * fresh buffer allocated and zeroed for it. Unbounded by default.
+         */
+        default int maxChunk() {
+            return Integer.MAX_VALUE;
+        }
     }
 
     /** Plain heap buffers, left to the garbage collector. */
@@ -94,9 +104,21 @@ public final class WriteQueue {
                 return;
             }
         }
-        ByteBuffer copy = chunks.take(n);
-        copy.put(src).flip();
-        append(copy);
+        int max = chunks.maxChunk();
+        if (n <= max) {
+            ByteBuffer copy = chunks.take(n);
+            copy.put(src).flip();
+            append(copy);
+            return;
+        }
+        int end = src.limit();
+        while (src.position() < end) {
+            src.limit(Math.min(end, src.position() + max));
+            ByteBuffer copy = chunks.take(src.remaining());
+            copy.put(src).flip();
+            append(copy);
+        }
+        src.limit(end);
     }
 
     private void append(ByteBuffer b) {

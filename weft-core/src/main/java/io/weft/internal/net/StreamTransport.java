@@ -302,6 +302,15 @@ public final class StreamTransport implements Transport, IoSink, LoopResource {
         return send.result();
     }
 
+    /**
+     * The socket's zero-copy path to another socket, for {@code io.weft.net.Relay}; null when the
+     * backend has none, when the transport is closing, or when it has timeouts of its own (their
+     * clocks see only bytes that pass through here, and spliced bytes do not).
+     */
+    public io.weft.internal.io.Splicer splicer() {
+        return closing || timeouts != null || fileSend != null || copyingFile ? null : io.splicer();
+    }
+
     /** For {@link FileSend}: whether every byte written before the file has left. */
     boolean queueEmpty() {
         return queue.isEmpty();

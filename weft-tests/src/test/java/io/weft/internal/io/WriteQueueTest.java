@@ -117,4 +117,34 @@ class WriteQueueTest {
         pool.give(big);
         assertThat(pool.pooled()).isZero();
     }
+
+    @Test
+    void aWriteLargerThanAPooledChunkIsSplitOverPooledChunksInOrder() {
+        DirectChunks pool = new DirectChunks(64);
+        WriteQueue q = new WriteQueue(pool);
+        byte[] data = new byte[5 * WriteQueue.CHUNK + 123];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (byte) (i * 31 + 7);
+        }
+        ByteBuffer src = ByteBuffer.allocateDirect(data.length).put(data).flip();
+        q.add(src);
+
+        assertThat(src.hasRemaining()).isFalse();
+        assertThat(src.limit()).isEqualTo(data.length);
+        assertThat(q.size()).isEqualTo(data.length);
+        assertThat(q.count()).isEqualTo(6);
+        byte[] back = new byte[data.length];
+        int at = 0;
+        for (int i = q.offset(); i < q.offset() + q.count(); i++) {
+            ByteBuffer b = q.array()[i];
+            assertThat(b.isDirect()).isTrue();
+            assertThat(b.capacity()).isEqualTo(WriteQueue.CHUNK);
+            int k = b.remaining();
+            b.duplicate().get(back, at, k);
+            at += k;
+        }
+        assertThat(back).isEqualTo(data);
+        send(q, data.length);
+        assertThat(pool.pooled()).isEqualTo(6);
+    }
 }

@@ -56,9 +56,12 @@ final class EpollSocketIo implements SocketIo {
     private long lastWriteTurn = -1;
     /** Tells the transport, from the run queue, that the end-of-turn write made progress. */
     private final io.weft.internal.dispatch.Task flushedNotice = new io.weft.internal.dispatch.Task(this::notifyFlushed, null);
-    /** The zero-copy sender's wait for writability (its queue is empty meanwhile), or null. */
+    /** The zero-copy sender's or splicer's wait for writability, run once the queue is empty; or null. */
     private Runnable fileWaiter;
+    /** The splicer's wait for readability while the transport's own reading is off, or null. */
+    private Runnable readWaiter;
     private EpollFileSender fileSender;
+    private EpollSplicer splicer;
     private boolean reading;
     private boolean closed;
     private SocketAddress local;
@@ -96,10 +99,22 @@ final class EpollSocketIo implements SocketIo {
     }
 
     private void arm() {
-        watch.arm((reading ? EpollDriver.READ : 0) | (pending != null || fileWaiter != null ? EpollDriver.WRITE : 0));
+        watch.arm((reading || readWaiter != null ? EpollDriver.READ : 0)
+                | (pending != null || fileWaiter != null ? EpollDriver.WRITE : 0));
     }
 
     private void onReadable() {
+        if (!reading) {
+            Runnable w = readWaiter;
+            if (w != null && !closed) {
+                readWaiter = null; // run first, then re-arm, as onWritable does for its waiter
+                w.run();
+                if (!closed) {
+                    arm();
+                }
+            }
+            return;
+        }
         long cap = readSegment.byteSize();
         for (int i = 0; i < MAX_READS_PER_EVENT && reading && !closed; i++) {
             long n = Io.recv(cs, fd, readSegment, cap, 0);
@@ -361,7 +376,25 @@ final class EpollSocketIo implements SocketIo {
         return fileSender;
     }
 
-    /** For {@link EpollFileSender}: run {@code then} on the next writable event (null: stop waiting). */
+    /** splice(2) between this socket and a pipe; see {@link EpollSplicer}. */
+    @Override
+    public io.weft.internal.io.Splicer splicer() {
+        if (splicer == null && !closed) {
+            splicer = new EpollSplicer(this, cs, fd);
+        }
+        return splicer;
+    }
+
+    /** For {@link EpollSplicer}: run {@code then} on the next readable event while reading is off (null: stop waiting). */
+    void awaitReadable(Runnable then) {
+        if (closed || readWaiter == then) {
+            return;
+        }
+        readWaiter = then;
+        arm();
+    }
+
+    /** For {@link EpollFileSender} and {@link EpollSplicer}: run {@code then} on the next writable event with the queue empty (null: stop waiting). */
     void awaitWritable(Runnable then) {
         if (closed) {
             return;
@@ -394,6 +427,10 @@ final class EpollSocketIo implements SocketIo {
         pending = null;
         coalesced = null;
         fileWaiter = null;
+        readWaiter = null;
+        if (splicer != null) {
+            splicer.closePipes();
+        }
         if (watch != null) {
             watch.close();
         }
