@@ -85,16 +85,16 @@ wait_port "$sink"; wait_port "$echo_port"
 peers=("direct $sink $echo_port 0 0")
 
 "$java" --add-opens java.base/java.lang=ALL-UNNAMED --add-exports java.base/sun.nio.ch=ALL-UNNAMED \
-  --enable-native-access=ALL-UNNAMED -jar "$jar" proxy tcp --port 19011 --to "127.0.0.1:$sink" --no-checks \
+  --enable-native-access=ALL-UNNAMED -jar "$jar" proxy tcp --loops 1 --port 19011 --to "127.0.0.1:$sink" --no-checks \
   --max-per-client 0 > "$work/weft-bulk.out" 2>&1 & wb=$!; pids+=($wb)
 "$java" --add-opens java.base/java.lang=ALL-UNNAMED --add-exports java.base/sun.nio.ch=ALL-UNNAMED \
-  --enable-native-access=ALL-UNNAMED -jar "$jar" proxy tcp --port 19012 --to "127.0.0.1:$echo_port" --no-checks \
+  --enable-native-access=ALL-UNNAMED -jar "$jar" proxy tcp --loops 1 --port 19012 --to "127.0.0.1:$echo_port" --no-checks \
   --max-per-client 0 > "$work/weft-pp.out" 2>&1 & wp=$!; pids+=($wp)
 "$java" -Dweft.relay.splice=false --add-opens java.base/java.lang=ALL-UNNAMED --add-exports java.base/sun.nio.ch=ALL-UNNAMED \
-  --enable-native-access=ALL-UNNAMED -jar "$jar" proxy tcp --port 19013 --to "127.0.0.1:$sink" --no-checks \
+  --enable-native-access=ALL-UNNAMED -jar "$jar" proxy tcp --loops 1 --port 19013 --to "127.0.0.1:$sink" --no-checks \
   --max-per-client 0 > "$work/weftc-bulk.out" 2>&1 & cb=$!; pids+=($cb)
 "$java" -Dweft.relay.splice=false --add-opens java.base/java.lang=ALL-UNNAMED --add-exports java.base/sun.nio.ch=ALL-UNNAMED \
-  --enable-native-access=ALL-UNNAMED -jar "$jar" proxy tcp --port 19014 --to "127.0.0.1:$echo_port" --no-checks \
+  --enable-native-access=ALL-UNNAMED -jar "$jar" proxy tcp --loops 1 --port 19014 --to "127.0.0.1:$echo_port" --no-checks \
   --max-per-client 0 > "$work/weftc-pp.out" 2>&1 & cp=$!; pids+=($cp)
 wait_port 19011; wait_port 19012; wait_port 19013; wait_port 19014
 peers+=("weft 19011 19012 $wb $wp")
