@@ -112,6 +112,9 @@ public final class UringDriver implements IoDriver {
     /** Sockets whose writes of this turn leave at its end, one gathered send each. */
     private UringSocketIo[] flushers = new UringSocketIo[64];
     private int flusherCount;
+    /** Sockets whose send was queued since the last enter: after it, one still in flight was refused. */
+    private UringSocketIo[] offered = new UringSocketIo[64];
+    private int offeredCount;
     /** Owners that want their multishot operation armed again at the end of the turn. */
     private Runnable[] rearms = new Runnable[64];
     private int rearmCount;
@@ -202,8 +205,14 @@ public final class UringDriver implements IoDriver {
             // go in this enter, or it could wait for completions of operations never submitted.
             endOfTurn();
         }
-        int min = timeoutNanos == 0 || ring.cqReady() > 0 ? 0 : 1;
-        int r = ring.submitAndWait(cs, min, timeoutNanos);
+        // With DEFER_TASKRUN the kernel finishes socket operations (a receive whose data came, a
+        // send the socket now has room for) as task work run inside io_uring_enter, but at most
+        // max(IO_LOCAL_TW_DEFAULT_MAX = 20, min_complete) items of it per call (io_uring/tw.h,
+        // io_cqring_wait in io_uring/wait.c). A turn that must not block asks for more than it
+        // could get, with a zero timeout (-ETIME, its normal end): all pending work runs, not 20,
+        // so a busy loop hears of every connection each turn rather than 20 of them.
+        boolean noWait = timeoutNanos == 0 || ring.cqReady() > 0;
+        int r = noWait ? ring.submitAndWait(cs, CQ_ENTRIES, 0) : ring.submitAndWait(cs, 1, timeoutNanos);
         if (r >= 0 || r == -UringLayout.ETIME || r == -Errno.EINTR) {
             if (ring.unsubmitted() == 0) {
                 iovUsed = 0;
@@ -220,6 +229,13 @@ public final class UringDriver implements IoDriver {
                 throw enterFailed(r);
             }
             n += reap();
+        }
+        if (ring.unsubmitted() == 0) {
+            for (int i = 0; i < offeredCount; i++) {
+                offered[i].entered();
+                offered[i] = null;
+            }
+            offeredCount = 0;
         }
         return n;
     }
@@ -316,6 +332,14 @@ public final class UringDriver implements IoDriver {
             flushers = Arrays.copyOf(flushers, flusherCount * 2);
         }
         flushers[flusherCount++] = io;
+    }
+
+    /** {@code io} queued a send: after the enter that submits it, see whether it is still in flight. */
+    void checkAfterEnter(UringSocketIo io) {
+        if (offeredCount == offered.length) {
+            offered = Arrays.copyOf(offered, offeredCount * 2);
+        }
+        offered[offeredCount++] = io;
     }
 
     void rearmAtEndOfTurn(Runnable r) {
