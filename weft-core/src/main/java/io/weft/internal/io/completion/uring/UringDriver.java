@@ -380,9 +380,10 @@ public final class UringDriver implements IoDriver {
 
     /**
      * {@code count} iovecs that stay valid until the next enter consumes the SQE naming them
-     * (FEAT_SUBMIT_STABLE: the kernel has copied them by then). Submits early when the area is full.
+     * (FEAT_SUBMIT_STABLE: the kernel has copied them by then), as the index of the first in
+     * {@link #iovArea()}: no slice, so a send allocates nothing. Submits early when the area is full.
      */
-    MemorySegment iovecs(int count) {
+    int iovecs(int count) {
         if (iovUsed + count > IOV_AREA) {
             int r = ring.submitAndWait(cs, 0, 0);
             if (r < 0 && r != -Errno.EINTR) {
@@ -390,9 +391,14 @@ public final class UringDriver implements IoDriver {
             }
             iovUsed = 0;
         }
-        MemorySegment s = iovArea.asSlice(IoVec.SIZE * iovUsed, IoVec.SIZE * count);
+        int first = iovUsed;
         iovUsed += count;
-        return s;
+        return first;
+    }
+
+    /** The per-submit iovec area {@link #iovecs} hands out indexes into; the driver's, until close. */
+    MemorySegment iovArea() {
+        return iovArea;
     }
 
     /** Queues an ASYNC_CANCEL of the operation tagged {@code target}; its own CQE is ignored. */

@@ -520,13 +520,14 @@ final class UringSocketIo implements SocketIo, Completion {
                 ring.sqeOpFlags(at, SocketConstants.MSG_NOSIGNAL);
                 sendWasWritev = false;
             } else {
-                MemorySegment iov = driver.iovecs(n);
+                int first = driver.iovecs(n);
+                MemorySegment iov = driver.iovArea();
                 for (int i = 0; i < n; i++) {
                     ByteBuffer b = flight[i];
-                    IoVec.setRaw(iov, i, address(b), b.remaining());
+                    IoVec.setRaw(iov, first + i, address(b), b.remaining());
                     total += b.remaining();
                 }
-                ring.prep(at, UringLayout.OP_WRITEV, fd, iov.address(), n, 0, sendTag);
+                ring.prep(at, UringLayout.OP_WRITEV, fd, iov.address() + (long) first * IoVec.SIZE, n, 0, sendTag);
                 sendWasWritev = true;
             }
             for (int i = 0; i < n; i++) {
