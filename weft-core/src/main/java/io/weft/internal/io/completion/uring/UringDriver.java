@@ -138,8 +138,16 @@ public final class UringDriver implements IoDriver {
      */
     final boolean directSend;
 
+    /**
+     * Whether a turn that must not block asks the kernel to run all its deferred task work (see
+     * {@link #await}); {@code -Dweft.uring.drainTaskWork=false} (a measuring switch) leaves it at
+     * the kernel's 20 per enter. Measured in docs/benchmarks.md.
+     */
+    final boolean drainTaskWork;
+
     public UringDriver(DriverContext context) throws IOException {
         this.directSend = Boolean.getBoolean("weft.uring.directSend");
+        this.drainTaskWork = !"false".equals(System.getProperty("weft.uring.drainTaskWork"));
         this.context = context;
         this.ready = context.ready();
         this.cs = new CallState();
@@ -212,7 +220,8 @@ public final class UringDriver implements IoDriver {
         // could get, with a zero timeout (-ETIME, its normal end): all pending work runs, not 20,
         // so a busy loop hears of every connection each turn rather than 20 of them.
         boolean noWait = timeoutNanos == 0 || ring.cqReady() > 0;
-        int r = noWait ? ring.submitAndWait(cs, CQ_ENTRIES, 0) : ring.submitAndWait(cs, 1, timeoutNanos);
+        int r = noWait ? ring.submitAndWait(cs, drainTaskWork ? CQ_ENTRIES : 0, 0)
+                : ring.submitAndWait(cs, 1, timeoutNanos);
         if (r >= 0 || r == -UringLayout.ETIME || r == -Errno.EINTR) {
             if (ring.unsubmitted() == 0) {
                 iovUsed = 0;
