@@ -151,6 +151,35 @@ class OutboundLimitTest extends NetTestSupport {
         assertThat(s.bufferedBytes()).isZero();
     }
 
+    /**
+     * Small writes to a peer that never reads, each only once the last has left, until one does
+     * not leave; then no more writes. What the kernel refused counts anyway: on io_uring the send
+     * that found the socket full is still in flight after its enter, and that alone must reach
+     * the server's count (a backend that waited for the next write to report it would leave a
+     * connection written once holding bytes the cap never sees).
+     */
+    @org.junit.jupiter.api.Test
+    void bytesTheKernelRefusedCountWithoutAnotherWrite() throws Exception {
+        Server s = server(checked(() -> new Hub(loop)),
+                ServerOptions.builder().maxBufferedBytes(1L << 30, OverflowPolicy.DROP_WRITER).build());
+        closeLater(RawPeer.connect(address(s), 4096));
+        Transport t = await(made(Hub.class)).transport();
+        byte[] message = new byte[4096];
+        // Checked every few milliseconds of loop time, so the loop has entered the kernel between.
+        await(until(() -> {
+            if (t.writeBufferSize() > 0) {
+                return true; // a write that has not left: the socket is full
+            }
+            t.write(message);
+            return false;
+        }));
+        await(until(() -> s.bufferedBytes() > 0));
+        assertThat(s.bufferedBytes()).isEqualTo(t.writeBufferSize());
+        t.abort();
+        await(until(() -> s.connectionCount() == 0));
+        assertThat(s.bufferedBytes()).isZero();
+    }
+
     /** Writes 64 KiB chunks to {@code t}, a loop turn or more apart, until {@code s} holds {@code bytes} more. */
     void fill(Server s, Transport t, long bytes) {
         long target = s.bufferedBytes() + bytes;
