@@ -114,11 +114,12 @@ class OutboundLimitTest extends NetTestSupport {
             byPeer[ports.indexOf(((InetSocketAddress) p.transport().remoteAddress()).getPort())] = p;
         }
         int mib = 1 << 20;
-        // No loop turn between the writes: the sockets cannot drain meanwhile. The kernel takes
-        // what fits its send buffer first (how much varies), so write until the queue holds it.
-        fill(byPeer[0].transport(), mib);
-        fill(byPeer[1].transport(), 4 * mib);
-        fill(byPeer[2].transport(), mib);
+        // The kernel takes what fits a socket's send buffer first (how much varies, and a
+        // completion backend learns it only once its send was tried), so write, with loop turns
+        // between, until the server holds each amount. The peers never read: nothing drains.
+        fill(s, byPeer[0].transport(), mib);
+        fill(s, byPeer[1].transport(), 4 * mib);
+        fill(s, byPeer[2].transport(), mib);
         assertThat(s.bufferedBytes()).isLessThanOrEqualTo(cap);
         byPeer[2].transport().write(new byte[3 * mib / 2]);
         assertThat(await(byPeer[1].lost())).isInstanceOf(OutboundLimitException.class);
@@ -131,12 +132,65 @@ class OutboundLimitTest extends NetTestSupport {
         assertThat(s.bufferedBytes()).isZero();
     }
 
-    /** Writes 64 KiB chunks until {@code t} buffers at least {@code bytes}. */
-    static void fill(Transport t, long bytes) {
+    /**
+     * One write, never another, to a peer that never reads: what the kernel refuses counts
+     * against the cap without a further write (on io_uring the write waits uncounted for the
+     * turn's send, and the kernel's answer to that send shows the bytes are held), so the writer
+     * is dropped.
+     */
+    @org.junit.jupiter.api.Test
+    void oneBurstToAPeerThatNeverReadsIsHeldAndDropped() throws Exception {
+        long cap = 1 << 20;
+        Server s = server(checked(() -> new Hub(loop)),
+                ServerOptions.builder().maxBufferedBytes(cap, OverflowPolicy.DROP_WRITER).build());
+        closeLater(RawPeer.connect(address(s), 4096));
+        CheckedProtocol<Hub> p = await(made(Hub.class));
+        p.transport().write(new byte[16 << 20]); // more than a send buffer takes (tcp_wmem allows 4 MiB by default)
+        assertThat(await(p.lost())).isInstanceOf(OutboundLimitException.class).hasMessageContaining("limit of " + cap);
+        await(until(() -> s.connectionCount() == 0));
+        assertThat(s.bufferedBytes()).isZero();
+    }
+
+    /**
+     * Small writes to a peer that never reads, each only once the last has left, until one does
+     * not leave; then no more writes. What the kernel refused counts anyway: on io_uring the send
+     * that found the socket full is still in flight after its enter, and that alone must reach
+     * the server's count (a backend that waited for the next write to report it would leave a
+     * connection written once holding bytes the cap never sees).
+     */
+    @org.junit.jupiter.api.Test
+    void bytesTheKernelRefusedCountWithoutAnotherWrite() throws Exception {
+        Server s = server(checked(() -> new Hub(loop)),
+                ServerOptions.builder().maxBufferedBytes(1L << 30, OverflowPolicy.DROP_WRITER).build());
+        closeLater(RawPeer.connect(address(s), 4096));
+        Transport t = await(made(Hub.class)).transport();
+        byte[] message = new byte[4096];
+        // Checked every few milliseconds of loop time, so the loop has entered the kernel between.
+        await(until(() -> {
+            if (t.writeBufferSize() > 0) {
+                return true; // a write that has not left: the socket is full
+            }
+            t.write(message);
+            return false;
+        }));
+        await(until(() -> s.bufferedBytes() > 0));
+        assertThat(s.bufferedBytes()).isEqualTo(t.writeBufferSize());
+        t.abort();
+        await(until(() -> s.connectionCount() == 0));
+        assertThat(s.bufferedBytes()).isZero();
+    }
+
+    /** Writes 64 KiB chunks to {@code t}, a loop turn or more apart, until {@code s} holds {@code bytes} more. */
+    void fill(Server s, Transport t, long bytes) {
+        long target = s.bufferedBytes() + bytes;
         byte[] chunk = new byte[64 * 1024];
-        while (t.writeBufferSize() < bytes) {
+        await(until(() -> {
+            if (s.bufferedBytes() >= target) {
+                return true;
+            }
             t.write(chunk);
-        }
+            return false;
+        }));
     }
 
     /** The server side of every connection. */

@@ -42,9 +42,7 @@ public final class Drivers {
                 yield new EpollDriver(context);
             }
             case IO_URING -> {
-                // Asked for by name: the kernel's answer alone decides (see URING_KNOWN_FAILURES).
-                UringProbe.Result probe = UringProbe.result();
-                Status s = new Status(kind, probe.ok(), probe.describe());
+                Status s = status(kind);
                 if (!s.ok()) {
                     throw new IOException(kind.configName() + " cannot run here: " + s.reason()
                             + "; use LoopConfig.builder().poller(PollerKind.EPOLL) or NIO");
@@ -79,28 +77,13 @@ public final class Drivers {
                 yield new Status(kind, p.ok(), p.ok() ? null : p.reason());
             }
             case IO_URING -> {
+                // The kernel's answer alone: too old, kernel.io_uring_disabled, a seccomp filter, or
+                // (ok) the setup flags and features it took, for weft info.
                 UringProbe.Result r = UringProbe.result();
-                if (!r.ok()) {
-                    yield new Status(kind, false, r.reason());
-                }
-                if (!Boolean.getBoolean("weft.uring.suite")) {
-                    yield new Status(kind, false, "the kernel runs it (" + r.describe() + "), but it is held back from"
-                            + " the default test suite while " + URING_KNOWN_FAILURES + "; a loop asked for io_uring by"
-                            + " name still gets it, and -Dweft.uring.suite=true runs the suite on it");
-                }
-                yield new Status(kind, true, r.describe()); // ok: what the kernel took, for weft info
+                yield new Status(kind, r.ok(), r.ok() ? r.describe() : r.reason());
             }
         };
     }
-
-    /**
-     * What keeps io_uring out of {@link #statuses()}' "ok" (so out of every backend-parameterised
-     * suite by default): the suite's failures on it, named. Empty them and this gate goes.
-     */
-    static final String URING_KNOWN_FAILURES = "a test of the suite is flaky on it: OutboundLimitTest's"
-            + " slowReadersAreDroppedAndFastOnesKeepEverything with DROP_WRITER drops a fast reader now and then"
-            + " (about 1 run in 5: a fast connection holds a few 4 KiB messages queued for the ring's end-of-turn send"
-            + " when its write crosses the limit)";
 
     /** Whether listening sockets can share a port (SO_REUSEPORT), so each loop of a group can listen on its own. */
     public static boolean reusePortSupported() {
@@ -114,8 +97,9 @@ public final class Drivers {
     /**
      * The backend a loop gets by default: native epoll where it can run (its whole suite passes,
      * and it measures leaner than NIO: see docs/benchmarks.md), else NIO, which runs wherever the
-     * JDK does. io_uring is never the default until its own suite and a soak pass and it measures
-     * faster. Probed once per process.
+     * JDK does. io_uring passes the same suite and is taken when asked for by name, but is not the
+     * default: no soak has run on it, and kernels (and container profiles) differ far more in what
+     * io_uring they allow than in epoll. Probed once per process.
      */
     public static PollerKind preferred() {
         return Preferred.KIND;
@@ -124,7 +108,8 @@ public final class Drivers {
     /** Why {@link #preferred()} is what it is, for {@code weft info}. */
     public static String preferredReason() {
         return Preferred.KIND == PollerKind.EPOLL
-                ? "epoll: native epoll runs here, and it is the leanest backend whose whole suite passes"
+                ? "epoll: native epoll runs here and passes the whole suite (io_uring too, where ok above, but only"
+                        + " when asked for: --poller io_uring)"
                 : "nio: native epoll cannot run here (" + status(PollerKind.EPOLL).reason() + ")";
     }
 

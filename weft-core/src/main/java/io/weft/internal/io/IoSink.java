@@ -12,7 +12,10 @@ public interface IoSink {
     /** The peer shut its write side. */
     void onReadEof();
 
-    /** The write queue shrank in the background (perhaps to empty). */
+    /**
+     * The write queue shrank in the background (perhaps to empty), or the part of it the kernel
+     * refused grew ({@link SocketIo#unoffered} fell): a spurious call is harmless.
+     */
     void onFlushed();
 
     /** The socket failed; the transport should close. Already typed ({@code internal.net.Errors} for NIO, {@code internal.sys} errno mapping for native backends). */

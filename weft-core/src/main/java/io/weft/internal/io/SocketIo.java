@@ -76,6 +76,19 @@ public interface SocketIo {
     int writeNow(ByteBuffer src) throws IOException;
 
     /**
+     * How many of {@code queue}'s bytes the kernel has not been offered yet, though nothing of the
+     * socket's says it would refuse them: the server-wide outbound cap does not count them as held
+     * for the peer. A readiness backend offers each write at once ({@link #writeNow}), so what it
+     * queues the kernel refused: 0, the default. A completion backend that sends a turn's writes at
+     * its end says how many wait for that send while the socket has been taking everything offered;
+     * once the kernel leaves a send unfinished they count, and the backend tells the sink
+     * ({@link IoSink#onFlushed}) so the count is heard without a further write.
+     */
+    default long unoffered(WriteQueue queue) {
+        return 0;
+    }
+
+    /**
      * Makes sure {@code queue} is being sent: the backend drains it in the background and calls
      * {@link IoSink#onFlushed()} after each step of progress. The transport only appends to the
      * queue meanwhile; the backend alone consumes from it.

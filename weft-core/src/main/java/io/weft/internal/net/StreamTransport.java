@@ -79,8 +79,10 @@ public final class StreamTransport implements Transport, IoSink, LoopResource {
     /** "close()" or "abort()" once the protocol called one: writing after that is its bug. */
     private String closedBy;
 
-    /** The buffer size the observer last heard of (also: before the backend's latest flush). */
+    /** The queue's size at the last report (also: before the backend's latest flush). */
     private long reported;
+    /** The bytes held for the peer that the observer last heard of (see {@link #reportBuffer}). */
+    private long reportedHeld;
     private Timeouts timeouts;
     private TimerHandle timeoutTimer;
     /** The zero-copy sendFile running, or null. */
@@ -226,11 +228,17 @@ public final class StreamTransport implements Transport, IoSink, LoopResource {
         }
     }
 
-    /** Tells the observer how the buffer changed since it last heard. */
+    /**
+     * Tells the observer how the bytes held for the peer changed since it last heard: the queue,
+     * but for bytes about to be offered to a socket that has taken everything so far
+     * ({@link SocketIo#unoffered}: a completion backend's end-of-turn send).
+     */
     private void reportBuffer() {
-        long delta = queue.size() - reported;
+        reported = queue.size();
+        long held = reported - io.unoffered(queue);
+        long delta = held - reportedHeld;
         if (delta != 0) {
-            reported = queue.size();
+            reportedHeld = held;
             observer.bufferChanged(this, delta);
         }
     }

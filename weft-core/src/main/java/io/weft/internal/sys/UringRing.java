@@ -74,6 +74,8 @@ public final class UringRing implements AutoCloseable {
     /** Owned by this ring: the getevents argument and its timespec; freed at {@link #close()}. */
     private final Arena arena = Arena.ofShared();
     private final MemorySegment waitArg = arena.allocate(GETEVENTS_ARG_SIZE + TIMESPEC_SIZE, 8);
+    /** The timespec inside {@link #waitArg}, sliced once (a wait allocates nothing). */
+    private final MemorySegment waitTs = waitArg.asSlice(GETEVENTS_ARG_SIZE, TIMESPEC_SIZE);
     private boolean closed;
 
     private UringRing(int fd, int flags, int features, MemorySegment rings, MemorySegment sqes, MemorySegment p) {
@@ -341,10 +343,9 @@ public final class UringRing implements AutoCloseable {
         MemorySegment arg = MemorySegment.NULL;
         long argSize = 0;
         if (minComplete > 0 && timeoutNanos >= 0) {
-            MemorySegment ts = waitArg.asSlice(GETEVENTS_ARG_SIZE, TIMESPEC_SIZE);
-            ts.set(ValueLayout.JAVA_LONG, 0, timeoutNanos / 1_000_000_000L);
-            ts.set(ValueLayout.JAVA_LONG, 8, timeoutNanos % 1_000_000_000L);
-            waitArg.set(ValueLayout.JAVA_LONG, GEA_TS, ts.address());
+            waitTs.set(ValueLayout.JAVA_LONG, 0, timeoutNanos / 1_000_000_000L);
+            waitTs.set(ValueLayout.JAVA_LONG, 8, timeoutNanos % 1_000_000_000L);
+            waitArg.set(ValueLayout.JAVA_LONG, GEA_TS, waitTs.address());
             enterFlags |= ENTER_EXT_ARG;
             arg = waitArg;
             argSize = GETEVENTS_ARG_SIZE;

@@ -18,6 +18,8 @@ import java.util.Locale;
  *   <li>stdout {@code LISTENING <port>} once the server accepts connections on 127.0.0.1;</li>
  *   <li>stdin {@code mem} → stdout {@code HEAP <bytes>}: heap in use after a full collection
  *       (the in-process reporter the driver uses for memory per connection);</li>
+ *   <li>stdin {@code alloc} → stdout {@code ALLOC <bytes>}: heap bytes allocated so far by every
+ *       thread of the process (for allocation per round trip: the difference across a run);</li>
  *   <li>stdin {@code lag} → stdout {@code LAG p99_us=... max_us=... samples=...}: how late a 10 ms
  *       timer on the server's loops fired since the last {@code lag} (the first starts the timer) (the soak's loop lag; Weft
  *       peers only), or {@code LAG none};</li>
@@ -82,6 +84,10 @@ public final class ServerMain {
             while ((line = in.readLine()) != null) {
                 if (line.trim().equals("mem")) {
                     System.out.println("HEAP " + heapAfterGc());
+                    System.out.flush();
+                } else if (line.trim().equals("alloc")) {
+                    System.out.println("ALLOC " + ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean())
+                            .getTotalThreadAllocatedBytes());
                     System.out.flush();
                 } else if (line.trim().equals("lag")) {
                     if (lag == null && !server.loops().isEmpty()) {

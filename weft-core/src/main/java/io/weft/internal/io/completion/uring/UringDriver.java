@@ -112,6 +112,9 @@ public final class UringDriver implements IoDriver {
     /** Sockets whose writes of this turn leave at its end, one gathered send each. */
     private UringSocketIo[] flushers = new UringSocketIo[64];
     private int flusherCount;
+    /** Sockets whose send was queued since the last enter: after it, one still in flight was refused. */
+    private UringSocketIo[] offered = new UringSocketIo[64];
+    private int offeredCount;
     /** Owners that want their multishot operation armed again at the end of the turn. */
     private Runnable[] rearms = new Runnable[64];
     private int rearmCount;
@@ -135,8 +138,16 @@ public final class UringDriver implements IoDriver {
      */
     final boolean directSend;
 
+    /**
+     * Whether a turn that must not block asks the kernel to run all its deferred task work (see
+     * {@link #await}); {@code -Dweft.uring.drainTaskWork=false} (a measuring switch) leaves it at
+     * the kernel's 20 per enter. Measured in docs/benchmarks.md.
+     */
+    final boolean drainTaskWork;
+
     public UringDriver(DriverContext context) throws IOException {
         this.directSend = Boolean.getBoolean("weft.uring.directSend");
+        this.drainTaskWork = !"false".equals(System.getProperty("weft.uring.drainTaskWork"));
         this.context = context;
         this.ready = context.ready();
         this.cs = new CallState();
@@ -202,8 +213,15 @@ public final class UringDriver implements IoDriver {
             // go in this enter, or it could wait for completions of operations never submitted.
             endOfTurn();
         }
-        int min = timeoutNanos == 0 || ring.cqReady() > 0 ? 0 : 1;
-        int r = ring.submitAndWait(cs, min, timeoutNanos);
+        // With DEFER_TASKRUN the kernel finishes socket operations (a receive whose data came, a
+        // send the socket now has room for) as task work run inside io_uring_enter, but at most
+        // max(IO_LOCAL_TW_DEFAULT_MAX = 20, min_complete) items of it per call (io_uring/tw.h,
+        // io_cqring_wait in io_uring/wait.c). A turn that must not block asks for more than it
+        // could get, with a zero timeout (-ETIME, its normal end): all pending work runs, not 20,
+        // so a busy loop hears of every connection each turn rather than 20 of them.
+        boolean noWait = timeoutNanos == 0 || ring.cqReady() > 0;
+        int r = noWait ? ring.submitAndWait(cs, drainTaskWork ? CQ_ENTRIES : 0, 0)
+                : ring.submitAndWait(cs, 1, timeoutNanos);
         if (r >= 0 || r == -UringLayout.ETIME || r == -Errno.EINTR) {
             if (ring.unsubmitted() == 0) {
                 iovUsed = 0;
@@ -220,6 +238,13 @@ public final class UringDriver implements IoDriver {
                 throw enterFailed(r);
             }
             n += reap();
+        }
+        if (ring.unsubmitted() == 0) {
+            for (int i = 0; i < offeredCount; i++) {
+                offered[i].entered();
+                offered[i] = null;
+            }
+            offeredCount = 0;
         }
         return n;
     }
@@ -318,6 +343,14 @@ public final class UringDriver implements IoDriver {
         flushers[flusherCount++] = io;
     }
 
+    /** {@code io} queued a send: after the enter that submits it, see whether it is still in flight. */
+    void checkAfterEnter(UringSocketIo io) {
+        if (offeredCount == offered.length) {
+            offered = Arrays.copyOf(offered, offeredCount * 2);
+        }
+        offered[offeredCount++] = io;
+    }
+
     void rearmAtEndOfTurn(Runnable r) {
         if (rearmCount == rearms.length) {
             rearms = Arrays.copyOf(rearms, rearmCount * 2);
@@ -356,9 +389,10 @@ public final class UringDriver implements IoDriver {
 
     /**
      * {@code count} iovecs that stay valid until the next enter consumes the SQE naming them
-     * (FEAT_SUBMIT_STABLE: the kernel has copied them by then). Submits early when the area is full.
+     * (FEAT_SUBMIT_STABLE: the kernel has copied them by then), as the index of the first in
+     * {@link #iovArea()}: no slice, so a send allocates nothing. Submits early when the area is full.
      */
-    MemorySegment iovecs(int count) {
+    int iovecs(int count) {
         if (iovUsed + count > IOV_AREA) {
             int r = ring.submitAndWait(cs, 0, 0);
             if (r < 0 && r != -Errno.EINTR) {
@@ -366,9 +400,14 @@ public final class UringDriver implements IoDriver {
             }
             iovUsed = 0;
         }
-        MemorySegment s = iovArea.asSlice(IoVec.SIZE * iovUsed, IoVec.SIZE * count);
+        int first = iovUsed;
         iovUsed += count;
-        return s;
+        return first;
+    }
+
+    /** The per-submit iovec area {@link #iovecs} hands out indexes into; the driver's, until close. */
+    MemorySegment iovArea() {
+        return iovArea;
     }
 
     /** Queues an ASYNC_CANCEL of the operation tagged {@code target}; its own CQE is ignored. */

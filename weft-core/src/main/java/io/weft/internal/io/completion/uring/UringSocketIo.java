@@ -49,7 +49,11 @@ import java.nio.ByteBuffer;
  * <p><b>Writes.</b> {@link #writeNow} returns 0 (unless direct sends are turned on): the turn's
  * writes go through the queue and leave at its end as one gathered ring send, straight from the queue's direct chunks,
  * which are {@linkplain UringChunks#lend lent} (kept from reuse) until the CQE; heap chunks (one
- * write larger than a chunk) are staged into a driver-pooled direct buffer first.
+ * write larger than a chunk) are staged into a driver-pooled direct buffer first. For the
+ * server-wide outbound cap, bytes waiting for that send are not held for the peer while the
+ * socket has taken every send in full ({@link #unoffered}); a send left short, or still in flight
+ * after the enter that submitted it (the socket is full), makes the queue count, and the
+ * transport hears it at once.
  *
  * <p><b>Close</b> cancels what is in flight and frees nothing until every CQE is back: then the
  * descriptor is closed and the slot given up. Loop thread only.
@@ -108,6 +112,17 @@ final class UringSocketIo implements SocketIo, Completion {
     private boolean sendDone;
     private int sendRes;
     private boolean sendWasWritev;
+    /** Bytes the send in flight offered. */
+    private long sendTotal;
+    /**
+     * Whether the kernel left bytes of ours untaken: a send short, or still in flight after the
+     * enter that submitted it (its socket full: the kernel waits for room). Until then the queue
+     * is bytes about to be offered, not held for the peer ({@link #unoffered}); it ends when a
+     * send takes all it offered.
+     */
+    private boolean refused;
+    /** The transport has yet to hear that {@link #refused} became true. */
+    private boolean refusedNews;
 
     private final Task task = new Task(this::run, null);
     private boolean taskQueued;
@@ -346,7 +361,11 @@ final class UringSocketIo implements SocketIo, Completion {
         }
         if (sendDone) {
             sendDone = false;
+            refusedNews = false;
             sendCompleted(sendRes);
+        } else if (refusedNews) {
+            refusedNews = false;
+            sink.onFlushed(); // the queue now counts as held: let the server's cap hear it
         }
     }
 
@@ -452,11 +471,13 @@ final class UringSocketIo implements SocketIo, Completion {
         }
         driver.directSends++;
         if (n == -Errno.EAGAIN || n == -Errno.EINTR) {
+            refused = n == -Errno.EAGAIN;
             return 0;
         }
         if (n < 0) {
             throw SysErrors.exception("send", (int) -n);
         }
+        refused = n < src.remaining(); // what it left is held, as on a readiness backend
         src.position(src.position() + (int) n);
         return (int) n;
     }
@@ -499,13 +520,14 @@ final class UringSocketIo implements SocketIo, Completion {
                 ring.sqeOpFlags(at, SocketConstants.MSG_NOSIGNAL);
                 sendWasWritev = false;
             } else {
-                MemorySegment iov = driver.iovecs(n);
+                int first = driver.iovecs(n);
+                MemorySegment iov = driver.iovArea();
                 for (int i = 0; i < n; i++) {
                     ByteBuffer b = flight[i];
-                    IoVec.setRaw(iov, i, address(b), b.remaining());
+                    IoVec.setRaw(iov, first + i, address(b), b.remaining());
                     total += b.remaining();
                 }
-                ring.prep(at, UringLayout.OP_WRITEV, fd, iov.address(), n, 0, sendTag);
+                ring.prep(at, UringLayout.OP_WRITEV, fd, iov.address() + (long) first * IoVec.SIZE, n, 0, sendTag);
                 sendWasWritev = true;
             }
             for (int i = 0; i < n; i++) {
@@ -525,9 +547,32 @@ final class UringSocketIo implements SocketIo, Completion {
             sendWasWritev = false;
         }
         q.beginFlight(total);
+        sendTotal = total;
         sendArmed = true;
         inflight++;
         driver.sendOps++;
+        driver.checkAfterEnter(this);
+    }
+
+    /**
+     * Bytes of {@code queue} about to be offered to a socket that took everything offered so far:
+     * the whole queue, until the kernel leaves a send unfinished (see {@link #refused}).
+     */
+    @Override
+    public long unoffered(WriteQueue queue) {
+        return refused ? 0 : queue.size();
+    }
+
+    /**
+     * After the enter that submitted this socket's send, and the reaping of its completions: a
+     * send still in flight found the socket full, so its bytes and those behind it are held.
+     */
+    void entered() {
+        if (sendArmed && !closed && !refused) {
+            refused = true;
+            refusedNews = true;
+            queueTask();
+        }
     }
 
     /** The native address of {@code b}'s position; {@code b} stays reachable through the queue or {@link #flight}. */
@@ -561,6 +606,7 @@ final class UringSocketIo implements SocketIo, Completion {
         }
         WriteQueue q = queue;
         q.endFlight();
+        refused = res < sendTotal;
         if (res > 0) {
             advance(q, res);
             q.consumed(res);
