@@ -358,7 +358,7 @@ public final class AsyncFile {
     }
 
     private Promise<Integer> readRange(ByteBuffer dst, long size, StopSignal stop) {
-        return ChunkedRead.start(loop, handle, dst, size, ChunkedRead.DEFAULT_CHUNK, ChunkedRead.DEFAULT_DEPTH, stop, null);
+        return ChunkedRead.start(loop, handle, dst, size, handle.readChunk(), handle.readDepth(), stop, null);
     }
 
     private <T> Promise<T> cancelled() {
@@ -405,13 +405,20 @@ public final class AsyncFile {
      * while the file's writes lag behind. The promise gives the bytes written, once they are all
      * written, after {@code count} bytes or at the peer's end of stream if sooner
      * ({@code count < 0}: until the end of stream).
+     *
+     * <p>Cancelling the promise stops it: no further write starts, the writes in flight are
+     * cancelled (in the kernel on io_uring; on the pool a write already running ends first),
+     * bytes received but not yet given to a write are dropped, and the transport's protocol is
+     * given back with reading resumed, so what arrives afterwards goes to it. The file stays
+     * open; {@link #close()} waits for the writes still in flight.
      */
     public Promise<Long> writeFrom(Transport transport, long position, long count) {
         checkPosition("writeFrom", position);
         if (options.contains(FileOption.APPEND)) {
             throw new IllegalStateException("a file opened with APPEND writes at its end only; open it with WRITE");
         }
-        return track("writeFrom", TransportToFile.start(transport, this, position, count));
+        StopSignal stop = new StopSignal();
+        return track("writeFrom", stop, TransportToFile.start(transport, this, position, count, stop));
     }
 
     // ---- closing (loop thread) ----
