@@ -55,6 +55,7 @@ public final class UringLayout {
 
     // ---- sqe->flags (IOSQE_*, from enum IOSQE_*_BIT) ----
     public static final int IOSQE_BUFFER_SELECT = 1 << 5;   // IOSQE_BUFFER_SELECT_BIT = 5
+    public static final int IOSQE_ASYNC = 1 << 4;           // IOSQE_ASYNC_BIT = 4: go to io-wq without trying inline first
 
     // ---- per-opcode flags ----
     public static final int RECV_MULTISHOT = 1 << 1;        // IORING_RECV_MULTISHOT (sqe->ioprio of RECV)

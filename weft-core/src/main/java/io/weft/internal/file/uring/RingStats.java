@@ -33,7 +33,10 @@ final class RingStats {
         this.paths = paths;
         this.stats = new FileStat[paths.size()];
         this.result = loop.newPromise();
+        this.inFlight = Integer.getInteger("weft.uring.statsInFlight", IN_FLIGHT);
     }
+
+    private final int inFlight;
 
     static Promise<List<FileStat>> start(UringFileIo io, EventLoop loop, List<Path> paths) {
         RingStats s = new RingStats(io, loop, paths);
@@ -43,7 +46,7 @@ final class RingStats {
     }
 
     private void fill() {
-        while (running < IN_FLIGHT && next < paths.size() && failure == null && !result.isDone()) {
+        while (running < inFlight && next < paths.size() && failure == null && !result.isDone()) {
             int index = next++;
             running++;
             Promise<FileStat> one = result.loop().newPromise();

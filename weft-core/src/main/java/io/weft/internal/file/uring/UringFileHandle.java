@@ -57,14 +57,25 @@ final class UringFileHandle implements FileHandle {
         this.alignment = alignment;
         this.readChunk = Integer.getInteger("weft.file.readChunk", RING_CHUNK);
         this.readDepth = Integer.getInteger("weft.file.readDepth", RING_DEPTH);
+        this.asyncFrom = Integer.getInteger("weft.uring.asyncFrom", ASYNC_FROM);
     }
+
+    /**
+     * Reads and writes of at least this many bytes go to io-wq workers at once (IOSQE_ASYNC)
+     * rather than being tried inside the loop's io_uring_enter first: a cached read is copied
+     * there on the loop's thread, serially, while workers copy several chunks on all cores at
+     * once (measured in docs/benchmarks.md, "Files on io_uring"). {@code -Dweft.uring.asyncFrom}
+     * overrides it, for the measurement.
+     */
+    static final int ASYNC_FROM = 256 << 10;
+    private final int asyncFrom;
 
     /**
      * readAll's shape on the ring, set by measurement (docs/benchmarks.md, "Files on io_uring"):
      * bytes per READ and READs in flight. {@code -Dweft.file.readChunk} and
      * {@code -Dweft.file.readDepth} override them, for the measurement itself.
      */
-    static final int RING_CHUNK = 4 << 20;
+    static final int RING_CHUNK = 2 << 20;
     static final int RING_DEPTH = 4;
 
     @Override
@@ -113,7 +124,7 @@ final class UringFileHandle implements FileHandle {
         int length = wanted;
         MemorySegment copyFrom = bounce;
         Cancel cancel = new Cancel(stop);
-        cancel.op = ring.read(fd, target.address(), length, position == CURRENT ? -1 : position, owned, res -> {
+        cancel.op = ring.read(fd, target.address(), length, position == CURRENT ? -1 : position, length >= asyncFrom, owned, res -> {
             cancel.done();
             if (res > 0) {
                 if (copyFrom != null) {
@@ -176,7 +187,7 @@ final class UringFileHandle implements FileHandle {
                 MemorySegment.copy(MemorySegment.ofBuffer(src), 0, from, 0, length);
             }
             Cancel cancel = new Cancel(stop);
-            cancel.op = ring.write(fd, from.address(), length, position == CURRENT ? -1 : position + written, owned, res -> {
+            cancel.op = ring.write(fd, from.address(), length, position == CURRENT ? -1 : position + written, length >= asyncFrom, owned, res -> {
                 cancel.done();
                 if (res > 0) {
                     src.position(src.position() + res);

@@ -115,14 +115,27 @@ public final class UringFiles {
 
     // ---- operations (loop thread) ----
 
-    /** {@code pread(fd, address, length, offset)}; {@code offset -1}: at the file's offset, advancing it. */
-    public Op read(int fd, long address, int length, long offset, Arena owned, Done done) {
-        return submit(UringLayout.OP_READ, fd, address, length, offset, 0, owned, done);
+    /**
+     * {@code pread(fd, address, length, offset)}; {@code offset -1}: at the file's offset,
+     * advancing it. With {@code async} (IOSQE_ASYNC) the kernel hands the read to an io-wq worker
+     * at once instead of first trying it inside the loop's {@code io_uring_enter}: for large reads,
+     * whose copy from the page cache would otherwise run on the loop's thread, one after another.
+     */
+    public Op read(int fd, long address, int length, long offset, boolean async, Arena owned, Done done) {
+        Op op = submit(UringLayout.OP_READ, fd, address, length, offset, 0, owned, done);
+        if (async) {
+            driver.ring.sqeFlags(op.at, UringLayout.IOSQE_ASYNC);
+        }
+        return op;
     }
 
-    /** {@code pwrite(fd, address, length, offset)}; {@code offset -1}: at the file's offset (its end with O_APPEND). */
-    public Op write(int fd, long address, int length, long offset, Arena owned, Done done) {
-        return submit(UringLayout.OP_WRITE, fd, address, length, offset, 0, owned, done);
+    /** {@code pwrite(fd, address, length, offset)}; {@code offset -1}: at the file's offset (its end with O_APPEND); {@code async} as for {@link #read}. */
+    public Op write(int fd, long address, int length, long offset, boolean async, Arena owned, Done done) {
+        Op op = submit(UringLayout.OP_WRITE, fd, address, length, offset, 0, owned, done);
+        if (async) {
+            driver.ring.sqeFlags(op.at, UringLayout.IOSQE_ASYNC);
+        }
+        return op;
     }
 
     /** {@code fsync(fd)}, or {@code fdatasync(fd)} without {@code metadata}. */
@@ -185,6 +198,7 @@ public final class UringFiles {
         }
         Op op = new Op(owned, done);
         long at = driver.sqe();
+        op.at = at;
         driver.ring.prep(at, opcode, fd, addr, len, off, op.tag);
         if (opFlags != 0) {
             driver.ring.sqeOpFlags(at, opFlags);
@@ -221,6 +235,8 @@ public final class UringFiles {
         private final Arena owned;
         private final Done done;
         private final Task task = new Task(this::deliver, null);
+        /** The SQE's offset, valid until the next enter (for flags set after prep). */
+        private long at;
         private boolean completed;
         private boolean cancelAsked;
         private int res;
