@@ -284,7 +284,13 @@ public final class UringFiles {
 
         private void closeOwned() {
             if (owned != null) {
-                owned.close();
+                try {
+                    owned.close();
+                } catch (WrongThreadException elsewhere) {
+                    // A loop closed from a thread other than its own reaped this (only a ring
+                    // without SINGLE_ISSUER lets that thread in): the confined arena cannot be
+                    // closed here, and stays allocated rather than freed under anybody.
+                }
             }
         }
     }
