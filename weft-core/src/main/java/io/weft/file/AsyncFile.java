@@ -44,10 +44,13 @@ import java.util.Set;
  *
  * <h2>Cancelling</h2>
  * Cancelling an operation's promise stops it before its next step: a read or write still queued
- * never starts, a {@link #readAll} issues no further chunk (4 MiB each), a large write no further
- * piece (8 MiB each), a {@link #copy} no further native call (16 MiB each). What is already
- * running in the kernel ends first (a file read cannot be interrupted without closing the file
- * for every other operation), so a cancelled operation's buffer is still lent until then; the
+ * never starts, a {@link #readAll} issues no further chunk (4 MiB each on the pool, 2 MiB on
+ * io_uring), a large write no further piece (8 MiB each), a {@link #copy} no further native call
+ * (16 MiB each). On the pool what is already running in the kernel ends first (a file read
+ * cannot be interrupted without closing the file for every other operation); on io_uring the
+ * operation in the kernel is cancelled too (ASYNC_CANCEL: a FIFO read waiting for a writer ends),
+ * but it still ends only when the kernel says so. Either way a cancelled operation's buffer is
+ * still lent until then; the
  * promise returned by {@link #close()} settles only after every operation has ended, so after it
  * every buffer is free again. A fresh buffer {@code readAll()} allocated for a cancelled read is
  * unmapped as soon as the reads in hand end. The file stays open and usable; a cancelled
@@ -57,14 +60,17 @@ import java.util.Set;
  * Failures are {@link FileException}s naming the call and the path, typed by cause:
  * {@link NoSuchPathException}, {@link PermissionDeniedException}, {@link IsADirectoryException},
  * {@link NotADirectoryException}, {@link PathExistsException}, {@link NonEmptyDirectoryException},
- * {@link NoSpaceLeftException}, {@link FileTooLargeException}, {@link FileClosedException}. The
- * work runs on the process's offload pool, whose full queue fails an operation with
- * {@link io.weft.loop.OffloadQueueFullException}.
+ * {@link NoSpaceLeftException}, {@link FileTooLargeException}, {@link FileClosedException}. Work
+ * on the process's offload pool fails with {@link io.weft.loop.OffloadQueueFullException} when
+ * the pool's queue is full.
  *
  * <h2>Backends</h2>
- * On the NIO and poll loops each operation is a blocking call on the offload pool. The operations
- * go through an internal completion-shaped interface, so that a loop on io_uring can run them as
- * ring operations instead, without this class changing (that backend does not exist yet).
+ * On the NIO, poll and epoll loops each operation is a blocking call on the offload pool. On an
+ * io_uring loop whose kernel has the file opcodes, reads, writes, {@code fsync}/{@code fdatasync},
+ * open, close, {@link #stat}, {@link #size()} and {@link #listStats}' per-entry stats are
+ * operations on the loop's ring (large reads and writes run on the kernel's io-wq workers, never
+ * on the loop's thread); truncate, transferTo, list, delete, rename, mkdirs and copy stay on the
+ * pool. Both go through one internal completion-shaped interface and behave alike.
  */
 public final class AsyncFile {
     /** The most {@link #readAll()} and {@link #readAllBytes()} read into one buffer or array. */
@@ -358,7 +364,7 @@ public final class AsyncFile {
     }
 
     private Promise<Integer> readRange(ByteBuffer dst, long size, StopSignal stop) {
-        return ChunkedRead.start(loop, handle, dst, size, ChunkedRead.DEFAULT_CHUNK, ChunkedRead.DEFAULT_DEPTH, stop, null);
+        return ChunkedRead.start(loop, handle, dst, size, handle.readChunk(), handle.readDepth(), stop, null);
     }
 
     private <T> Promise<T> cancelled() {
@@ -405,13 +411,20 @@ public final class AsyncFile {
      * while the file's writes lag behind. The promise gives the bytes written, once they are all
      * written, after {@code count} bytes or at the peer's end of stream if sooner
      * ({@code count < 0}: until the end of stream).
+     *
+     * <p>Cancelling the promise stops it: no further write starts, the writes in flight are
+     * cancelled (in the kernel on io_uring; on the pool a write already running ends first),
+     * bytes received but not yet given to a write are dropped, and the transport's protocol is
+     * given back with reading resumed, so what arrives afterwards goes to it. The file stays
+     * open; {@link #close()} waits for the writes still in flight.
      */
     public Promise<Long> writeFrom(Transport transport, long position, long count) {
         checkPosition("writeFrom", position);
         if (options.contains(FileOption.APPEND)) {
             throw new IllegalStateException("a file opened with APPEND writes at its end only; open it with WRITE");
         }
-        return track("writeFrom", TransportToFile.start(transport, this, position, count));
+        StopSignal stop = new StopSignal();
+        return track("writeFrom", stop, TransportToFile.start(transport, this, position, count, stop));
     }
 
     // ---- closing (loop thread) ----

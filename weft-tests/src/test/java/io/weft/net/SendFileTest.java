@@ -300,4 +300,34 @@ class SendFileTest extends NetTestSupport {
         await(f.close());
         assertThat(Files.readAllBytes(target)).isEqualTo(body);
     }
+
+    @Test
+    void aCancelledWriteFromHandsTheConnectionBackAndWritesNoMore() throws Exception {
+        Server server = server(checked(() -> new Recorder(loop)), ServerOptions.defaults());
+        RawPeer peer = closeLater(RawPeer.connect(address(server)));
+        CheckedProtocol<Recorder> c = await(made(Recorder.class));
+        Path target = dir.resolve("cancelled.bin");
+        AsyncFile f = await(AsyncFile.open(loop, target, FileOption.WRITE, FileOption.CREATE));
+        Promise<Long> received = f.writeFrom(c.transport(), 0, -1);
+        byte[] head = pattern(1 << 20, 3);
+        await(offLoop(() -> {
+            peer.write(head);
+            return null;
+        }));
+        await(until(() -> target.toFile().length() > 0)); // some of it went to the file
+        assertThat(received.cancel()).isTrue();
+        assertThatThrownBy(() -> await(received)).isInstanceOf(java.util.concurrent.CancellationException.class);
+        Promise<Void> sending = offLoop(() -> {
+            peer.write("AFTER".getBytes());
+            peer.shutdownOutput();
+            return null;
+        });
+        await(sending);
+        await(c.inner().eof);
+        assertThat(new String(c.inner().bytes(), java.nio.charset.StandardCharsets.ISO_8859_1))
+                .as("the protocol has the connection again").endsWith("AFTER");
+        await(f.close());
+        long kept = Files.size(target);
+        assertThat(kept).as("nothing sent after the cancel reached the file").isLessThanOrEqualTo(head.length);
+    }
 }

@@ -49,6 +49,14 @@ public final class ListFilesDemo implements Callable<Integer> {
     @Option(names = "--window", defaultValue = "64", description = "With --per-entry: stats in flight at once (default: ${DEFAULT-VALUE}).")
     private int window;
 
+    @Option(names = "--poller", paramLabel = "KIND", description = {"The loop's backend: nio, poll, epoll or io_uring",
+        "(default: the best here). On io_uring the stats are STATX operations on the ring."})
+    private String poller;
+
+    @Option(names = "--warmup", description = {"List and stat DIR once, untimed, before the measured run: the first",
+        "use of a code path loads classes and links call sites on the loop's thread."})
+    private boolean warmup;
+
     private final List<Long> lags = new ArrayList<>();
     private boolean ticking = true;
 
@@ -59,7 +67,15 @@ public final class ListFilesDemo implements Callable<Integer> {
         for (int i = 0; i < create; i++) {
             Files.writeString(dir.resolve(String.format("f%06d", i)), "x");
         }
-        try (EventLoop loop = EventLoop.create(LoopConfig.builder().threadName("list-files").build())) {
+        try (EventLoop loop = EventLoop.create((poller == null ? LoopConfig.builder() : LoopConfig.builder().poller(io.weft.loop.PollerKind.parse(poller)))
+                .threadName("list-files").build())) {
+            if (warmup) {
+                if (perEntry) {
+                    loop.runUntilComplete(statAll(loop, loop.runUntilComplete(AsyncFile.list(loop, dir)), new long[1]));
+                } else {
+                    loop.runUntilComplete(AsyncFile.listStats(loop, dir));
+                }
+            }
             // The baseline: the same timer on an idle loop for half a second, so the lag the machine
             // itself causes (other processes on the cores, the JIT) is seen apart from the work's.
             loop.callSoon(() -> tick(loop, loop.time() + 1_000_000));

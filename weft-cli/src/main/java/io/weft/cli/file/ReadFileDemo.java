@@ -47,6 +47,19 @@ public final class ReadFileDemo implements Callable<Integer> {
     @Option(names = "--drop-caches", description = "Drop the page cache before each read (needs root).")
     private boolean dropCaches;
 
+    @Option(names = "--poller", paramLabel = "KIND", description = {"The loop's backend: nio, poll, epoll or io_uring",
+        "(default: the best here). io_uring reads through the ring; the others on the offload pool."})
+    private String poller;
+
+    private LoopConfig.Builder config(String threadName) {
+        LoopConfig.Builder b = LoopConfig.builder().threadName(threadName);
+        return poller == null ? b : b.poller(io.weft.loop.PollerKind.parse(poller));
+    }
+
+    private String who() {
+        return poller == null ? "weft" : "weft-" + poller;
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -62,7 +75,7 @@ public final class ReadFileDemo implements Callable<Integer> {
         Rate weft = reuse ? readAllReusing(size) : readAll();
         out.println(weft.line());
         out.println(cat.line());
-        out.printf("weft/cat: %.2fx the rate%n", weft.gigabytesPerSecond() / cat.gigabytesPerSecond());
+        out.printf("%s/cat: %.2fx the rate%n", who(), weft.gigabytesPerSecond() / cat.gigabytesPerSecond());
         out.flush();
         return 0;
     }
@@ -75,7 +88,7 @@ public final class ReadFileDemo implements Callable<Integer> {
         Path small = Files.createTempFile("weft-read-file-warmup", ".bin");
         try {
             Files.write(small, new byte[16 << 20]);
-            try (EventLoop loop = EventLoop.create(LoopConfig.builder().threadName("read-file-warmup").build())) {
+            try (EventLoop loop = EventLoop.create(config("read-file-warmup").build())) {
                 for (int i = 0; i < 3; i++) {
                     loop.runUntilComplete(AsyncFile.open(loop, small).flatMap(f -> Closing.use(f, AsyncFile::readAll)));
                 }
@@ -86,7 +99,7 @@ public final class ReadFileDemo implements Callable<Integer> {
     }
 
     private Rate readAllReusing(long size) throws Exception {
-        try (EventLoop loop = EventLoop.create(LoopConfig.builder().threadName("read-file").build())) {
+        try (EventLoop loop = EventLoop.create(config("read-file").build())) {
             AsyncFile f = loop.runUntilComplete(AsyncFile.open(loop, path,
                     direct ? new FileOption[] {FileOption.READ, FileOption.DIRECT} : new FileOption[] {FileOption.READ}));
             int capacity = (int) ((size + f.alignment() - 1) / f.alignment() * f.alignment());
@@ -104,12 +117,12 @@ public final class ReadFileDemo implements Callable<Integer> {
             loop.runUntilComplete(f.close());
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             sha.update(buffer.position(0));
-            return new Rate("weft", n, nanos, cpu, HexFormat.of().formatHex(sha.digest()));
+            return new Rate(who(), n, nanos, cpu, HexFormat.of().formatHex(sha.digest()));
         }
     }
 
     private Rate readAll() throws Exception {
-        try (EventLoop loop = EventLoop.create(LoopConfig.builder().threadName("read-file").build())) {
+        try (EventLoop loop = EventLoop.create(config("read-file").build())) {
             long cpu0 = Rate.processCpuNanos();
             long t0 = System.nanoTime();
             ByteBuffer data = loop.runUntilComplete(AsyncFile.open(loop, path,
@@ -120,7 +133,7 @@ public final class ReadFileDemo implements Callable<Integer> {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             long bytes = data.remaining();
             sha.update(data);
-            return new Rate("weft", bytes, nanos, cpu, HexFormat.of().formatHex(sha.digest()));
+            return new Rate(who(), bytes, nanos, cpu, HexFormat.of().formatHex(sha.digest()));
         }
     }
 }

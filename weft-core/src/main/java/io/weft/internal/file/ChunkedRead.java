@@ -12,7 +12,9 @@ import java.nio.ByteBuffer;
  * <p>Chunk and depth were set by measurement (docs/benchmarks.md, "Files"): on this 2-core
  * virtio machine, 4 MiB chunks 4 deep read a cached 1 GiB file at about cat's rate and an
  * uncached one at the device's; smaller chunks cost more loop turns per byte, and more depth
- * gains nothing once the device's queue is full.
+ * gains nothing once the device's queue is full. These are the pool's; a backend gives its own
+ * through {@link FileHandle#readChunk()} and {@link FileHandle#readDepth()} (io_uring: 2 MiB x 4,
+ * docs/benchmarks.md, "Files on io_uring").
  *
  * <p>Stopping: once {@code stop} is set (the caller cancelled), no further read is issued, and
  * a read still queued on the pool does not start; the reads already running end first. The
@@ -24,7 +26,7 @@ import java.nio.ByteBuffer;
  * cancelled first.
  */
 public final class ChunkedRead {
-    /** Bytes per positional read. */
+    /** Bytes per positional read on the pool. */
     public static final int DEFAULT_CHUNK = 4 << 20;
     /** Reads in flight at once. */
     public static final int DEFAULT_DEPTH = 4;

@@ -21,10 +21,22 @@ public interface FileHandle {
     /** The address, position and length multiple I/O needs: the block size with O_DIRECT, else 1. */
     int alignment();
 
+    /** Bytes per positional read of a whole-file read ({@link ChunkedRead}); each backend's measured best. */
+    default int readChunk() {
+        return ChunkedRead.DEFAULT_CHUNK;
+    }
+
+    /** Positional reads in flight at once in a whole-file read. */
+    default int readDepth() {
+        return ChunkedRead.DEFAULT_DEPTH;
+    }
+
     /**
      * Reads into {@code dst} at {@code position} (or {@link #CURRENT}); -1 at end of file. If
      * {@code stop} is set before the read starts, it does not start and the promise fails with
-     * {@link java.util.concurrent.CancellationException}.
+     * {@link java.util.concurrent.CancellationException}; a backend that can cancel a read in
+     * the kernel does so when {@code stop} is set later, and fails the promise the same way if
+     * the kernel cancelled it (only once the kernel is done with {@code dst}).
      */
     Promise<Integer> read(long position, ByteBuffer dst, StopSignal stop);
 

@@ -14,8 +14,8 @@ import java.util.Set;
  * file. Every operation returns a promise of the given loop that fails with a
  * {@link io.weft.file.FileException} naming the call and the path ({@link FileErrors}).
  *
- * <p>Completion-shaped, so that a thread pool ({@code pool.PoolFileIo}, the first backend) and a
- * ring (io_uring, later) can both implement it: the buffer of a read or write belongs to the
+ * <p>Completion-shaped, so that a thread pool ({@code pool.PoolFileIo}) and a ring
+ * ({@code uring.UringFileIo}) can both implement it: the buffer of a read or write belongs to the
  * backend from the call until its promise settles, and cancelling the promise does not shorten
  * that (the operation may still be running; only closing the handle waits it out).
  *

@@ -1,17 +1,21 @@
 package io.weft.internal.file;
 
 import io.weft.internal.file.pool.PoolFileIo;
+import io.weft.internal.file.uring.UringFileIo;
+import io.weft.internal.io.completion.uring.UringFiles;
 import io.weft.loop.EventLoop;
 
 /**
- * The one place that picks a file backend for a loop. Today every loop (NIO, poll) uses the
- * offload pool; a loop on the io_uring driver will get the ring's backend here.
+ * The one place that picks a file backend for a loop: a loop on the io_uring driver whose ring
+ * has the file opcodes ({@link UringFiles#of}) gets ring operations; every other loop (NIO,
+ * poll, epoll, a simulated host) uses the offload pool.
  */
 public final class FileIos {
     private FileIos() {
     }
 
     public static FileIo forLoop(EventLoop loop) {
-        return PoolFileIo.INSTANCE;
+        UringFiles ring = UringFiles.of(loop);
+        return ring != null ? new UringFileIo(ring) : PoolFileIo.INSTANCE;
     }
 }

@@ -93,7 +93,7 @@ public final class FileToTransport implements Protocol {
             return;
         }
         if (transport.isClosing()) {
-            finish(closedDuring());
+            closing();
             return;
         }
         if (paused || transport.writeBufferSize() > HARD_LIMIT) {
@@ -115,7 +115,7 @@ public final class FileToTransport implements Protocol {
             if (e != null) {
                 finish(e);
             } else if (transport.isClosing()) {
-                finish(closedDuring());
+                closing();
             } else if (n < 0) {
                 finish(new java.io.EOFException("sendFile " + file.path() + ": the file ended at byte " + position
                         + ", before the " + (end - start) + " bytes asked for from " + start));
@@ -125,6 +125,18 @@ public final class FileToTransport implements Protocol {
                 next();
             }
         });
+    }
+
+    /**
+     * The transport is closing under the send. While this is its protocol, connectionLost comes
+     * and fails the send with the cause (a reset is a reset, whichever of the read's completion
+     * and the loss the loop hears first); otherwise there is nobody to hear it, and the send
+     * fails now.
+     */
+    private void closing() {
+        if (transport.protocol() != this) {
+            finish(closedDuring());
+        }
     }
 
     private ConnectionClosedException closedDuring() {

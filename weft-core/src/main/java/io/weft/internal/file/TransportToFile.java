@@ -23,6 +23,12 @@ import java.util.ArrayDeque;
  * <p>Loop thread only. The promise settles once every write has, with the bytes written, or the
  * first failure: a file error (the transport is then aborted, since its bytes can go nowhere) or
  * the connection's loss before {@code count} bytes.
+ *
+ * <p>Stopping ({@link StopSignal}, set when the caller cancels): no further write starts, the
+ * writes in flight are cancelled (in the kernel where the backend can), the bytes received and
+ * not yet handed to a write are dropped, and the original protocol is the transport's protocol
+ * again, with reading resumed: what arrives afterwards is its. The promise then fails with
+ * {@link java.util.concurrent.CancellationException}, once every write has settled.
  */
 public final class TransportToFile implements Protocol {
     static final int CHUNK = 256 << 10;
@@ -34,6 +40,8 @@ public final class TransportToFile implements Protocol {
     private final long limit; // bytes to take; Long.MAX_VALUE: to the end of stream
     private final Promise<Long> result;
     private final ArrayDeque<ByteBuffer> free = new ArrayDeque<>();
+    /** The writes in flight, to cancel if the caller stops this. */
+    private final java.util.Set<Promise<Integer>> writes = new java.util.HashSet<>();
     private ByteBuffer filling;
     private long received;
     private long written;
@@ -51,8 +59,8 @@ public final class TransportToFile implements Protocol {
         this.result = transport.loop().newPromise();
     }
 
-    /** Starts receiving; loop thread. */
-    public static Promise<Long> start(Transport transport, AsyncFile file, long position, long count) {
+    /** Starts receiving; loop thread. Setting {@code stop} (any thread) stops it, as the class says. */
+    public static Promise<Long> start(Transport transport, AsyncFile file, long position, long count, StopSignal stop) {
         if (transport.isClosing()) {
             throw new IllegalStateException("writeFrom on a transport that is closing");
         }
@@ -63,7 +71,38 @@ public final class TransportToFile implements Protocol {
         }
         transport.setProtocol(r);
         transport.resumeReading();
+        stop.whenStopped(() -> {
+            try {
+                if (transport.loop().inLoop()) {
+                    r.stop(); // at once: bytes that arrive from now on are the original protocol's
+                } else {
+                    transport.loop().execute(r::stop);
+                }
+            } catch (RuntimeException closed) {
+                // the loop is closing: its transports close, and connectionLost ends this
+            }
+        });
         return r.result;
+    }
+
+    /** The caller cancelled: see the class comment. Loop thread. */
+    private void stop() {
+        if (result.isDone() || (done && failure != null)) {
+            return;
+        }
+        if (failure == null) {
+            failure = new java.util.concurrent.CancellationException("writeFrom " + file.path() + " was cancelled after "
+                    + written + " bytes written");
+        }
+        if (!done) {
+            done = true;
+            filling = null; // received, never to be written
+            giveBack();
+        }
+        for (Promise<Integer> w : java.util.List.copyOf(writes)) {
+            w.cancel();
+        }
+        finishIfDone();
     }
 
     @Override
@@ -142,7 +181,10 @@ public final class TransportToFile implements Protocol {
         long at = nextPosition;
         nextPosition += chunk.remaining();
         writing++;
-        file.write(at, chunk).whenComplete((n, e) -> {
+        Promise<Integer> write = file.write(at, chunk);
+        writes.add(write);
+        write.whenComplete((n, e) -> {
+            writes.remove(write);
             writing--;
             if (e != null) {
                 if (failure == null) {

@@ -7,8 +7,8 @@
  * its next step ({@link StopSignal}).
  *
  * <p>The interface is completion-shaped: each call submits one operation and returns a promise
- * the backend completes. The first backend ({@code pool}) runs each operation as a blocking
- * call on the offload pool; an io_uring backend will submit the same operations to its ring
- * (read, write, fsync, statx, openat, close) without anything above this package changing.
+ * the backend completes. {@code pool} runs each operation as a blocking call on the offload
+ * pool; {@code uring} submits read, write, fsync, statx, openat and close to the loop's io_uring
+ * ring, and nothing above this package knows which.
  */
 package io.weft.internal.file;

@@ -28,6 +28,22 @@ public final class FileSys {
     private static final MethodHandle COPY_FILE_RANGE = Native.withErrno("copy_file_range",
             FunctionDescriptor.of(C_LONG, C_INT, C_POINTER, C_INT, C_POINTER, C_LONG, C_INT), false);
 
+    /** {@code int ftruncate(int fd, off_t length)}. */
+    private static final MethodHandle FTRUNCATE = Native.withErrno("ftruncate",
+            FunctionDescriptor.of(C_INT, C_INT, C_LONG), false);
+
+    /** asm-generic/fcntl.h O_RDONLY. */
+    public static final int O_RDONLY = 0;
+    /** asm-generic/fcntl.h O_RDWR. */
+    public static final int O_RDWR = 02;
+    /** asm-generic/fcntl.h O_EXCL. */
+    public static final int O_EXCL = 0200;
+    /** asm-generic/fcntl.h O_APPEND. */
+    public static final int O_APPEND = 02000;
+    /** asm-generic/fcntl.h O_DIRECT. */
+    public static final int O_DIRECT = 040000;
+    /** asm-generic/fcntl.h O_CLOEXEC. */
+    public static final int O_CLOEXEC = 02000000;
     /** asm-generic/fcntl.h O_WRONLY. */
     public static final int O_WRONLY = 01;
     /** asm-generic/fcntl.h O_CREAT. */
@@ -67,6 +83,32 @@ public final class FileSys {
             long r = (long) COPY_FILE_RANGE.invokeExact(cs.capture, in, MemorySegment.NULL, out, MemorySegment.NULL,
                     len, 0);
             return r >= 0 ? r : cs.fail();
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /**
+     * {@code copy_file_range(in, &position, out, NULL, len, 0)}: as {@link #copyFileRange}, but
+     * from {@code position} of {@code in} (its file offset stays where it was).
+     *
+     * @param scratch 8 bytes of the caller's native memory for the offset, for the call
+     */
+    public static long copyFileRangeFrom(CallState cs, int in, long position, int out, long len, MemorySegment scratch) {
+        scratch.set(java.lang.foreign.ValueLayout.JAVA_LONG, 0, position);
+        try {
+            long r = (long) COPY_FILE_RANGE.invokeExact(cs.capture, in, scratch, out, MemorySegment.NULL, len, 0);
+            return r >= 0 ? r : cs.fail();
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** {@code ftruncate(fd, length)}: cuts the file, or grows it with a hole. @return 0 or {@code -errno} */
+    public static int ftruncate(CallState cs, int fd, long length) {
+        try {
+            int r = (int) FTRUNCATE.invokeExact(cs.capture, fd, length);
+            return r == 0 ? 0 : cs.fail();
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }

@@ -46,13 +46,21 @@ public final class UringLayout {
     public static final int OP_READ = 22;         // IORING_OP_READ
     public static final int OP_SEND = 26;         // IORING_OP_SEND
     public static final int OP_RECV = 27;         // IORING_OP_RECV
+    // file operations (io.weft.internal.io.completion.uring.UringFiles)
+    public static final int OP_FSYNC = 3;         // IORING_OP_FSYNC
+    public static final int OP_OPENAT = 18;       // IORING_OP_OPENAT
+    public static final int OP_CLOSE = 19;        // IORING_OP_CLOSE
+    public static final int OP_STATX = 21;        // IORING_OP_STATX
+    public static final int OP_WRITE = 23;        // IORING_OP_WRITE
 
     // ---- sqe->flags (IOSQE_*, from enum IOSQE_*_BIT) ----
     public static final int IOSQE_BUFFER_SELECT = 1 << 5;   // IOSQE_BUFFER_SELECT_BIT = 5
+    public static final int IOSQE_ASYNC = 1 << 4;           // IOSQE_ASYNC_BIT = 4: go to io-wq without trying inline first
 
     // ---- per-opcode flags ----
     public static final int RECV_MULTISHOT = 1 << 1;        // IORING_RECV_MULTISHOT (sqe->ioprio of RECV)
     public static final int ACCEPT_MULTISHOT = 1 << 0;      // IORING_ACCEPT_MULTISHOT (sqe->ioprio of ACCEPT)
+    public static final int FSYNC_DATASYNC = 1 << 0;        // IORING_FSYNC_DATASYNC (sqe->fsync_flags of FSYNC)
 
     // ---- poll(2) event bits for POLL_ADD's poll32_events and its CQE's res: asm-generic/poll.h ----
     public static final int POLLERR = 0x0008;               // POLLERR
@@ -159,6 +167,11 @@ public final class UringLayout {
             case OP_READ -> "READ";
             case OP_SEND -> "SEND";
             case OP_RECV -> "RECV";
+            case OP_FSYNC -> "FSYNC";
+            case OP_OPENAT -> "OPENAT";
+            case OP_CLOSE -> "CLOSE";
+            case OP_STATX -> "STATX";
+            case OP_WRITE -> "WRITE";
             default -> "op " + op;
         };
     }

@@ -91,6 +91,8 @@ public final class UringDriver implements IoDriver {
     /** Peer addresses of connects in flight, from the driver's arena. */
     final AddressSlots addresses = new AddressSlots(this::allocate);
     private final UringSockets sockets;
+    /** File operations on this ring (UringFiles): probed here, used by the file backend. */
+    private final UringFiles files;
     private final int wakeFd;
     private final MemorySegment wakeCounter;
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
@@ -191,6 +193,12 @@ public final class UringDriver implements IoDriver {
         this.wakeCounter = arena.allocate(8, 8);
         this.iovArea = arena.allocate(IoVec.SIZE * IOV_AREA, 8);
         this.sockets = new UringSockets(this);
+        this.files = UringFiles.probe(this, context.loop());
+    }
+
+    /** This ring's file operations (see {@link UringFiles#of}). */
+    UringFiles files() {
+        return files;
     }
 
     // ---- the turn ----
