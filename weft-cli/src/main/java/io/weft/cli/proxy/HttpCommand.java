@@ -61,17 +61,7 @@ public final class HttpCommand implements Callable<Integer>, ServerCommand {
         return ProxyRunner.run("http", flags, foreground, spec.commandLine().getOut(), spec.commandLine().getErr(),
                 ctx -> {
                     var p = HttpProxy.start(ctx.group, ctx.address, flags.policy(), options, ctx.events);
-                    return new ProxyRunner.Started() {
-                        @Override
-                        public java.net.InetSocketAddress address() {
-                            return p.address();
-                        }
-
-                        @Override
-                        public io.weft.future.Promise<Void> drain(java.time.Duration deadline) {
-                            return p.drain(deadline);
-                        }
-                    };
+                    return new ProxyRunner.Started(p.address(), p::drain);
                 });
     }
 

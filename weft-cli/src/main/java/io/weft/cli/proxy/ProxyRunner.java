@@ -21,11 +21,11 @@ import java.util.concurrent.TimeUnit;
  * clients, open tunnels get the shutdown deadline to finish.
  */
 final class ProxyRunner {
-    /** What the runner needs of a started proxy. */
-    interface Started {
-        InetSocketAddress address();
-
-        Promise<Void> drain(Duration deadline);
+    /** What the runner needs of a started proxy: where it listens, and how to drain it. */
+    record Started(InetSocketAddress address, java.util.function.Function<Duration, Promise<Void>> drainer) {
+        Promise<Void> drain(Duration deadline) {
+            return drainer.apply(deadline);
+        }
     }
 
     /** Starts a proxy on the context's group (blocking, from the command's thread). */

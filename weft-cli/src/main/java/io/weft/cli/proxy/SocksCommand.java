@@ -48,17 +48,7 @@ public final class SocksCommand implements Callable<Integer>, ServerCommand {
         return ProxyRunner.run("socks", flags, foreground, spec.commandLine().getOut(), spec.commandLine().getErr(),
                 ctx -> {
                     var p = SocksProxy.start(ctx.group, ctx.address, flags.policy(), c, ctx.events);
-                    return new ProxyRunner.Started() {
-                        @Override
-                        public java.net.InetSocketAddress address() {
-                            return p.address();
-                        }
-
-                        @Override
-                        public io.weft.future.Promise<Void> drain(java.time.Duration deadline) {
-                            return p.drain(deadline);
-                        }
-                    };
+                    return new ProxyRunner.Started(p.address(), p::drain);
                 });
     }
 

@@ -102,17 +102,7 @@ public final class TcpCommand implements Callable<Integer>, ServerCommand {
         return ProxyRunner.run("tcp", flags, foreground, spec.commandLine().getOut(), spec.commandLine().getErr(),
                 ctx -> {
                     var p = TcpBalancer.start(ctx.group, ctx.address, servers, options, flags.policy(), ctx.events);
-                    return new ProxyRunner.Started() {
-                        @Override
-                        public java.net.InetSocketAddress address() {
-                            return p.address();
-                        }
-
-                        @Override
-                        public io.weft.future.Promise<Void> drain(java.time.Duration deadline) {
-                            return p.drain(deadline);
-                        }
-                    };
+                    return new ProxyRunner.Started(p.address(), p::drain);
                 });
     }
 
