@@ -61,6 +61,8 @@ import javax.net.ssl.SSLException;
 public final class TlsConnection implements Protocol {
     /** Plaintext held for a paused application before the raw transport is paused too. */
     public static final int HOLD_LIMIT = 16 * 1024;
+    /** Enabled alone, no handshake can pick a suite: see {@link #refusesClientRenegotiation}. */
+    private static final String NO_SUITE = "TLS_EMPTY_RENEGOTIATION_INFO_SCSV";
 
     private final Loop loop;
     private final SSLEngine engine;
@@ -363,10 +365,12 @@ public final class TlsConnection implements Protocol {
      * so a client waiting for the server's handshake records hears of it at once. TLS 1.3
      * KeyUpdates are not handshakes of this kind and always go through.
      *
-     * <p>How: once the first handshake is done the engine is left with no enabled cipher suite.
-     * That changes nothing for the session in use, but a new handshake the peer starts cannot
-     * begin: the engine fails it before any key exchange, queues the alert and throws, and
-     * {@link #fail} sends the alert and closes. Our own {@link #rekey} gives the suites back for
+     * <p>How: once the first handshake is done the engine's only enabled "suite" is
+     * {@value #NO_SUITE}, RFC 5746's signalling value, which no handshake can choose. That
+     * changes nothing for the session in use, but a new handshake the peer starts finds no
+     * suite in common: the engine fails it before any key exchange with a fatal
+     * {@code handshake_failure}, and {@link #fail} sends the alert and closes. (With no suite
+     * enabled at all the JDK fails one step earlier, but says {@code internal_error}.) Our own {@link #rekey} gives the suites back for
      * the handshake it starts. Which record was the ClientHello is seen in the clear (the
      * record's content type), so the failure can say why.
      */
@@ -379,7 +383,7 @@ public final class TlsConnection implements Protocol {
             if (enabledSuites == null) {
                 enabledSuites = engine.getEnabledCipherSuites();
             }
-            engine.setEnabledCipherSuites(new String[] {"TLS_EMPTY_RENEGOTIATION_INFO_SCSV"});
+            engine.setEnabledCipherSuites(new String[] {NO_SUITE});
             renegotiationLocked = true;
         }
     }
