@@ -161,8 +161,10 @@ public final class BenchMain implements Callable<Integer> {
         Files.createDirectories(dir);
         progress.println("building the load generator...");
         Natives natives = Natives.prepare(base.resolve(".build"));
+        List<String> jvmFlags = new ArrayList<>(Soak.serverJvmFlags(c10kConns, dir));
+        jvmFlags.addAll(serverJvmFlags); // after ours: the command line's win
         Launchers.Launch launch = new Launchers(natives, javaCommand(), System.getProperty("java.class.path"), loops,
-                serverJvmFlags).of(peer);
+                jvmFlags).of(peer);
         if (launch.command() == null) {
             throw new CommandLine.ParameterException(new CommandLine(this), peer.name() + " cannot run here: " + launch.skip());
         }
