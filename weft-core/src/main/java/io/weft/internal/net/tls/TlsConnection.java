@@ -86,8 +86,10 @@ public final class TlsConnection implements Protocol {
     private boolean handshakeDone;
     /** We started the handshake under way on an open connection ({@link #rekey}). */
     private boolean rekeying;
-    /** A server on TLS 1.2 refuses client renegotiation: the engine has no suites enabled now. */
+    /** A server on TLS 1.2 refuses client renegotiation: the engine has no real suite enabled now. */
     private boolean renegotiationLocked;
+    /** The client's ClientHello came while {@link #renegotiationLocked}: the engine is about to fail it. */
+    private boolean clientRenegotiating;
     /** The suites the engine had before {@link #lockRenegotiation}, for our own {@link #rekey}. */
     private String[] enabledSuites;
     private boolean appReading = true;
@@ -293,9 +295,9 @@ public final class TlsConnection implements Protocol {
         public void handshakeRecordNext() {
             if (renegotiationLocked && !rekeying) {
                 // TLS 1.2, after the first handshake: a client's handshake record is a ClientHello.
-                setFailure(new SSLException("TLS renegotiation started by " + peer() + " refused: a server does"
-                        + " not renegotiate at the client's request unless"
-                        + " TlsOptions.Builder.allowClientRenegotiation(true) says so"));
+                // Not a failure yet: the record may be cut short (the rest comes with a later read,
+                // and must be read); the engine fails when it has it whole, and fail() says why.
+                clientRenegotiating = true;
             }
         }
 
@@ -370,9 +372,10 @@ public final class TlsConnection implements Protocol {
      * changes nothing for the session in use, but a new handshake the peer starts finds no
      * suite in common: the engine fails it before any key exchange with a fatal
      * {@code handshake_failure}, and {@link #fail} sends the alert and closes. (With no suite
-     * enabled at all the JDK fails one step earlier, but says {@code internal_error}.) Our own {@link #rekey} gives the suites back for
-     * the handshake it starts. Which record was the ClientHello is seen in the clear (the
-     * record's content type), so the failure can say why.
+     * enabled at all the JDK fails one step earlier, but says {@code internal_error}.) Our own
+     * {@link #rekey} gives the suites back for the handshake it starts. Which record was the
+     * ClientHello is seen in the clear (the record's content type), so the failure can say why;
+     * the record is read on to its end (it may come in pieces) before the engine fails it.
      */
     private boolean refusesClientRenegotiation() {
         return !client && !options.allowClientRenegotiation() && "TLSv1.2".equals(engine.getSession().getProtocol());
@@ -713,6 +716,11 @@ public final class TlsConnection implements Protocol {
     private void fail(Throwable e) {
         if (lost) {
             return;
+        }
+        if (clientRenegotiating) {
+            setFailure(new SSLException("TLS renegotiation started by " + peer() + " refused: a server does not"
+                    + " renegotiate at the client's request unless TlsOptions.Builder.allowClientRenegotiation(true)"
+                    + " says so", e));
         }
         if (!handshakeDone) {
             setFailure(Failures.handshake(e, peer(), expectName));
