@@ -25,7 +25,8 @@ import javax.net.ssl.SSLContext;
  * @param allowClientRenegotiation server side, TLS 1.2: accept a renegotiation the client starts.
  *                         Off by default: each costs the server a full handshake's CPU for a few
  *                         bytes from the client (a DoS lever), and nothing modern needs it. When
- *                         off, a client's renegotiation request fails its connection.
+ *                         off, a client's renegotiation request fails its connection: the
+ *                         client gets a fatal {@code handshake_failure} alert, then the close.
  */
 public record TlsOptions(
         SSLContext context,

@@ -81,6 +81,11 @@ public final class BenchMain implements Callable<Integer> {
             description = "With --soak: connections closed and opened again per second (default 100).")
     int churn;
 
+    @Option(names = "--server-jvm-flag", paramLabel = "FLAG",
+            description = "A JVM flag for every Java server, after the suite's own (repeatable), e.g."
+                    + " --server-jvm-flag=-Xlog:gc*:file=/tmp/gc.log (a relative path is the working directory's).")
+    List<String> serverJvmFlags = new ArrayList<>();
+
     @Option(names = "--report", paramLabel = "DIR",
             description = "Draw the summary and charts of a finished run again from its results.json; run nothing.")
     Path redraw;
@@ -135,7 +140,8 @@ public final class BenchMain implements Callable<Integer> {
         progress.println("building the load generator and native peers...");
         Natives natives = Natives.prepare(base.resolve(".build"));
         SuiteConfig config = settle(workloads, chosen, dir);
-        Launchers launchers = new Launchers(natives, javaCommand(), System.getProperty("java.class.path"), loops);
+        Launchers launchers = new Launchers(natives, javaCommand(), System.getProperty("java.class.path"), loops,
+                serverJvmFlags);
         progress.printf("%d workload(s) x %d peer(s) x %d round(s); report in %s%n", workloads.size(), chosen.size(),
                 config.rounds(), dir);
         Suite suite = new Suite(config, launchers, natives.loadgen(), progress);
@@ -155,8 +161,10 @@ public final class BenchMain implements Callable<Integer> {
         Files.createDirectories(dir);
         progress.println("building the load generator...");
         Natives natives = Natives.prepare(base.resolve(".build"));
-        Launchers.Launch launch = new Launchers(natives, javaCommand(), System.getProperty("java.class.path"), loops)
-                .of(peer);
+        List<String> jvmFlags = new ArrayList<>(Soak.serverJvmFlags(c10kConns, dir));
+        jvmFlags.addAll(serverJvmFlags); // after ours: the command line's win
+        Launchers.Launch launch = new Launchers(natives, javaCommand(), System.getProperty("java.class.path"), loops,
+                jvmFlags).of(peer);
         if (launch.command() == null) {
             throw new CommandLine.ParameterException(new CommandLine(this), peer.name() + " cannot run here: " + launch.skip());
         }

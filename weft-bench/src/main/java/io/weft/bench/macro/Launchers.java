@@ -36,12 +36,19 @@ final class Launchers {
     private final String java;
     private final String classPath;
     private final int loops;
+    private final List<String> extraJvmFlags;
 
     Launchers(Natives natives, String java, String classPath, int loops) {
+        this(natives, java, classPath, loops, List.of());
+    }
+
+    /** {@code extraJvmFlags} go after the common flags of every Java peer (a GC log, a heap size). */
+    Launchers(Natives natives, String java, String classPath, int loops, List<String> extraJvmFlags) {
         this.natives = natives;
         this.java = java;
         this.classPath = classPath;
         this.loops = loops;
+        this.extraJvmFlags = List.copyOf(extraJvmFlags);
     }
 
     Launch of(Peer peer) {
@@ -61,6 +68,7 @@ final class Launchers {
         c.add(java);
         c.addAll(WEFT_JVM_FLAGS);
         c.addAll(PEER_JVM_FLAGS);
+        c.addAll(extraJvmFlags);
         c.addAll(List.of("-cp", classPath, "io.weft.bench.macro.server.ServerMain", peer, "--loops",
                 Integer.toString(loops)));
         return c;

@@ -32,12 +32,39 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  *
  * <p>Goals (issue 14): errors 0; RSS and descriptors flat after warm-up. "Flat" is reported as
  * the growth from the end of the first fifth of the run to the end, per connection and in all.
+ *
+ * <p>The server's heap ({@link #serverJvmFlags}): fixed and touched at start. With the suite's
+ * {@code -Xms64m -Xmx1g} and the serial collector, churned connections are promoted (each
+ * young collection finds the connections opened since the last one still open, more than the
+ * 2 MiB survivor space holds) and die in the old generation, which the collector grows rather
+ * than collects until it reaches {@code -Xmx}: RSS climbs a step per young collection for
+ * hours (30 minutes: +65 MiB, no full collection). A heap of fixed size, pre-touched, puts the
+ * heap's share of RSS in place from the start and makes the collector reclaim the old
+ * generation by full collections instead; RSS then shows what can leak outside the heap
+ * (native and direct memory, thread stacks), and a leak inside it shows as the old generation
+ * after each full collection, which the summary reports from the GC log.
  */
 final class Soak {
     /** One second of the run. */
     record Tick(double t, long rtt, double p99Us, long errors, long churned, long rssKiB, long fds, long lagP99Us,
             long lagMaxUs) {
     }
+
+    /** Live heap per connection of the soak server, measured (about 1.2 KiB), with room for the garbage between full collections. */
+    static final long HEAP_PER_CONNECTION = 6 * 1024;
+    static final long MIN_HEAP = 64L << 20;
+
+    /**
+     * JVM flags of the soak's server: a fixed heap of {@link #HEAP_PER_CONNECTION} per connection
+     * (at least {@link #MIN_HEAP}), touched at start, and a GC log in the run's directory.
+     */
+    static List<String> serverJvmFlags(int conns, Path dir) {
+        long mib = Math.max(MIN_HEAP, conns * HEAP_PER_CONNECTION + (1 << 20) - 1) >> 20;
+        return List.of("-Xms" + mib + "m", "-Xmx" + mib + "m", "-XX:+AlwaysPreTouch",
+                "-Xlog:gc:file=" + dir.resolve(GC_LOG) + ":uptime");
+    }
+
+    static final String GC_LOG = "soak-gc.log";
 
     private final Path loadgen;
     private final Path dir;
@@ -99,8 +126,36 @@ final class Soak {
         }
         String png = chart(ticks, peer);
         Path md = dir.resolve("soak.md");
-        Files.writeString(md, summary(peer, length, conns, churn, rssBefore, ticks, fields(result), png, machine));
+        Files.writeString(md, summary(peer, length, conns, churn, rssBefore, ticks, fields(result), png, machine)
+                + gcSummary(dir.resolve(GC_LOG)));
         return md;
+    }
+
+    /**
+     * From a {@code -Xlog:gc} log: how many young and full collections, and the heap in use after
+     * each full one (a leak inside the heap makes it climb). Empty when there is no log (a peer
+     * that is not a JVM).
+     */
+    static String gcSummary(Path log) throws IOException {
+        if (!Files.exists(log)) {
+            return "";
+        }
+        java.util.regex.Pattern pause = java.util.regex.Pattern.compile(
+                "^\\[([0-9.]+)s\\].*Pause (Young|Full).* (\\d+)M->(\\d+)M\\((\\d+)M\\)");
+        int young = 0;
+        List<String> fulls = new ArrayList<>();
+        for (String line : Files.readAllLines(log)) {
+            java.util.regex.Matcher m = pause.matcher(line);
+            if (m.find()) {
+                if (m.group(2).equals("Young")) {
+                    young++;
+                } else {
+                    fulls.add(String.format(Locale.ROOT, "%.0f s: %s MiB", Double.parseDouble(m.group(1)), m.group(4)));
+                }
+            }
+        }
+        return String.format(Locale.ROOT, "%n- GC (%s): %d young collections, %d full; heap in use after each full one: %s%n",
+                log.getFileName(), young, fulls.size(), fulls.isEmpty() ? "none" : String.join(", ", fulls));
     }
 
     private static long[] lag(Child server) throws Child.ChildFailure {

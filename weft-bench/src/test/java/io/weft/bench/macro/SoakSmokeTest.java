@@ -37,7 +37,8 @@ class SoakSmokeTest {
         assertThat(md).as(progress.toString(StandardCharsets.UTF_8))
                 .contains("# Soak: weft, 6 s, 200 connections, churn 50/s")
                 .contains("- errors: 0 (goal 0)")
-                .contains("- loop lag");
+                .contains("- loop lag")
+                .containsPattern("- GC \\(soak-gc\\.log\\): \\d+ young collections, \\d+ full");
         long rows = md.lines().filter(l -> l.matches("\\| \\d+ \\| \\d+ \\|.*")).count();
         assertThat(rows).as("a row per second").isBetween(4L, 7L);
         assertThat(main.lastReport.resolveSibling("soak.png")).isNotEmptyFile();

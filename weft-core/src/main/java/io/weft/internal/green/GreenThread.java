@@ -17,6 +17,9 @@ import java.util.concurrent.locks.LockSupport;
 public final class GreenThread {
     /** The green thread running the current code, bound for the thread's whole life. */
 
+    /** What {@link #current} finds outside green threads (ScopedValue.orElse takes no null). */
+    private static final Object NOT_GREEN = new Object();
+
     final Greens greens;
     final Promise<?> promise;
     Thread thread;
@@ -29,7 +32,8 @@ public final class GreenThread {
 
     /** The green thread running the calling code, or null outside green threads. */
     public static GreenThread current() {
-        return GreenScope.CURRENT.isBound() && GreenScope.CURRENT.get() instanceof GreenThread g ? g : null;
+        // One lookup, not isBound() and get(): this runs on every stream call of a green thread (inLoop).
+        return GreenScope.CURRENT.orElse(NOT_GREEN) instanceof GreenThread g ? g : null;
     }
 
     /** The calling green thread; fails with a helpful message on any other thread. */

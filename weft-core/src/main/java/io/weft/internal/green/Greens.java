@@ -25,6 +25,8 @@ public final class Greens implements Executor {
     private final EventLoop loop;
     private final Dispatcher dispatcher;
     private final Thread.Builder.OfVirtual builder;
+    /** The loop's debug mode: continuations are wrapped to be named ({@link Continuation}). */
+    private final boolean debug;
     private final Set<GreenThread> live = new LinkedHashSet<>();
     /** The green thread that last got the loop back through Weft; names slow continuations. */
     private GreenThread mounted;
@@ -32,6 +34,7 @@ public final class Greens implements Executor {
     public Greens(EventLoop loop, Dispatcher dispatcher) {
         this.loop = loop;
         this.dispatcher = dispatcher;
+        this.debug = loop.config().debug();
         this.builder = VirtualThreads.builder(this).name(loop.config().threadName() + "-green-", 0);
     }
 
@@ -90,10 +93,14 @@ public final class Greens implements Executor {
         mounted = g;
     }
 
-    /** Any thread: the JDK submits a continuation to run. */
+    /**
+     * Any thread: the JDK submits a continuation to run. In debug mode it is wrapped so that a
+     * slow-callback report can name the green thread; otherwise it goes to the loop as it is (a
+     * wake-up of a parked green thread then costs the loop one task object, not two).
+     */
     @Override
     public void execute(Runnable continuation) {
-        Continuation c = new Continuation(continuation);
+        Runnable c = debug ? new Continuation(continuation) : continuation;
         try {
             dispatcher.dispatch(c);
         } catch (LoopClosedException e) {

@@ -1,6 +1,6 @@
 package io.weft.testkit.sim;
 
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 
 /**
  * A simulated TCP connection: two {@link Side}s joined by two {@link Pipe}s, and what the
@@ -16,8 +16,8 @@ final class Connection {
     final Side client;
     final Side server;
 
-    Connection(SimNetwork net, long id, SimHost clientHost, InetSocketAddress clientAddress, SimHost serverHost,
-            InetSocketAddress serverAddress, int toServer, int toClient) {
+    Connection(SimNetwork net, long id, SimHost clientHost, SocketAddress clientAddress, SimHost serverHost,
+            SocketAddress serverAddress, int toServer, int toClient) {
         this.net = net;
         this.id = id;
         Pipe up = new Pipe(toServer);

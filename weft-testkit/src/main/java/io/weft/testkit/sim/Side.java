@@ -1,6 +1,6 @@
 package io.weft.testkit.sim;
 
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 
 /**
  * One end of a simulated connection, as its host's kernel holds it: what it receives ({@link
@@ -12,8 +12,8 @@ import java.net.InetSocketAddress;
 final class Side {
     final Connection conn;
     final SimHost host;
-    final InetSocketAddress local;
-    final InetSocketAddress remote;
+    final SocketAddress local;
+    final SocketAddress remote;
     final Pipe in;
     final Pipe out;
     Side peer;
@@ -24,7 +24,7 @@ final class Side {
     /** An RST reached this end: reads return what came before it, then fail; writes fail. */
     boolean resetArrived;
 
-    Side(Connection conn, SimHost host, InetSocketAddress local, InetSocketAddress remote, Pipe in, Pipe out) {
+    Side(Connection conn, SimHost host, SocketAddress local, SocketAddress remote, Pipe in, Pipe out) {
         this.conn = conn;
         this.host = host;
         this.local = local;

@@ -138,7 +138,12 @@ final class SimDatagram implements DatagramIo, SimDriver.Endpoint {
         }
         SocketAddress dest = to != null ? to : remote;
         if (!(dest instanceof InetSocketAddress isa) || isa.isUnresolved()) {
-            throw new IOException("send to " + dest + ": only UDP to an IPv4 address is simulated");
+            throw new IOException("send to " + dest + ": not an IP address (names are resolved before this)");
+        }
+        if ((isa.getAddress() instanceof java.net.Inet6Address) != (local.getAddress() instanceof java.net.Inet6Address)) {
+            // One socket, one family; Linux refuses an IPv4 destination on an IPv6-only socket, and the reverse.
+            throw new IOException("send to " + dest + ": EAFNOSUPPORT (Address family not supported by protocol):"
+                    + " this endpoint is bound to " + local);
         }
         if (icmpPending) {
             icmpPending = false;

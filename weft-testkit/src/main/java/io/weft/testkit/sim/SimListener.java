@@ -3,7 +3,6 @@ package io.weft.testkit.sim;
 import io.weft.internal.dispatch.Task;
 import io.weft.internal.io.ListenIo;
 import io.weft.internal.io.ReadyQueue;
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
 
@@ -16,16 +15,21 @@ import java.util.ArrayDeque;
 final class SimListener implements ListenIo, SimDriver.Endpoint {
     private final SimDriver driver;
     private final SimNetwork net;
-    private final InetSocketAddress address;
+    private final SocketAddress address;
     private final boolean reusePort;
     private final int backlog;
+    private final boolean takes4;
+    private final boolean takes6;
     private final ArrayDeque<Side> waiting = new ArrayDeque<>();
     private final Task acceptTask = new Task(this::onAcceptable, null);
     private AcceptSink sink;
     private boolean accepting;
     private boolean closed;
 
-    SimListener(SimDriver driver, SimNetwork net, InetSocketAddress address, boolean reusePort, int backlog) {
+    SimListener(SimDriver driver, SimNetwork net, SocketAddress address, boolean reusePort, int backlog, boolean takes4,
+            boolean takes6) {
+        this.takes4 = takes4;
+        this.takes6 = takes6;
         this.driver = driver;
         this.net = net;
         this.address = address;
@@ -37,8 +41,19 @@ final class SimListener implements ListenIo, SimDriver.Endpoint {
         return driver.host();
     }
 
-    InetSocketAddress address() {
+    /** Where it listens: the host's address of the family it was bound to and the port, or a Unix path. */
+    SocketAddress address() {
         return address;
+    }
+
+    /** Whether it takes TCP connections to its host's IPv4 address (false for a Unix socket). */
+    boolean takes4() {
+        return takes4;
+    }
+
+    /** Whether it takes TCP connections to its host's IPv6 address. */
+    boolean takes6() {
+        return takes6;
     }
 
     boolean reusePort() {

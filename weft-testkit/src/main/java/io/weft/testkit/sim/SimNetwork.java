@@ -7,6 +7,7 @@ import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,6 +29,14 @@ import java.util.Set;
  * six SYN retries; a reset with {@link io.weft.net.ConnectionResetException} on the next read
  * (after the bytes that came before it) or write; a partition holds segments back until healed.
  *
+ * <p>Addresses: each host has an IPv4 and an IPv6 address ({@link SimHost}); a listener on
+ * {@code 0.0.0.0} takes IPv4 connections, one on {@code ::} both families (Linux's dual-stack
+ * default, which Weft's listeners keep), one on a host address that family only. Unix domain
+ * stream sockets connect within one host, by path; no network fault touches them (they cross no
+ * network), but delays, buffer sizes, partial reads and writes, half-close and the reset of a
+ * close with unread bytes are as for TCP. A connect to a path nobody listens on fails as on
+ * Linux: {@code ENOENT} with no socket there, {@code EAGAIN} when its backlog is full.
+ *
  * <p>Threading: the simulation's thread.
  */
 public final class SimNetwork {
@@ -42,6 +51,9 @@ public final class SimNetwork {
     private final Map<InetAddress, SimHost> byAddress = new LinkedHashMap<>();
     /** Listeners by port, several where SO_REUSEPORT lets them share one, in listening order. */
     private final Map<Integer, List<SimListener>> listeners = new LinkedHashMap<>();
+    /** Unix domain listeners by host name and path. */
+    private final Map<String, SimListener> unixListeners = new LinkedHashMap<>();
+    private boolean resolveIpv6;
     private final Set<String> partitions = new HashSet<>();
     /** UDP sockets by address and port. */
     private final Map<InetSocketAddress, SimDatagram> udp = new LinkedHashMap<>();
@@ -67,15 +79,30 @@ public final class SimNetwork {
             throw new IllegalStateException("a simulated network has at most 250 hosts");
         }
         InetAddress a;
+        InetAddress a6;
         try {
             a = InetAddress.getByAddress(name, new byte[] {127, 0, 0, (byte) n});
+            byte[] v6 = new byte[16];
+            v6[0] = (byte) 0xfd; // fd00::n, a unique local address (RFC 4193)
+            v6[15] = (byte) n;
+            a6 = InetAddress.getByAddress(name, v6);
         } catch (UnknownHostException e) {
-            throw new AssertionError(e); // four bytes are always a valid address
+            throw new AssertionError(e); // four or sixteen bytes are always a valid address
         }
-        h = new SimHost(sim, name, a);
+        h = new SimHost(sim, name, a, a6);
         hosts.put(name, h);
         byAddress.put(a, h);
+        byAddress.put(a6, h);
         return h;
+    }
+
+    /**
+     * Whether names resolve to a host's IPv6 address too, first, then its IPv4 one (a dual-stack
+     * machine's usual order), so that connecting by name races both families as RFC 8305 says.
+     * Off by default: names resolve to the IPv4 address only.
+     */
+    public void resolveIpv6(boolean on) {
+        resolveIpv6 = on;
     }
 
     /** Every host, in the order added. */
@@ -86,7 +113,7 @@ public final class SimNetwork {
     /** The address of host {@code name}, or an empty list: the simulation's name service. */
     List<InetAddress> addressesOf(String name) {
         SimHost h = hosts.get(name);
-        return h == null ? List.of() : List.of(h.address());
+        return h == null ? List.of() : resolveIpv6 ? List.of(h.address6(), h.address()) : List.of(h.address());
     }
 
     // ---- partitions ----
@@ -139,30 +166,63 @@ public final class SimNetwork {
     // ---- listening ----
 
     SimListener listen(SimDriver driver, SocketAddress address, ServerOptions options) throws IOException {
-        if (!(address instanceof InetSocketAddress isa)) {
-            throw new IOException("cannot listen on " + address + ": only TCP over IPv4 is simulated, not Unix domain sockets");
-        }
         SimHost host = driver.host();
-        if (!isa.getAddress().isAnyLocalAddress() && !isa.getAddress().equals(host.address())) {
+        if (address instanceof UnixDomainSocketAddress ua) {
+            return listenUnix(driver, ua, options);
+        }
+        if (!(address instanceof InetSocketAddress isa) || isa.isUnresolved()) {
+            throw new IOException("cannot listen on " + address + ": not an IP address or a Unix socket path");
+        }
+        InetAddress ip = isa.getAddress();
+        if (!ip.isAnyLocalAddress() && !host.has(ip)) {
             throw new BindException("cannot listen on " + address + ": Cannot assign requested address (host "
                     + host + " has no such address)");
         }
+        boolean v6 = ip instanceof java.net.Inet6Address;
+        // 0.0.0.0: IPv4; "::": both (IPV6_V6ONLY off); a host address: its family.
+        boolean takes4 = !v6 || ip.isAnyLocalAddress();
+        boolean takes6 = v6;
         int port = isa.getPort() == 0 ? host.ephemeralPort() : isa.getPort();
         List<SimListener> on = listeners.computeIfAbsent(port, p -> new ArrayList<>());
         for (SimListener l : on) {
-            if (l.host() == host && !(options.reusePort() && l.reusePort())) {
+            boolean overlap = takes4 && l.takes4() || takes6 && l.takes6();
+            if (l.host() == host && overlap && !(options.reusePort() && l.reusePort())) {
                 throw new BindException("cannot listen on " + address + ": Address already in use");
             }
         }
-        SimListener l = new SimListener(driver, this, host.address(port), options.reusePort(), options.backlog());
+        SimListener l = new SimListener(driver, this, host.addressLike(ip, port), options.reusePort(), options.backlog(),
+                takes4, takes6);
         on.add(l);
         openListeners++;
         sim.trace().event(now(), "listen", port);
         return l;
     }
 
+    private SimListener listenUnix(SimDriver driver, UnixDomainSocketAddress address, ServerOptions options)
+            throws IOException {
+        String key = unixKey(driver.host(), address);
+        if (unixListeners.containsKey(key)) {
+            throw new BindException("cannot listen on " + address + ": bind: EADDRINUSE (Address already in use)");
+        }
+        SimListener l = new SimListener(driver, this, address, false, options.backlog(), false, false);
+        unixListeners.put(key, l);
+        openListeners++;
+        sim.trace().event(now(), "listen-unix", address.getPath().toString().hashCode());
+        return l;
+    }
+
+    private static String unixKey(SimHost host, UnixDomainSocketAddress path) {
+        return host.name() + "\0" + path.getPath();
+    }
+
     void unlisten(SimListener l) {
-        List<SimListener> on = listeners.get(l.address().getPort());
+        if (l.address() instanceof UnixDomainSocketAddress ua) {
+            if (unixListeners.remove(unixKey(l.host(), ua), l)) {
+                openListeners--; // the socket file goes with it, as Weft's listeners unlink theirs
+            }
+            return;
+        }
+        List<SimListener> on = listeners.get(((InetSocketAddress) l.address()).getPort());
         if (on != null && on.remove(l)) {
             openListeners--;
         }
@@ -172,7 +232,7 @@ public final class SimNetwork {
 
     void connect(SimDriver driver, InetSocketAddress remote, SimConnect attempt) {
         SimHost from = driver.host();
-        InetSocketAddress local = from.address(from.ephemeralPort());
+        InetSocketAddress local = from.addressLike(remote.getAddress(), from.ephemeralPort());
         connectsInFlight++;
         attempt.onDone(() -> connectsInFlight--);
         long start = now();
@@ -188,7 +248,7 @@ public final class SimNetwork {
             return;
         }
         long now = now();
-        SimListener l = lost || to == null || partitioned(from, to) ? null : pick(to, remote.getPort());
+        SimListener l = lost || to == null || partitioned(from, to) ? null : pick(to, remote);
         if (lost || to == null || partitioned(from, to) || l != null && l.backlogFull()) {
             // No answer (a full backlog drops the SYN too): the kernel sends it again, doubling the wait.
             if (now + retry - start > SYN_TIMEOUT.toNanos()) {
@@ -206,10 +266,10 @@ public final class SimNetwork {
             return;
         }
         Faults f = sim.faults();
-        Connection c = new Connection(this, ++connections, from, local, to, l.address(),
+        Connection c = new Connection(this, ++connections, from, local, to, to.addressLike(remote.getAddress(), remote.getPort()),
                 (int) sim.random().between(f.minBuffer(), f.maxBuffer()), (int) sim.random().between(f.minBuffer(), f.maxBuffer()));
         openSides += 2;
-        sim.trace().event(now, "connect", c.id, local.getPort(), l.address().getPort());
+        sim.trace().event(now, "connect", c.id, local.getPort(), remote.getPort());
         l.enqueue(c.server);
         events().at(now + latency(to, from), () -> {
             if (attempt.isOver()) {
@@ -223,15 +283,48 @@ public final class SimNetwork {
         }
     }
 
-    /** One of the listeners on {@code port} of {@code host}; with SO_REUSEPORT, drawn at random. */
-    private SimListener pick(SimHost host, int port) {
-        List<SimListener> on = listeners.get(port);
+    /** A connect within one host to a Unix socket path: no network in between, so no network faults. */
+    void connectUnix(SimDriver driver, UnixDomainSocketAddress path, SimConnect attempt) {
+        SimHost host = driver.host();
+        connectsInFlight++;
+        attempt.onDone(() -> connectsInFlight--);
+        long now = now();
+        SimListener l = unixListeners.get(unixKey(host, path));
+        if (l == null || l.backlogFull()) {
+            sim.trace().event(now, l == null ? "unix-enoent" : "unix-eagain", path.getPath().toString().hashCode());
+            IOException e = l == null ? new ConnectException("connect to " + path + ": ENOENT (No such file or directory)")
+                    : new ConnectException("connect to " + path + ": EAGAIN (Resource temporarily unavailable)");
+            events().at(now, () -> attempt.fail(e));
+            return;
+        }
+        Faults f = sim.faults();
+        Connection c = new Connection(this, ++connections, host, UnixDomainSocketAddress.of(""), host, path,
+                (int) sim.random().between(f.minBuffer(), f.maxBuffer()), (int) sim.random().between(f.minBuffer(), f.maxBuffer()));
+        openSides += 2;
+        sim.trace().event(now, "connect-unix", c.id);
+        l.enqueue(c.server);
+        events().at(now + latency(host, host), () -> {
+            if (attempt.isOver()) {
+                c.close(c.client);
+            } else {
+                attempt.connected(c.client);
+            }
+        });
+    }
+
+    /**
+     * One of the listeners of {@code host} that takes a connection to {@code to} (its port, and
+     * its family); with SO_REUSEPORT, drawn at random.
+     */
+    private SimListener pick(SimHost host, InetSocketAddress to) {
+        List<SimListener> on = listeners.get(to.getPort());
         if (on == null) {
             return null;
         }
+        boolean v6 = to.getAddress() instanceof java.net.Inet6Address;
         List<SimListener> here = new ArrayList<>();
         for (SimListener l : on) {
-            if (l.host() == host) {
+            if (l.host() == host && (v6 ? l.takes6() : l.takes4())) {
                 here.add(l);
             }
         }
@@ -243,15 +336,17 @@ public final class SimNetwork {
     SimDatagram bind(SimDriver driver, SocketAddress local, SocketAddress remote, int receiveLimit) throws IOException {
         SimHost host = driver.host();
         if (local != null && !(local instanceof InetSocketAddress) || remote != null && !(remote instanceof InetSocketAddress)) {
-            throw new IOException("only UDP over IPv4 is simulated: " + local + ", " + remote);
+            throw new IOException("only UDP over IP is simulated: " + local + ", " + remote);
         }
         InetSocketAddress l = (InetSocketAddress) local;
-        if (l != null && l.getAddress() != null && !l.getAddress().isAnyLocalAddress()
-                && !l.getAddress().equals(host.address())) {
+        if (l != null && l.getAddress() != null && !l.getAddress().isAnyLocalAddress() && !host.has(l.getAddress())) {
             throw new BindException("cannot bind a UDP endpoint to " + local + ": Cannot assign requested address");
         }
         int port = l == null || l.getPort() == 0 ? host.ephemeralPort() : l.getPort();
-        InetSocketAddress at = host.address(port);
+        // The family: the local address's, else the remote's, else IPv4. One socket, one family.
+        InetAddress family = l != null && l.getAddress() != null ? l.getAddress()
+                : remote != null ? ((InetSocketAddress) remote).getAddress() : host.address();
+        InetSocketAddress at = host.addressLike(family, port);
         if (udp.containsKey(at)) {
             throw new BindException("cannot bind a UDP endpoint to " + at + ": Address already in use");
         }
@@ -285,7 +380,7 @@ public final class SimNetwork {
                 sim.trace().event(now(), "udp-held-lost", to.getPort());
                 return;
             }
-            SimDatagram d = udp.get(toHost.address(to.getPort()));
+            SimDatagram d = udp.get(toHost.addressLike(to.getAddress(), to.getPort()));
             if (d == null) {
                 events().at(now() + latency(toHost, fromHost), from::unreachable);
                 return;

@@ -29,9 +29,15 @@ final class SimSockets implements SocketFactory {
     @Override
     public ConnectIo connect(SocketAddress remote, SocketAddress local, boolean noDelay, ConnectSink sink)
             throws IOException {
+        if (remote instanceof java.net.UnixDomainSocketAddress path) {
+            SimConnect c = new SimConnect(driver, sink);
+            driver.register(c);
+            driver.network().connectUnix(driver, path, c);
+            return c;
+        }
         if (!(remote instanceof InetSocketAddress isa) || isa.isUnresolved()) {
-            throw new IOException("connect to " + remote + ": only TCP to an IPv4 address is simulated"
-                    + " (no Unix domain sockets, no unresolved names)");
+            throw new IOException("connect to " + remote + ": not an IP address or a Unix socket path"
+                    + " (names are resolved before this)");
         }
         SimConnect c = new SimConnect(driver, sink);
         driver.register(c);

@@ -40,7 +40,8 @@ import java.util.function.BooleanSupplier;
  * since their scheduler is the loop. A name resolves to a host of the network, never through DNS.
  *
  * <h2>What does not</h2>
- * Unix domain sockets, files and {@code offload} (other threads) are not simulated; a
+ * Files, {@code addReader}/{@code addWriter} on JDK channels and {@code offload} (other
+ * threads) are not simulated (Unix domain sockets and IPv6 are: see {@link SimNetwork}); a
  * {@code CompletableFuture.get} or a latch waited on from the simulation's thread blocks it for
  * good. TLS runs, but {@code SSLEngine} draws from {@code SecureRandom}: the bytes on the wire,
  * and so the trace hash, differ between runs of one seed (what happens does not). The debug

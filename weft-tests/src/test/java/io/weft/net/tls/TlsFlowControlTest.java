@@ -218,4 +218,64 @@ class TlsFlowControlTest extends TlsTestBase {
         assertThat(loop.runUntilComplete(p.done.withTimeout(Duration.ofSeconds(60)))).isEqualTo(total);
         shutdown(s);
     }
+
+    /**
+     * A server that refuses client renegotiation (the default) still renegotiates when it asks
+     * for it, again and again, while the client's application keeps pausing its reading.
+     */
+    @Test
+    void aTls12ServerRenegotiatesTwiceWhileTheClientKeepsPausingItsReading() {
+        long total = 6L << 20;
+        Server s = listen(() -> new Echo() {
+            long echoed;
+            int rekeys;
+
+            @Override
+            public void dataReceived(ByteBuffer data) {
+                echoed += data.remaining();
+                super.dataReceived(data);
+                if (rekeys < 2 && echoed > (rekeys + 1) * (2L << 20)) {
+                    rekeys++;
+                    TlsConnection.of(t).rekey(); // TLS 1.2: HelloRequest, a renegotiation the server starts
+                }
+            }
+        }, server().build());
+        Pump p = loop.runUntilComplete(Net.createConnection(loop, () -> new Pump(loop, total) {
+            @Override
+            public void dataReceived(ByteBuffer data) {
+                super.dataReceived(data);
+                t.pauseReading(); // the renegotiation's records wait behind this in the TLS layer
+                loop.callSoon(t::resumeReading);
+            }
+        }, "localhost", port(s), ConnectOptions.builder().tls(client().protocols("TLSv1.2").build()).build()));
+        assertThat(loop.runUntilComplete(p.done.withTimeout(Duration.ofSeconds(60)))).isEqualTo(total);
+        shutdown(s);
+    }
+
+    /**
+     * A client's TLS 1.2 renegotiation in the middle of a stream, against a server that refuses
+     * it (the default): the client's connection fails at once with the server's alert, it does
+     * not hang waiting for handshake records the server will never send.
+     */
+    @Test
+    void aTls12ClientRenegotiationMidStreamIsRefusedWithAnAlert() {
+        Server s = listen(Echo::new, server().build());
+        Pump p = loop.runUntilComplete(Net.createConnection(loop, () -> new Pump(loop, 6L << 20) {
+            boolean rekeyed;
+
+            @Override
+            public void dataReceived(ByteBuffer data) {
+                super.dataReceived(data);
+                if (!rekeyed && received > (1 << 20)) {
+                    rekeyed = true;
+                    TlsConnection.of(t).rekey();
+                }
+            }
+        }, "localhost", port(s), ConnectOptions.builder().tls(client().protocols("TLSv1.2").build()).build()));
+        Throwable e = loop.runUntilComplete(p.done.map(n -> (Throwable) null).recover(x -> x)
+                .withTimeout(Duration.ofSeconds(30)));
+        assertThat(e).isInstanceOf(javax.net.ssl.SSLException.class);
+        assertThat(e.getMessage()).contains("handshake_failure");
+        shutdown(s);
+    }
 }

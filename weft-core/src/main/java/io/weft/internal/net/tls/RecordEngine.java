@@ -25,6 +25,8 @@ import javax.net.ssl.SSLException;
  */
 final class RecordEngine {
     static final int RECORDS_PER_BATCH = 4;
+    /** A TLS record's first byte for a handshake message (RFC 5246 6.2.1, ContentType). */
+    static final byte CONTENT_TYPE_HANDSHAKE = 22;
     /** Never written to: the engine reads nothing from it. */
     static final ByteBuffer[] NOTHING = {ByteBuffer.allocate(0)};
 
@@ -43,11 +45,11 @@ final class RecordEngine {
         boolean gone();
 
         /**
-         * The peer's records moved a handshake on (the engine now wants {@code hs}): the first
-         * handshake, or one the peer started on an open connection. Called before the engine's
-         * tasks for it run.
+         * The next record the engine reads is a handshake record (TLS 1.2 and earlier show the
+         * content type in the clear; TLS 1.3 hides it behind application_data). Called before
+         * the engine sees it.
          */
-        void peerHandshake(HandshakeStatus hs);
+        void handshakeRecordNext();
 
         /** A handshake finished: the first, or a later one. */
         void handshakeFinished() throws SSLException;
@@ -244,6 +246,9 @@ final class RecordEngine {
         ByteBuffer plain = scratch.takePlain(appSize * RECORDS_PER_BATCH);
         try {
             while (src.hasRemaining() && events.wantsInput()) {
+                if (src.get(src.position()) == CONTENT_TYPE_HANDSHAKE) {
+                    events.handshakeRecordNext(); // engine.unwrap starts at a record's first byte
+                }
                 SSLEngineResult r = engine.unwrap(src, plain);
                 switch (r.getStatus()) {
                     case BUFFER_OVERFLOW -> {
@@ -268,7 +273,6 @@ final class RecordEngine {
                 HandshakeStatus hs = r.getHandshakeStatus();
                 if (hs != NOT_HANDSHAKING && hs != NEED_UNWRAP) {
                     deliver(plain); // plaintext before the handshake step, in order
-                    events.peerHandshake(hs); // before its tasks run: refusing costs no key exchange
                     advance(hs);
                 } else if (r.bytesConsumed() == 0 && r.bytesProduced() == 0 && hs != NEED_UNWRAP_AGAIN) {
                     return; // no progress: wait for more input rather than spin

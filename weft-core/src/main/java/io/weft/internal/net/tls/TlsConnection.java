@@ -61,6 +61,8 @@ import javax.net.ssl.SSLException;
 public final class TlsConnection implements Protocol {
     /** Plaintext held for a paused application before the raw transport is paused too. */
     public static final int HOLD_LIMIT = 16 * 1024;
+    /** Enabled alone, no handshake can pick a suite: see {@link #refusesClientRenegotiation}. */
+    private static final String NO_SUITE = "TLS_EMPTY_RENEGOTIATION_INFO_SCSV";
 
     private final Loop loop;
     private final SSLEngine engine;
@@ -84,6 +86,12 @@ public final class TlsConnection implements Protocol {
     private boolean handshakeDone;
     /** We started the handshake under way on an open connection ({@link #rekey}). */
     private boolean rekeying;
+    /** A server on TLS 1.2 refuses client renegotiation: the engine has no real suite enabled now. */
+    private boolean renegotiationLocked;
+    /** The client's ClientHello came while {@link #renegotiationLocked}: the engine is about to fail it. */
+    private boolean clientRenegotiating;
+    /** The suites the engine had before {@link #lockRenegotiation}, for our own {@link #rekey}. */
+    private String[] enabledSuites;
     private boolean appReading = true;
     private boolean rawPaused;
     private boolean appPaused;
@@ -284,8 +292,13 @@ public final class TlsConnection implements Protocol {
         }
 
         @Override
-        public void peerHandshake(HandshakeStatus hs) {
-            refuseClientRenegotiation();
+        public void handshakeRecordNext() {
+            if (renegotiationLocked && !rekeying) {
+                // TLS 1.2, after the first handshake: a client's handshake record is a ClientHello.
+                // Not a failure yet: the record may be cut short (the rest comes with a later read,
+                // and must be read); the engine fails when it has it whole, and fail() says why.
+                clientRenegotiating = true;
+            }
         }
 
         @Override
@@ -347,38 +360,44 @@ public final class TlsConnection implements Protocol {
      * each one makes the server do a full handshake's key exchange for a few bytes from the
      * client, a cheap way to burn its CPU (and nothing modern needs it; TLS 1.3 dropped it).
      * The JDK's own switch for this, {@code jdk.tls.rejectClientInitiatedRenegotiation}, is a
-     * system property for the whole JVM; this is per server. TLS 1.3 KeyUpdates are not
-     * handshakes of this kind and always go through.
+     * system property for the whole JVM; this is per server, and answers as the JDK does then:
+     * a fatal {@code handshake_failure} alert, not the {@code no_renegotiation} warning of RFC
+     * 5246 7.2.2 (a warning leaves the client to decide, and the engine, having read the
+     * ClientHello, could not go back to the old handshake anyway). The connection then closes,
+     * so a client waiting for the server's handshake records hears of it at once. TLS 1.3
+     * KeyUpdates are not handshakes of this kind and always go through.
      *
-     * <p>How: once the first handshake is done, the engine may create no new session, and on a
-     * client's ClientHello (before the engine's task looks at it) the current session is made
-     * unresumable. The engine then fails the handshake itself and sends a fatal
-     * {@code handshake_failure} alert, which the client reports as a refusal; a close_notify
-     * would read as a clean end instead. The connection fails with the reason said here.
+     * <p>How: once the first handshake is done the engine's only enabled "suite" is
+     * {@value #NO_SUITE}, RFC 5746's signalling value, which no handshake can choose. That
+     * changes nothing for the session in use, but a new handshake the peer starts finds no
+     * suite in common: the engine fails it before any key exchange with a fatal
+     * {@code handshake_failure}, and {@link #fail} sends the alert and closes. (With no suite
+     * enabled at all the JDK fails one step earlier, but says {@code internal_error}.) Our own
+     * {@link #rekey} gives the suites back for the handshake it starts. Which record was the
+     * ClientHello is seen in the clear (the record's content type), so the failure can say why;
+     * the record is read on to its end (it may come in pieces) before the engine fails it.
      */
     private boolean refusesClientRenegotiation() {
         return !client && !options.allowClientRenegotiation() && "TLSv1.2".equals(engine.getSession().getProtocol());
     }
 
-    private void refuseClientRenegotiation() {
-        if (handshakeDone && !rekeying && refusesClientRenegotiation()) {
-            engine.getSession().invalidate(); // the connection is ending: its session may go too
-            setFailure(new SSLException("TLS renegotiation started by " + peer() + " refused: a server does not"
-                    + " renegotiate at the client's request unless TlsOptions.Builder.allowClientRenegotiation(true)"
-                    + " says so"));
+    private void lockRenegotiation() {
+        if (refusesClientRenegotiation()) {
+            if (enabledSuites == null) {
+                enabledSuites = engine.getEnabledCipherSuites();
+            }
+            engine.setEnabledCipherSuites(new String[] {NO_SUITE});
+            renegotiationLocked = true;
         }
     }
 
     private void finished() throws SSLException {
-        rekeying = false;
-        if (handshakeDone && failure != null) {
-            throw new SSLException("the handshake after a refused renegotiation must not finish", failure);
+        if (rekeying || !handshakeDone) {
+            lockRenegotiation();
         }
+        rekeying = false;
         if (!handshakeDone) {
             handshakeDone = true;
-            if (refusesClientRenegotiation()) {
-                engine.setEnableSessionCreation(false); // see refuseClientRenegotiation
-            }
             cancelHandshakeTimer();
             try {
                 app.connectionMade(transport);
@@ -670,6 +689,10 @@ public final class TlsConnection implements Protocol {
      */
     public void rekey() {
         rekeying = handshakeDone;
+        if (renegotiationLocked) {
+            renegotiationLocked = false;
+            engine.setEnabledCipherSuites(enabledSuites); // for this handshake; locked again when it finishes
+        }
         try {
             records.beginHandshake();
         } catch (SSLException | RuntimeException e) {
@@ -693,6 +716,11 @@ public final class TlsConnection implements Protocol {
     private void fail(Throwable e) {
         if (lost) {
             return;
+        }
+        if (clientRenegotiating) {
+            setFailure(new SSLException("TLS renegotiation started by " + peer() + " refused: a server does not"
+                    + " renegotiate at the client's request unless TlsOptions.Builder.allowClientRenegotiation(true)"
+                    + " says so", e));
         }
         if (!handshakeDone) {
             setFailure(Failures.handshake(e, peer(), expectName));
