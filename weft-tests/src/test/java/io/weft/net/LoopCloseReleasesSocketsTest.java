@@ -58,4 +58,25 @@ class LoopCloseReleasesSocketsTest extends NetTestSupport {
         assertThat(before.openedSince()).as("every socket of the loop closed with it").isEmpty();
         assertThat(reported).isEmpty();
     }
+
+    @Test
+    void closingALoopWithConnectsInFlightGivesTheirSocketsBack() throws Exception {
+        // A listener whose backlog takes the connections (the kernel completes the handshake), so
+        // each connect is done in the kernel but not yet heard by the loop when it closes.
+        try (java.net.ServerSocket listener = new java.net.ServerSocket(0, 64, java.net.InetAddress.getLoopbackAddress())) {
+            FileDescriptors.Snapshot before = ioFds();
+            EventLoop own = EventLoop.create(LoopConfig.builder().poller(backend).build());
+            List<io.weft.future.Promise<Recorder>> connects = new java.util.ArrayList<>();
+            own.runUntilComplete(own.submit(() -> {
+                for (int i = 0; i < 8; i++) {
+                    connects.add(Net.createConnection(own, () -> new Recorder(own),
+                            new InetSocketAddress(listener.getInetAddress(), listener.getLocalPort()), ConnectOptions.defaults()));
+                }
+                return null;
+            }));
+            own.close();
+            assertThat(connects).allSatisfy(c -> assertThat(c.isDone()).as("a connect in flight ends with the loop").isTrue());
+            assertThat(before.openedSince()).as("every connecting socket closed with the loop").isEmpty();
+        }
+    }
 }
