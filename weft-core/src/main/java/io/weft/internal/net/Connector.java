@@ -5,7 +5,9 @@ import io.weft.internal.io.ConnectIo;
 import io.weft.internal.io.ConnectSink;
 import io.weft.internal.io.SocketIo;
 import io.weft.internal.loop.Loop;
+import io.weft.internal.loop.LoopResource;
 import io.weft.internal.net.tls.TlsLayer;
+import io.weft.loop.LoopClosedException;
 import io.weft.loop.TimerHandle;
 import io.weft.net.ConnectOptions;
 import io.weft.net.Protocol;
@@ -21,9 +23,11 @@ import java.util.function.Supplier;
 /**
  * Makes one client connection, racing the addresses of a name as RFC 8305 (Happy Eyeballs v2)
  * describes: attempts start one {@link ConnectOptions#attemptDelay()} apart, or at once when
- * the previous one fails; the first to connect wins and the others are closed. Loop thread.
+ * the previous one fails; the first to connect wins and the others are closed. Until its promise
+ * settles it is open on the loop ({@link LoopResource}): a loop that closes first fails it with
+ * {@link LoopClosedException} and closes every socket still connecting. Loop thread.
  */
-public final class Connector<P extends Protocol> {
+public final class Connector<P extends Protocol> implements LoopResource {
     private final Loop loop;
     private final Supplier<P> factory;
     private final ConnectOptions options;
@@ -45,6 +49,15 @@ public final class Connector<P extends Protocol> {
         this.port = port;
         this.result = loop.newPromise();
         result.onCancel(() -> onLoop(this::giveUp));
+        loop.opened(this);
+        result.whenComplete((v, e) -> loop.closed(this));
+    }
+
+    @Override
+    public void loopClosing() {
+        if (result.fail(new LoopClosedException("the event loop closed while connecting to " + host + ":" + port))) {
+            giveUp();
+        }
     }
 
     /** Connects to {@code host}:{@code port}, resolving the name off the loop first. */
