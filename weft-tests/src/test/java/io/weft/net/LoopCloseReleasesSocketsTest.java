@@ -79,4 +79,60 @@ class LoopCloseReleasesSocketsTest extends NetTestSupport {
             assertThat(before.openedSince()).as("every connecting socket closed with the loop").isEmpty();
         }
     }
+
+    @Test
+    void closingARunningLoopFromAnotherThreadWithConnectsInFlightGivesTheirSocketsBack() throws Exception {
+        try (java.net.ServerSocket listener = new java.net.ServerSocket(0, 512, java.net.InetAddress.getLoopbackAddress())) {
+            InetSocketAddress at = new InetSocketAddress(listener.getInetAddress(), listener.getLocalPort());
+            FileDescriptors.Snapshot before = ioFds();
+            for (int round = 0; round < 40; round++) {
+                EventLoop own = EventLoop.start(LoopConfig.builder().poller(backend).threadName("closing-" + round).build());
+                java.util.concurrent.CountDownLatch asked = new java.util.concurrent.CountDownLatch(1);
+                int delay = round % 4;
+                own.execute(() -> {
+                    for (int i = 0; i < 4; i++) {
+                        Net.createConnection(own, () -> new Recorder(own), at, ConnectOptions.defaults());
+                    }
+                    asked.countDown();
+                });
+                asked.await();
+                if (delay > 0) {
+                    Thread.sleep(delay);
+                }
+                own.close();
+            }
+            assertThat(before.openedSince()).as("every connecting socket closed with its loop").isEmpty();
+        }
+    }
+
+    @Test
+    void aClientThatReconnectsWhenItsConnectionIsLostLeavesNoSocketWhenTheLoopCloses() throws Exception {
+        // A common client: connectionLost connects again. The loop's close runs connectionLost
+        // after closing what is open; the connect it starts then must close with the loop too.
+        try (java.net.ServerSocket listener = new java.net.ServerSocket(0, 64, java.net.InetAddress.getLoopbackAddress())) {
+            InetSocketAddress at = new InetSocketAddress(listener.getInetAddress(), listener.getLocalPort());
+            FileDescriptors.Snapshot before = ioFds();
+            EventLoop own = EventLoop.create(LoopConfig.builder().poller(backend).build());
+            java.util.concurrent.atomic.AtomicInteger connects = new java.util.concurrent.atomic.AtomicInteger();
+            class Reconnecting implements Protocol {
+                @Override
+                public void connectionMade(Transport t) {
+                }
+
+                @Override
+                public void dataReceived(ByteBuffer data) {
+                }
+
+                @Override
+                public void connectionLost(Throwable cause) {
+                    connects.incrementAndGet();
+                    Net.createConnection(own, Reconnecting::new, at, ConnectOptions.defaults());
+                }
+            }
+            own.runUntilComplete(Net.createConnection(own, Reconnecting::new, at, ConnectOptions.defaults()));
+            own.close();
+            assertThat(connects.get()).as("connectionLost ran and connected again").isPositive();
+            assertThat(before.openedSince()).as("the reconnect's socket closed with the loop").isEmpty();
+        }
+    }
 }

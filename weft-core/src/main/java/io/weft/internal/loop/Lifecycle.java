@@ -30,6 +30,8 @@ final class Lifecycle {
     private volatile boolean stopRequested;
     private volatile boolean closeRequested;
     private volatile boolean closed;
+    /** Set when the close is over: the driver and every descriptor of the loop are released. */
+    private volatile boolean released;
     /** Set when the loop runs on a thread of its own ({@code EventLoop.start}). */
     private Thread ownThread;
 
@@ -133,7 +135,7 @@ final class Lifecycle {
     private void awaitClosed(Thread loopThread) {
         boolean interrupted = false;
         synchronized (monitor) {
-            while (!closed && loopThread.isAlive()) {
+            while (!released && loopThread.isAlive()) {
                 try {
                     monitor.wait(100);
                 } catch (InterruptedException e) {
@@ -152,9 +154,13 @@ final class Lifecycle {
                 return;
             }
         }
-        loop.release();
-        synchronized (monitor) {
-            monitor.notifyAll();
+        try {
+            loop.release();
+        } finally {
+            synchronized (monitor) {
+                released = true;
+                monitor.notifyAll();
+            }
         }
     }
 

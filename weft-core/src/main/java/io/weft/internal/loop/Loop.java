@@ -538,21 +538,28 @@ public final class Loop implements EventLoop {
     /**
      * Closes what is still open on the loop, then runs one round of queued work so their protocols
      * hear {@code connectionLost}: a loop closed with live connections gives their descriptors back.
+     * That round may open more (a client that reconnects when its connection is lost, a timer
+     * that was due): those are closed in turn, for a few rounds, and what the last round opened
+     * is closed without running anything more.
      */
     private void closeResources() {
-        if (resources.isEmpty()) {
-            return;
-        }
-        for (LoopResource r : List.copyOf(resources)) {
-            try {
-                r.loopClosing();
-            } catch (Throwable e) {
-                reportException("closing " + r + " with its loop", e);
+        for (int round = 0; !resources.isEmpty(); round++) {
+            for (LoopResource r : List.copyOf(resources)) {
+                try {
+                    r.loopClosing();
+                } catch (Throwable e) {
+                    reportException("closing " + r + " with its loop", e);
+                }
+            }
+            resources.clear();
+            if (round < CLOSING_ROUNDS) {
+                runReadyOnce();
             }
         }
-        resources.clear();
-        runReadyOnce();
     }
+
+    /** Rounds of queued work a closing loop runs for the protocols of what it closed. */
+    private static final int CLOSING_ROUNDS = 4;
 
     /** Registers something that must be closed if the loop closes first. Loop thread. */
     public void opened(LoopResource r) {
