@@ -441,6 +441,49 @@ public abstract class PollerContract {
         });
     }
 
+    @Test
+    public void aChannelClosedAfterItsReaderWasRemovedIsClosedForItsPeer() throws IOException {
+        EventLoop loop = newLoop();
+        SocketPair s = pair();
+        loop.addReader(s.server(), () -> { }); // nothing to read: the backend watches, waiting
+        Loops.runTurns(loop, 2);
+        assertThat(loop.removeReader(s.server())).isTrue();
+        s.server().close();
+
+        // Nothing of the backend's watch may keep the connection open: the peer reads its end.
+        TextReader peer = new TextReader(s.client());
+        loop.addReader(s.client(), peer);
+        assertThat(run(loop, peer.untilEndOfStream(loop))).isEmpty();
+        assertThat(peer.endOfStream).isTrue();
+    }
+
+    @Test
+    public void channelsWatchedAndClosedOneAfterAnotherLeaveNothingBehind() throws IOException {
+        EventLoop loop = newLoop();
+        Loops.runTurns(loop, 1);
+        FileDescriptors.assertNoLeak(() -> {
+            for (int i = 0; i < 200; i++) {
+                String text = "n" + i;
+                try (SocketPair s = Loopback.pair()) {
+                    TextReader reader = new TextReader(s.server());
+                    loop.addReader(s.server(), reader);
+                    loop.addWriter(s.client(), () -> { });
+                    write(s.client(), text);
+                    assertThat(run(loop, reader.until(loop, text))).isEqualTo(text);
+                    loop.removeWriter(s.client());
+                    if (i % 2 == 0) {
+                        loop.removeReader(s.server()); // removed, then closed
+                    } else {
+                        s.server().close(); // closed (its number free for the next pair), then removed
+                        assertThat(loop.removeReader(s.server())).as("removeReader() of a closed channel").isTrue();
+                    }
+                }
+            }
+            idle(loop);
+        });
+        assertThat(loop.stats().registeredChannels()).isZero();
+    }
+
     // ---- helpers ----
 
     /** A loop for this test, closed after it. */
