@@ -97,9 +97,11 @@ public interface EventLoop extends Executor, AutoCloseable {
     // ---- readiness on JDK channels (loop thread): an extra for NIO users ----
     //
     // Weft's own sockets (io.weft.net.Net) do not go through these: they sit on the loop's I/O
-    // driver, which may be a completion backend (io_uring) that has no readiness to report.
-    // Such a loop refuses these calls with UnsupportedOperationException, saying so; the
-    // readiness backends (epoll, nio, poll) support them.
+    // driver directly. Every backend supports them: the readiness backends (epoll, nio, poll)
+    // from their selector or epoll set, io_uring from a one-shot POLL_ADD per watched side,
+    // armed again after each callback, so the callbacks are level-triggered on all of them. An
+    // io_uring ring without POLL_ADD (a filtered kernel) refuses them with
+    // UnsupportedOperationException saying so, as does a simulated loop (no JDK channels).
 
     /**
      * Calls {@code callback} on every turn that finds {@code channel} readable (or, for a server

@@ -27,7 +27,9 @@ public enum PollerKind {
     EPOLL("epoll"),
     /**
      * Linux io_uring, a completion backend: the loop hands the kernel operations and reaps their
-     * completions. Not available yet: the driver is being written.
+     * completions. Taken when asked for by name, where the kernel allows it. {@code addReader}/
+     * {@code addWriter} work on it too (one-shot {@code POLL_ADD}s, level-triggered as elsewhere),
+     * unless the ring lacks {@code POLL_ADD}, when they are refused with that reason.
      */
     IO_URING("io_uring");
 

@@ -38,9 +38,13 @@ import org.junit.jupiter.params.Parameter;
  * that waits {@link #QUIET} of real time for I/O first: "no callback before the data arrives"
  * is checked with the loop really blocked in the kernel, and no test waits for a timer.
  * Several tests count file descriptors, so the suite should not run in parallel with others.
+ *
+ * <p>The timeout runs each test on the thread of its teardown (JUnit's SAME_THREAD mode): an
+ * io_uring loop's ring is bound (SINGLE_ISSUER) to the thread that first ran it, and only that
+ * thread can drain it at close. Every wait in a test is bounded by {@link #LIMIT} anyway.
  */
 @EveryBackend
-@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@Timeout(value = 30)
 public abstract class PollerContract {
     /** Real time an idle loop waits in the kernel for readiness that must not come. */
     protected static final Duration QUIET = Duration.ofMillis(20);
@@ -67,16 +71,6 @@ public abstract class PollerContract {
                 .exceptionHandler(errors)
                 .threadName("poller-contract-" + pollerKind())
                 .build();
-    }
-
-    /**
-     * Readiness callbacks exist on readiness backends only: a completion backend (io_uring) has no
-     * readiness to report, and its loop refuses {@code addReader} with a message saying so.
-     */
-    @org.junit.jupiter.api.BeforeEach
-    public void readinessBackendsOnly() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(pollerKind() != PollerKind.IO_URING,
-                "io_uring is a completion backend: addReader/addWriter are refused there, by design");
     }
 
     @AfterEach
@@ -445,6 +439,49 @@ public abstract class PollerContract {
             }
             idle(loop); // the loop keeps running; its next wait in the kernel lets the closes finish
         });
+    }
+
+    @Test
+    public void aChannelClosedAfterItsReaderWasRemovedIsClosedForItsPeer() throws IOException {
+        EventLoop loop = newLoop();
+        SocketPair s = pair();
+        loop.addReader(s.server(), () -> { }); // nothing to read: the backend watches, waiting
+        Loops.runTurns(loop, 2);
+        assertThat(loop.removeReader(s.server())).isTrue();
+        s.server().close();
+
+        // Nothing of the backend's watch may keep the connection open: the peer reads its end.
+        TextReader peer = new TextReader(s.client());
+        loop.addReader(s.client(), peer);
+        assertThat(run(loop, peer.untilEndOfStream(loop))).isEmpty();
+        assertThat(peer.endOfStream).isTrue();
+    }
+
+    @Test
+    public void channelsWatchedAndClosedOneAfterAnotherLeaveNothingBehind() throws IOException {
+        EventLoop loop = newLoop();
+        Loops.runTurns(loop, 1);
+        FileDescriptors.assertNoLeak(() -> {
+            for (int i = 0; i < 200; i++) {
+                String text = "n" + i;
+                try (SocketPair s = Loopback.pair()) {
+                    TextReader reader = new TextReader(s.server());
+                    loop.addReader(s.server(), reader);
+                    loop.addWriter(s.client(), () -> { });
+                    write(s.client(), text);
+                    assertThat(run(loop, reader.until(loop, text))).isEqualTo(text);
+                    loop.removeWriter(s.client());
+                    if (i % 2 == 0) {
+                        loop.removeReader(s.server()); // removed, then closed
+                    } else {
+                        s.server().close(); // closed (its number free for the next pair), then removed
+                        assertThat(loop.removeReader(s.server())).as("removeReader() of a closed channel").isTrue();
+                    }
+                }
+            }
+            idle(loop);
+        });
+        assertThat(loop.stats().registeredChannels()).isZero();
     }
 
     // ---- helpers ----

@@ -48,9 +48,9 @@ public interface IoDriver {
     SocketFactory sockets();
 
     /**
-     * Readiness callbacks on JDK channels ({@code EventLoop.addReader}), for NIO users; null when
-     * the backend has no such thing (a completion backend), in which case the loop refuses the
-     * call with a message saying so.
+     * Readiness callbacks on JDK channels ({@code EventLoop.addReader}), for NIO users (io_uring
+     * builds them from one-shot polls); null when the driver has no JDK channels under it (the
+     * simulator), in which case the loop refuses the call with a message saying so.
      */
     ChannelWatches channelWatches();
 

@@ -7,9 +7,10 @@ import io.weft.loop.LoopClosedException;
 import java.nio.channels.SelectableChannel;
 
 /**
- * {@code addReader}/{@code addWriter} on JDK channels: an extra for NIO users that readiness
- * drivers offer through their {@link ChannelWatches}, and that a completion driver refuses with
- * a message saying what to use instead. Loop thread only, but for a handle's cancel.
+ * {@code addReader}/{@code addWriter} on JDK channels: an extra for NIO users that every real
+ * driver offers through its {@link ChannelWatches} (readiness drivers from their selector or epoll
+ * set, io_uring from one-shot POLL_ADDs); a driver without them (the simulator's) makes the loop
+ * refuse with a message saying what to use instead. Loop thread only, but for a handle's cancel.
  */
 final class ChannelReadiness {
     private final Loop loop;
@@ -23,9 +24,9 @@ final class ChannelReadiness {
     Handle add(String method, SelectableChannel channel, boolean reader, Runnable callback, String callSite) {
         ChannelWatches w = driver.channelWatches();
         if (w == null) {
-            throw new UnsupportedOperationException(method + "() needs a readiness backend, and this loop runs on "
-                    + driver.name() + ", a completion backend: it has no readiness to report. Use Weft's transports"
-                    + " (io.weft.net.Net), or make the loop with LoopConfig.builder().poller(PollerKind.EPOLL or NIO)");
+            throw new UnsupportedOperationException(method + "() needs JDK channels under the loop, and this loop runs on "
+                    + driver.name() + ", which has none to watch. Use Weft's transports (io.weft.net.Net), or make the"
+                    + " loop with LoopConfig.builder().poller(PollerKind.EPOLL, IO_URING or NIO)");
         }
         ChannelTask task = new ChannelTask(this, channel, reader, callback, callSite);
         w.set(channel, reader, task);

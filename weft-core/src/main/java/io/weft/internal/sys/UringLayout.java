@@ -63,6 +63,8 @@ public final class UringLayout {
     public static final int FSYNC_DATASYNC = 1 << 0;        // IORING_FSYNC_DATASYNC (sqe->fsync_flags of FSYNC)
 
     // ---- poll(2) event bits for POLL_ADD's poll32_events and its CQE's res: asm-generic/poll.h ----
+    public static final int POLLIN = 0x0001;                // POLLIN
+    public static final int POLLOUT = 0x0004;               // POLLOUT
     public static final int POLLERR = 0x0008;               // POLLERR
     public static final int POLLHUP = 0x0010;               // POLLHUP
 

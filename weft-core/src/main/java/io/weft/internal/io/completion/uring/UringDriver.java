@@ -61,6 +61,9 @@ public final class UringDriver implements IoDriver {
     static final int OP_SENDMSG = 8;
     /** A paused socket's one-shot POLL_ADD for POLLERR|POLLHUP (see UringSocketIo's hang-up watch). */
     static final int OP_POLL = 9;
+    /** The reader's and the writer's one-shot POLL_ADD of a JDK channel watched with addReader/addWriter ({@link UringReadiness}). */
+    static final int OP_WATCH_READ = 10;
+    static final int OP_WATCH_WRITE = 11;
 
     /** The opcodes this backend submits: probed by {@link UringProbe} and at open. */
     static final int[] OPCODES = {UringLayout.OP_NOP, UringLayout.OP_READ, UringLayout.OP_RECV, UringLayout.OP_SEND,
@@ -69,7 +72,8 @@ public final class UringDriver implements IoDriver {
 
     /**
      * Opcodes used when the kernel has them, probed at open: without POLL_ADD (Linux 5.1 has it,
-     * so only a filtered ring lacks it) a reset while reading is paused is heard on resume only.
+     * so only a filtered ring lacks it) a reset while reading is paused is heard on resume only,
+     * and {@code addReader}/{@code addWriter} are refused.
      */
     static final int[] OPTIONAL_OPCODES = {UringLayout.OP_POLL_ADD};
 
@@ -91,6 +95,8 @@ public final class UringDriver implements IoDriver {
     /** Peer addresses of connects in flight, from the driver's arena. */
     final AddressSlots addresses = new AddressSlots(this::allocate);
     private final UringSockets sockets;
+    /** addReader/addWriter on JDK channels, by one-shot POLL_ADDs. */
+    private final UringReadiness readiness;
     /** File operations on this ring (UringFiles): probed here, used by the file backend. */
     private final UringFiles files;
     private final int wakeFd;
@@ -193,6 +199,9 @@ public final class UringDriver implements IoDriver {
         this.wakeCounter = arena.allocate(8, 8);
         this.iovArea = arena.allocate(IoVec.SIZE * IOV_AREA, 8);
         this.sockets = new UringSockets(this);
+        this.readiness = new UringReadiness(this, polls ? null : "addReader/addWriter on io_uring need IORING_OP_POLL_ADD,"
+                + " which this kernel's ring does not offer (IORING_REGISTER_PROBE says so; a seccomp or io_uring"
+                + " filter?): make the loop with LoopConfig.builder().poller(PollerKind.EPOLL or NIO)");
         this.files = UringFiles.probe(this, context.loop());
     }
 
@@ -471,12 +480,13 @@ public final class UringDriver implements IoDriver {
 
     @Override
     public ChannelWatches channelWatches() {
-        return null;
+        return readiness;
     }
 
+    /** Slots with an owner, less those of removed watches waiting only for their cancelled polls' CQEs. */
     @Override
     public int registrations() {
-        return live;
+        return live - readiness.retiring();
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.weft.internal.io.readiness.epoll;
 
 import io.weft.internal.dispatch.Task;
+import io.weft.internal.io.ChannelFds;
 import io.weft.internal.io.ChannelWatches;
 import io.weft.internal.io.DirectChunks;
 import io.weft.internal.io.DriverContext;
@@ -431,7 +432,7 @@ public final class EpollDriver implements IoDriver, ChannelWatches {
     public void set(SelectableChannel channel, boolean reader, Task task) {
         Registration r = channels.get(channel);
         if (r == null) {
-            int fd = ChannelFds.fdOf(channel);
+            int fd = ChannelFds.fdOf(channel, "epoll");
             try {
                 if (channel.isBlocking()) {
                     channel.configureBlocking(false);
