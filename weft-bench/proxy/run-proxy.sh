@@ -204,7 +204,7 @@ awk '
     for (i = 1; i <= k; i++) {
       n = order[i]
       G[n] = median(g[n]); C[n] = median(c[n]); R[n] = median(r[n]); P[n] = median(p[n]); U[n] = median(u[n])
-      printf "  %-14s bulk %6.3f GB/s  %6.3f CPU s/GB   pingpong %8.0f rt/s  p99 %8.1f us (+%.1f over direct)  %6.2f CPU us/rt\n",
+      printf "  %-14s bulk %6.3f GB/s  %6.3f CPU s/GB   pingpong %8.0f rt/s  p99 %8.1f us (%+.1f over direct)  %6.2f CPU us/rt\n",
         n, G[n], C[n], R[n], P[n], P[n] - P["direct"], U[n]
     }
     split("weft weft-copy", mine, " ")
