@@ -42,37 +42,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-die() { printf 'run-proxy: %s\n' "$*" >&2; exit 1; }
-
-java="" javac=""
-for home in "${JAVA_HOME:-}" /usr/lib/jvm/*; do
-  [[ -n "$home" && -x "$home/bin/java" && -r "$home/release" ]] || continue
-  v="$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*"$/\1/p' "$home/release")"
-  if [[ -n "$v" && "$v" -ge 25 ]]; then java="$home/bin/java"; javac="$home/bin/javac"; fi
-done
-[[ -n "$java" ]] || die "no JDK 25 or newer found (JAVA_HOME or /usr/lib/jvm)"
-if [[ "${RUN_PROXY_SKIP_BUILD:-}" != 1 ]]; then
-  (cd "$root" && mvn -q -B -DskipTests -pl weft-cli -am package) || die "the build failed"
-fi
+source "$root/weft-bench/scripts/bench-lib.sh"; bench_name run-proxy
+find_java
+javac="${java%/java}/javac"
+build "$root" weft-cli "${RUN_PROXY_SKIP_BUILD:-}"
 "$javac" -d "$work" "$here/ProxyLoad.java"
 load() { "$java" -cp "$work" ProxyLoad "$@"; }
 
-wait_port() {
-  for _ in $(seq 1 400); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-    sleep 0.05
-  done
-  die "nothing listens on $1"
-}
-
-# CPU ticks of a process and its children (nginx's worker is the master's child).
-cpu_ticks() {
-  local t=0 p
-  for p in "$1" $(pgrep -P "$1" || true); do
-    [[ -r "/proc/$p/stat" ]] && t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat")))
-  done
-  echo "$t"
-}
 tck="$(getconf CLK_TCK)"
 
 echo "# run-proxy $(date -u +%FT%TZ): rounds=$rounds bulk=${mib}MiB pingpong=${conns}x${pp_seconds}s size=$size"
@@ -84,17 +60,13 @@ wait_port "$sink"; wait_port "$echo_port"
 # peers: NAME BULK_PORT PINGPONG_PORT PID_FOR_BULK PID_FOR_PINGPONG
 peers=("direct $sink $echo_port 0 0")
 
-"$java" --add-opens java.base/java.lang=ALL-UNNAMED --add-exports java.base/sun.nio.ch=ALL-UNNAMED \
-  --enable-native-access=ALL-UNNAMED -jar "$jar" proxy tcp --loops 1 --port 19011 --to "127.0.0.1:$sink" --no-checks \
+"$java" "${weft_flags[@]}" -jar "$jar" proxy tcp --loops 1 --port 19011 --to "127.0.0.1:$sink" --no-checks \
   --max-per-client 0 > "$work/weft-bulk.out" 2>&1 & wb=$!; pids+=($wb)
-"$java" --add-opens java.base/java.lang=ALL-UNNAMED --add-exports java.base/sun.nio.ch=ALL-UNNAMED \
-  --enable-native-access=ALL-UNNAMED -jar "$jar" proxy tcp --loops 1 --port 19012 --to "127.0.0.1:$echo_port" --no-checks \
+"$java" "${weft_flags[@]}" -jar "$jar" proxy tcp --loops 1 --port 19012 --to "127.0.0.1:$echo_port" --no-checks \
   --max-per-client 0 > "$work/weft-pp.out" 2>&1 & wp=$!; pids+=($wp)
-"$java" -Dweft.relay.splice=false --add-opens java.base/java.lang=ALL-UNNAMED --add-exports java.base/sun.nio.ch=ALL-UNNAMED \
-  --enable-native-access=ALL-UNNAMED -jar "$jar" proxy tcp --loops 1 --port 19013 --to "127.0.0.1:$sink" --no-checks \
+"$java" -Dweft.relay.splice=false "${weft_flags[@]}" -jar "$jar" proxy tcp --loops 1 --port 19013 --to "127.0.0.1:$sink" --no-checks \
   --max-per-client 0 > "$work/weftc-bulk.out" 2>&1 & cb=$!; pids+=($cb)
-"$java" -Dweft.relay.splice=false --add-opens java.base/java.lang=ALL-UNNAMED --add-exports java.base/sun.nio.ch=ALL-UNNAMED \
-  --enable-native-access=ALL-UNNAMED -jar "$jar" proxy tcp --loops 1 --port 19014 --to "127.0.0.1:$echo_port" --no-checks \
+"$java" -Dweft.relay.splice=false "${weft_flags[@]}" -jar "$jar" proxy tcp --loops 1 --port 19014 --to "127.0.0.1:$echo_port" --no-checks \
   --max-per-client 0 > "$work/weftc-pp.out" 2>&1 & cp=$!; pids+=($cp)
 wait_port 19011; wait_port 19012; wait_port 19013; wait_port 19014
 peers+=("weft 19011 19012 $wb $wp")
