@@ -16,6 +16,12 @@ public interface FileHandle {
     /** Position argument meaning "at the descriptor's own offset" (sequential; at the end with append). */
     long CURRENT = -1;
 
+    /**
+     * The most bytes one write call of a backend is given: a cancelled large write stops within
+     * one piece (a few milliseconds into the page cache), on the pool and on the ring alike.
+     */
+    int WRITE_PIECE = 8 << 20;
+
     Path path();
 
     /** The address, position and length multiple I/O needs: the block size with O_DIRECT, else 1. */

@@ -14,9 +14,6 @@ import java.util.concurrent.CancellationException;
  * writes ({@code pread}/{@code pwrite}) are safe to run on several pool threads at once.
  */
 final class PoolFileHandle implements FileHandle {
-    /** The most bytes one write call is given, so that a cancelled large write stops soon. */
-    static final int WRITE_PIECE = 8 << 20;
-
     private final EventLoop loop;
     private final Path path;
     private final FileChannel channel;
@@ -48,7 +45,7 @@ final class PoolFileHandle implements FileHandle {
     }
 
     /**
-     * Writes in pieces of at most {@link #WRITE_PIECE} bytes, looking at {@code stop} before each:
+     * Writes in pieces of at most {@link FileHandle#WRITE_PIECE} bytes, looking at {@code stop} before each:
      * a cancelled 1 GiB write stops within one piece (a few milliseconds into the page cache).
      */
     @Override

@@ -38,16 +38,12 @@ import java.util.concurrent.CancellationException;
 final class UringFileHandle implements FileHandle {
     /** The most bytes one read or write of a heap buffer takes through its native bounce buffer. */
     static final int BOUNCE = 4 << 20;
-    /** The most bytes one WRITE is given, so that a cancelled large write stops within one piece (as on the pool). */
-    static final int WRITE_PIECE = 8 << 20;
 
     private final UringFiles ring;
     private final EventLoop loop;
     private final Path path;
     private final int fd;
     private final int alignment;
-    private final int readChunk;
-    private final int readDepth;
 
     UringFileHandle(UringFiles ring, EventLoop loop, Path path, int fd, int alignment) {
         this.ring = ring;
@@ -55,9 +51,6 @@ final class UringFileHandle implements FileHandle {
         this.path = path;
         this.fd = fd;
         this.alignment = alignment;
-        this.readChunk = Integer.getInteger("weft.file.readChunk", RING_CHUNK);
-        this.readDepth = Integer.getInteger("weft.file.readDepth", RING_DEPTH);
-        this.asyncFrom = Integer.getInteger("weft.uring.asyncFrom", ASYNC_FROM);
     }
 
     /**
@@ -67,16 +60,15 @@ final class UringFileHandle implements FileHandle {
      * once (measured in docs/benchmarks.md, "Files on io_uring"). {@code -Dweft.uring.asyncFrom}
      * overrides it, for the measurement.
      */
-    static final int ASYNC_FROM = 256 << 10;
-    private final int asyncFrom;
+    private static final int ASYNC_FROM = Integer.getInteger("weft.uring.asyncFrom", 256 << 10);
 
     /**
      * readAll's shape on the ring, set by measurement (docs/benchmarks.md, "Files on io_uring"):
      * bytes per READ and READs in flight. {@code -Dweft.file.readChunk} and
      * {@code -Dweft.file.readDepth} override them, for the measurement itself.
      */
-    static final int RING_CHUNK = 2 << 20;
-    static final int RING_DEPTH = 4;
+    private static final int RING_CHUNK = Integer.getInteger("weft.file.readChunk", 2 << 20);
+    private static final int RING_DEPTH = Integer.getInteger("weft.file.readDepth", 4);
 
     @Override
     public Path path() {
@@ -90,12 +82,12 @@ final class UringFileHandle implements FileHandle {
 
     @Override
     public int readChunk() {
-        return readChunk;
+        return RING_CHUNK;
     }
 
     @Override
     public int readDepth() {
-        return readDepth;
+        return RING_DEPTH;
     }
 
     @Override
@@ -124,7 +116,7 @@ final class UringFileHandle implements FileHandle {
         int length = wanted;
         MemorySegment copyFrom = bounce;
         Cancel cancel = new Cancel(stop);
-        cancel.op = ring.read(fd, target.address(), length, position == CURRENT ? -1 : position, length >= asyncFrom, owned, res -> {
+        cancel.op = ring.read(fd, target.address(), length, position == CURRENT ? -1 : position, length >= ASYNC_FROM, owned, res -> {
             cancel.done();
             if (res > 0) {
                 if (copyFrom != null) {
@@ -187,7 +179,7 @@ final class UringFileHandle implements FileHandle {
                 MemorySegment.copy(MemorySegment.ofBuffer(src), 0, from, 0, length);
             }
             Cancel cancel = new Cancel(stop);
-            cancel.op = ring.write(fd, from.address(), length, position == CURRENT ? -1 : position + written, length >= asyncFrom, owned, res -> {
+            cancel.op = ring.write(fd, from.address(), length, position == CURRENT ? -1 : position + written, length >= ASYNC_FROM, owned, res -> {
                 cancel.done();
                 if (res > 0) {
                     src.position(src.position() + res);
