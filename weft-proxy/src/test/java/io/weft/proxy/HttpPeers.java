@@ -156,7 +156,8 @@ final class HttpPeers {
      * <ul>
      *   <li>{@code /ka}: 200 with "ok" and a length;</li>
      *   <li>{@code /bye}: 200 with {@code Connection: close}, then closes;</li>
-     *   <li>{@code /big}: 200 with 4 MiB announced;</li>
+     *   <li>{@code /big}: 200 with {@link #BIG} bytes announced, more than loopback's socket buffers
+     *       can hold between here and a client that stops reading;</li>
      *   <li>{@code /upgrade}: 101 with the request's Upgrade, then echoes raw bytes till EOF;</li>
      *   <li>{@code /unasked}: 101 whatever was asked;</li>
      *   <li>{@code /echo}: the request body back;</li>
@@ -168,6 +169,13 @@ final class HttpPeers {
      * at the moment the proxy reuses it).
      */
     static final class KeepAliveOrigin implements AutoCloseable {
+        /**
+         * The size of {@code /big}. Not 4 MiB: with Linux's autotuning (tcp_rmem up to 32 MiB,
+         * tcp_wmem up to 4 MiB here) a 4 MiB response could pass whole into the proxy's send
+         * buffer toward a client that had stopped reading, so the proxy had rightly finished
+         * it, and pooled its connection, before the client left (3 runs in 40).
+         */
+        static final int BIG = 64 << 20;
         final List<String> heads = new CopyOnWriteArrayList<>();
         final List<Integer> connectionOf = new CopyOnWriteArrayList<>();
         final java.util.concurrent.atomic.AtomicInteger closedByPeer = new java.util.concurrent.atomic.AtomicInteger();
@@ -213,8 +221,8 @@ final class HttpPeers {
                         return;
                     }
                     case "/big" -> {
-                        out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + (4 << 20) + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-                        for (int i = 0; i < 4; i++) {
+                        out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + BIG + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                        for (int i = 0; i < BIG / Peers.BLOCK.length; i++) {
                             out.write(Peers.BLOCK);
                         }
                     }

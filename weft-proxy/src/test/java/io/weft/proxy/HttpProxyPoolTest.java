@@ -78,7 +78,7 @@ class HttpProxyPoolTest {
             assertThat(HttpPeers.readResponse(s.getInputStream()).text()).isEqualTo("ok");
         }
         assertThat(origin.connectionOf).containsExactly(1, 2);
-        // A client that leaves in the middle of a 4 MiB response: that origin connection is cut, not pooled.
+        // A client that leaves in the middle of a response too big for the socket buffers: that origin connection is cut, not pooled.
         try (Socket s = Peers.connect(proxy.address())) {
             s.setReceiveBufferSize(4096);
             send(s, get("/big"));
