@@ -281,20 +281,10 @@ public final class RequestParser {
             } else if (n == 17 && f.nameIs(i, TRANSFER_ENCODING)) {
                 sawTe = true;
                 boolean any = false;
-                int p = vs;
-                while (p <= ve) {
-                    int e = p;
-                    while (e < ve && b[e] != ',') {
-                        e++;
-                    }
-                    int s = p;
-                    int t = e;
-                    while (s < t && (b[s] == ' ' || b[s] == '\t')) {
-                        s++;
-                    }
-                    while (t > s && (b[t - 1] == ' ' || b[t - 1] == '\t')) {
-                        t--;
-                    }
+                for (int p = vs; p <= ve; ) {
+                    int e = Lists.elementEnd(b, p, ve);
+                    int s = Lists.skipOws(b, p, e);
+                    int t = Lists.trimOws(b, s, e);
                     if (s < t) {
                         any = true;
                         if (Chars.equalsLower(b, s, t, CHUNKED)) {
@@ -322,20 +312,10 @@ public final class RequestParser {
                     throw new ParseException(400, "an empty Transfer-Encoding");
                 }
             } else if (n == 10 && f.nameIs(i, CONNECTION)) {
-                int p = vs;
-                while (p <= ve) {
-                    int e = p;
-                    while (e < ve && b[e] != ',') {
-                        e++;
-                    }
-                    int s = p;
-                    int t = e;
-                    while (s < t && (b[s] == ' ' || b[s] == '\t')) {
-                        s++;
-                    }
-                    while (t > s && (b[t - 1] == ' ' || b[t - 1] == '\t')) {
-                        t--;
-                    }
+                for (int p = vs; p <= ve; ) {
+                    int e = Lists.elementEnd(b, p, ve);
+                    int s = Lists.skipOws(b, p, e);
+                    int t = Lists.trimOws(b, s, e);
                     if (Chars.equalsLower(b, s, t, CLOSE)) {
                         close = true;
                     } else if (Chars.equalsLower(b, s, t, KEEP_ALIVE)) {
@@ -381,20 +361,10 @@ public final class RequestParser {
     /** A Content-Length value: 1*DIGIT, or a list of equal ones (RFC 9110 8.6), agreeing with {@code previous}. */
     private static long contentLength(byte[] b, int vs, int ve, long previous) throws ParseException {
         long value = previous;
-        int p = vs;
-        while (p <= ve) {
-            int e = p;
-            while (e < ve && b[e] != ',') {
-                e++;
-            }
-            int s = p;
-            int t = e;
-            while (s < t && (b[s] == ' ' || b[s] == '\t')) {
-                s++;
-            }
-            while (t > s && (b[t - 1] == ' ' || b[t - 1] == '\t')) {
-                t--;
-            }
+        for (int p = vs; p <= ve; ) {
+            int e = Lists.elementEnd(b, p, ve);
+            int s = Lists.skipOws(b, p, e);
+            int t = Lists.trimOws(b, s, e);
             if (s == t) {
                 throw new ParseException(400, "an empty Content-Length");
             }

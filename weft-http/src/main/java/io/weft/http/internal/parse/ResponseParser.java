@@ -87,11 +87,7 @@ public final class ResponseParser {
                 while (lastComma > vs && b[lastComma - 1] != ',') {
                     lastComma--;
                 }
-                int s = lastComma;
-                while (s < ve && (b[s] == ' ' || b[s] == '\t')) {
-                    s++;
-                }
-                lastChunked = Chars.equalsLower(b, s, ve, CHUNKED);
+                lastChunked = Chars.equalsLower(b, Lists.skipOws(b, lastComma, ve), ve, CHUNKED);
             } else if (f.nameIs(i, CONTENT_LENGTH)) {
                 long v = 0;
                 if (vs == ve || ve - vs > 18) {
@@ -108,22 +104,13 @@ public final class ResponseParser {
                 }
                 length = v;
             } else if (f.nameIs(i, CONNECTION)) {
-                for (int s = vs; s < ve; ) {
-                    int e = s;
-                    while (e < ve && b[e] != ',') {
-                        e++;
-                    }
-                    int a = s;
-                    int z = e;
-                    while (a < z && b[a] == ' ') {
-                        a++;
-                    }
-                    while (z > a && b[z - 1] == ' ') {
-                        z--;
-                    }
-                    close |= Chars.equalsLower(b, a, z, CLOSE);
-                    keepAliveToken |= Chars.equalsLower(b, a, z, KEEP_ALIVE);
-                    s = e + 1;
+                for (int p = vs; p <= ve; ) {
+                    int e = Lists.elementEnd(b, p, ve);
+                    int s = Lists.skipOws(b, p, e);
+                    int t = Lists.trimOws(b, s, e);
+                    close |= Chars.equalsLower(b, s, t, CLOSE);
+                    keepAliveToken |= Chars.equalsLower(b, s, t, KEEP_ALIVE);
+                    p = e + 1;
                 }
             }
         }
