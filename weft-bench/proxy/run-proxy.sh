@@ -8,14 +8,16 @@
 #   RUN_PROXY_SKIP_BUILD=1 ...                         reuse weft-cli/target/weft.jar
 #   PROXY_CPU=1 LOAD_CPU=0 ...                         the cores (default: the last one for the
 #                                                      proxy, the first for the load); PIN=0: no pinning
-#   PEERS="weft haproxy" ...                           only these (direct is always run)
+#   PEERS="weft haproxy" ...                           only these (direct is always run); the
+#                                                      default is all but haproxy-splice-auto
 #   SOURCE=vmsplice ...                                the bulk source vmsplices instead of send(2)
 #
 # Peers: direct (no proxy: the generator's own rate, and the baseline for added latency); weft
 # (`weft proxy tcp`, epoll: bulk moves by splice(2), small messages copy); weft-copy
 # (-Dweft.relay.splice=false: the copying relay); weft-uring (--poller io_uring: the copying relay
-# on the ring); haproxy (mode tcp); haproxy-splice (the same with `option splice-auto`, its splice(2)
-# path); nginx (stream, which has no splice).
+# on the ring); haproxy (mode tcp); haproxy-splice (the same on its splice(2)
+# path, forced with splice-request and splice-response); haproxy-splice-auto (`option splice-auto`,
+# only when asked for in PEERS: it copied here, see below); nginx (stream, which has no splice).
 #
 # Why C and pinning: with the earlier Java generator (blocking sockets) sharing two cores with the
 # proxy, every proxy moved the same ~0.65x of a direct connection's rate: the generator set it.
@@ -130,14 +132,19 @@ CFG
     wait_port 19021; wait_port 19022
     peers+=("haproxy 19021 19022 $hp $hp")
   fi
-  if wanted haproxy-splice; then
-    sed -e 's/^  mode tcp$/  mode tcp\n  option splice-auto/' \
-      -e 's/127.0.0.1:19021/127.0.0.1:19023/' -e 's/127.0.0.1:19022/127.0.0.1:19024/' \
-      "$work/haproxy.cfg" > "$work/haproxy-splice.cfg"
-    "${on_proxy[@]}" haproxy -db -f "$work/haproxy-splice.cfg" > "$work/haproxy-splice.out" 2>&1 & hs=$!; pids+=($hs)
-    wait_port 19023; wait_port 19024
-    peers+=("haproxy-splice 19023 19024 $hs $hs")
-  fi
+  # haproxy_peer NAME BASE_PORT OPTIONS: the same listeners on BASE_PORT and BASE_PORT+1 with OPTIONS.
+  haproxy_peer() {
+    sed -e "s/^  mode tcp\$/  mode tcp\n$3/" \
+      -e "s/127.0.0.1:19021/127.0.0.1:$2/" -e "s/127.0.0.1:19022/127.0.0.1:$(($2 + 1))/" \
+      "$work/haproxy.cfg" > "$work/$1.cfg"
+    "${on_proxy[@]}" haproxy -db -f "$work/$1.cfg" > "$work/$1.out" 2>&1 & local h=$!; pids+=($h)
+    wait_port "$2"; wait_port "$(($2 + 1))"
+    peers+=("$1 $2 $(($2 + 1)) $h $h")
+  }
+  # splice-auto alone leaves this bulk path on recv/send of 16 KiB buffers (strace: 64k sendto,
+  # 35k splice per 2 GiB; the same rate and CPU as plain mode tcp), so the splice peer forces it.
+  wanted haproxy-splice && haproxy_peer haproxy-splice 19023 '  option splice-request\n  option splice-response'
+  wanted haproxy-splice-auto && haproxy_peer haproxy-splice-auto 19025 '  option splice-auto'
   echo "# haproxy: $(haproxy -v | head -1)"
 else
   echo "# haproxy: skipped, not installed (apt-get install haproxy)"
