@@ -1,6 +1,7 @@
 package io.weft.cli.proxy;
 
 import io.weft.cli.serve.Durations;
+import io.weft.loop.PollerKind;
 import io.weft.net.Relay;
 import io.weft.proxy.Cidr;
 import io.weft.proxy.PortRange;
@@ -60,6 +61,11 @@ public final class ProxyFlags {
                     + " (default: one per core, here ${DEFAULT-VALUE}).")
     int loops = Runtime.getRuntime().availableProcessors();
 
+    @Option(names = "--poller", paramLabel = "epoll|nio|poll|io_uring", converter = io.weft.cli.serve.ServeFlags.PollerConverter.class,
+            description = "The loops' I/O backend (default: the best that works here; `weft info` says which and why)."
+                    + " Bytes between sockets move by splice(2) only on epoll.")
+    PollerKind poller;
+
     @Option(names = {"-v", "--verbose"}, description = "Log every tunnel as it opens and closes.")
     boolean verbose;
 
@@ -69,6 +75,11 @@ public final class ProxyFlags {
             throw new IllegalArgumentException("--loops must be 1 to 1024, not " + loops);
         }
         return loops;
+    }
+
+    /** {@code --poller}, or the preferred backend here. */
+    PollerKind poller() {
+        return poller != null ? poller : PollerKind.preferred();
     }
 
     /** The policy these flags describe; IllegalArgumentException names a bad value. */

@@ -48,7 +48,7 @@ final class ProxyRunner {
             err.flush();
             return 2;
         }
-        LoopGroup group = LoopGroup.start(loops, LoopConfig.builder().threadName("weft-proxy").build());
+        LoopGroup group = LoopGroup.start(loops, LoopConfig.builder().poller(flags.poller()).threadName("weft-proxy").build());
         ctx.group = group;
         Started proxy;
         try {
