@@ -1,22 +1,29 @@
 #!/usr/bin/env python3
-"""Resident memory per idle connection of `weft echo`, by style.
+"""Resident memory per idle connection of `weft echo`, by style or by poller.
 
-For each style: starts `./weft echo --port 0 --loops 1 --style STYLE`, opens N connections
-to it, sends one 64-byte message on each and reads the echo back, then leaves them all idle.
-Reports, per connection, the growth of the server's RSS (VmRSS) and of its live heap after a
-full GC (`jcmd GC.run`, then GC.heap_info "used"), from before the first connect to after the
-last echo. Not a test: numbers to compare the styles by, in the same run.
+For each configuration: starts `./weft echo --port 0 --loops 1` with it (one loop, serial GC,
+-Xms64m -Xmx256m, so that every configuration gets the same heap), opens N connections, sends
+one 64-byte message on each and reads the echo back, then leaves them all idle. Reports, per
+connection, the growth of the server's RSS (VmRSS) and of its live heap after a full GC
+(`jcmd GC.run`, then the used space of every generation in GC.heap_info), from before the
+first connect to after the last echo. The configurations take turns in each round; medians
+over the rounds at the end. Not a test: numbers to compare configurations by, in the same run.
 
-    weft-bench/scripts/idle-rss.py [N] [style ...]     (default: 2000 green callbacks)
+    weft-bench/scripts/idle-rss.py [--rounds R] [N] [CONFIG ...]
+        CONFIG: a style (green, callbacks) or poller:NAME (poller:epoll, poller:io_uring)
+        default: 1 round, 2000 connections, green callbacks
+    e.g. weft-bench/scripts/idle-rss.py --rounds 3 10000 poller:epoll poller:io_uring
 """
 import os
 import re
+import resource
 import socket
 import subprocess
 import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+JVM_FLAGS = ["-XX:+UseSerialGC", "-Xms64m", "-Xmx256m"]
 
 
 def rss_kib(pid):
@@ -27,17 +34,26 @@ def rss_kib(pid):
 def heap_used_kib(pid):
     subprocess.run(["jcmd", str(pid), "GC.run"], capture_output=True, check=True)
     out = subprocess.run(["jcmd", str(pid), "GC.heap_info"], capture_output=True, text=True, check=True).stdout
-    return int(re.search(r"used (\d+)K", out).group(1))
+    # Serial GC prints a line per generation ("DefNew total ..K, used ..K", "Tenured total ...";
+    # older JDKs "def new generation" and "tenured generation"): after a full GC the live objects
+    # sit in the tenured one, so taking only the first line would miss them.
+    return sum(int(m) for m in re.findall(r"(?:DefNew|Tenured|generation)\s+total \d+K, used (\d+)K", out))
 
 
-def measure(style, n):
-    p = subprocess.Popen([os.path.join(ROOT, "weft"), "echo", "--port", "0", "--loops", "1", "--style", style],
-                         stdout=subprocess.PIPE, text=True)
+def command(config):
+    kind, _, value = config.partition(":")
+    flags = ["--poller", value] if kind == "poller" else ["--style", config]
+    return [os.path.join(ROOT, "weft"), "echo", "--port", "0", "--loops", "1"] + flags
+
+
+def measure(config, n):
+    env = dict(os.environ, WEFT_JAVA_OPTS=" ".join(JVM_FLAGS))
+    p = subprocess.Popen(command(config), stdout=subprocess.PIPE, text=True, env=env)
     try:
         line = p.stdout.readline()
         port = int(re.search(r":(\d+) ", line).group(1))
         # The JVM's own pid: ./weft execs java, so it is p.pid.
-        time.sleep(1)
+        time.sleep(1.5)
         heap0, rss0 = heap_used_kib(p.pid), rss_kib(p.pid)
         socks = []
         msg = b"x" * 64
@@ -52,19 +68,36 @@ def measure(style, n):
         heap1, rss1 = heap_used_kib(p.pid), rss_kib(p.pid)
         for s in socks:
             s.close()
-        return (rss1 - rss0) / n, (heap1 - heap0) / n
+        return (rss1 - rss0) / n, (heap1 - heap0) / n, rss0, rss1
     finally:
         p.terminate()
         p.wait(20)
 
 
+def median(values):
+    values = sorted(values)
+    return values[len(values) // 2]
+
+
 def main():
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
-    styles = sys.argv[2:] or ["green", "callbacks"]
-    print(f"{n} idle connections, one 64-byte echo each, one loop")
-    for style in styles:
-        rss, heap = measure(style, n)
-        print(f"  {style:10s} RSS +{rss:6.2f} KiB/conn   live heap +{heap:6.2f} KiB/conn")
+    args = sys.argv[1:]
+    rounds = 1
+    if args[:1] == ["--rounds"]:
+        rounds, args = int(args[1]), args[2:]
+    n = int(args[0]) if args else 2000
+    configs = args[1:] or ["green", "callbacks"]
+    resource.setrlimit(resource.RLIMIT_NOFILE, (20000, 20000))
+    print(f"{n} idle connections, one 64-byte echo each, one loop; load {os.getloadavg()[0]:.2f}")
+    results = {c: [] for c in configs}
+    for r in range(rounds):
+        for c in configs:
+            rss, heap, rss0, rss1 = measure(c, n)
+            results[c].append((rss, heap))
+            print(f"  round {r}  {c:16s} RSS +{rss:6.2f} KiB/conn   live heap +{heap:6.2f} KiB/conn"
+                  f"   (RSS {rss0} -> {rss1} KiB)", flush=True)
+    for c in configs:
+        print(f"median {c:16s} RSS +{median(x[0] for x in results[c]):6.2f} KiB/conn"
+              f"   live heap +{median(x[1] for x in results[c]):6.2f} KiB/conn")
 
 
 if __name__ == "__main__":
