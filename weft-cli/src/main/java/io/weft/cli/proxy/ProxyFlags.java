@@ -1,6 +1,7 @@
 package io.weft.cli.proxy;
 
 import io.weft.cli.serve.Durations;
+import io.weft.cli.serve.ServeFlags;
 import io.weft.loop.PollerKind;
 import io.weft.net.Relay;
 import io.weft.proxy.Cidr;
@@ -61,7 +62,7 @@ public final class ProxyFlags {
                     + " (default: one per core, here ${DEFAULT-VALUE}).")
     int loops = Runtime.getRuntime().availableProcessors();
 
-    @Option(names = "--poller", paramLabel = "epoll|nio|poll|io_uring", converter = io.weft.cli.serve.ServeFlags.PollerConverter.class,
+    @Option(names = "--poller", paramLabel = "epoll|nio|poll|io_uring", converter = ServeFlags.PollerConverter.class,
             description = "The loops' I/O backend (default: the best that works here; `weft info` says which and why)."
                     + " Bytes between sockets move by splice(2) only on epoll.")
     PollerKind poller;

@@ -527,6 +527,7 @@ final class UringSocketIo implements SocketIo, Completion {
                 ring.prep(at, UringLayout.OP_SEND, fd, address(b), b.remaining(), 0, sendTag);
                 ring.sqeOpFlags(at, SocketConstants.MSG_NOSIGNAL);
                 sendWasWritev = false;
+                driver.chunks.lend(b);
             } else {
                 if (flight == null) {
                     flight = new ByteBuffer[GATHER];
@@ -538,12 +539,10 @@ final class UringSocketIo implements SocketIo, Completion {
                     ByteBuffer b = flight[i];
                     IoVec.setRaw(iov, first + i, address(b), b.remaining());
                     total += b.remaining();
+                    driver.chunks.lend(b);
                 }
                 ring.prep(at, UringLayout.OP_WRITEV, fd, iov.address() + (long) first * IoVec.SIZE, n, 0, sendTag);
                 sendWasWritev = true;
-            }
-            for (int i = 0; i < n; i++) {
-                driver.chunks.lend(n == 1 ? flightOne : flight[i]);
             }
         } else {
             staging = driver.chunks.staging();
@@ -587,7 +586,7 @@ final class UringSocketIo implements SocketIo, Completion {
         }
     }
 
-    /** The native address of {@code b}'s position; {@code b} stays reachable through the queue or {@link #flight}. */
+    /** The native address of {@code b}'s position; {@code b} stays reachable through the queue, or {@link #flightOne} / {@link #flight} while lent. */
     private static long address(ByteBuffer b) {
         return MemorySegment.ofBuffer(b).address();
     }
