@@ -14,6 +14,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -23,6 +24,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -109,8 +112,18 @@ class SocketIoContractTest {
                         connected.fail(error);
                     }
                 })));
-        peer = listener.accept();
+        // Accepted on another thread while the loop runs: a backend may hand the connect to the
+        // kernel only at the loop's next turn (io_uring submits its SQEs in io_uring_enter), so an
+        // accept on this thread before running the loop could wait forever.
+        CompletableFuture<Socket> accepted = CompletableFuture.supplyAsync(() -> {
+            try {
+                return listener.accept();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
         io = loop.runUntilComplete(connected);
+        peer = accepted.get(10, TimeUnit.SECONDS);
         loop.runUntilComplete(loop.submit(() -> {
             io.start(events);
             return null;
