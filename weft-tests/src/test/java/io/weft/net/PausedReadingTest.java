@@ -62,4 +62,52 @@ class PausedReadingTest extends NetTestSupport {
 
         assertThat(p.inner().bytes()).isEqualTo(sent);
     }
+
+    /**
+     * While reading is paused the bytes stay in the kernel, so TCP's flow control stops the
+     * peer: a paused connection takes no more than the sockets' buffers hold (here a few MiB;
+     * an io_uring receive left running would take all 32 MiB), and on resume every byte comes,
+     * in order.
+     */
+    @Test
+    void aPausedConnectionPushesBackOnItsPeerAndResumesWithEveryByte() throws Exception {
+        Server s = server(checked(() -> new PeerResetTest.Paused(loop)), ServerOptions.defaults());
+        java.nio.channels.SocketChannel peer = closeLater(java.nio.channels.SocketChannel.open(address(s)));
+        CheckedProtocol<PeerResetTest.Paused> p = await(made(PeerResetTest.Paused.class));
+        byte[] sent = pattern(32 << 20, 7);
+        ByteBuffer out = ByteBuffer.wrap(sent);
+
+        long taken = await(offLoop(() -> {
+            peer.configureBlocking(false);
+            try (java.nio.channels.Selector sel = java.nio.channels.Selector.open()) {
+                peer.register(sel, java.nio.channels.SelectionKey.OP_WRITE);
+                // Stalled: three times in a row the socket stayed full for 200 ms.
+                for (int idle = 0; idle < 3 && out.hasRemaining(); ) {
+                    if (peer.write(out) > 0) {
+                        idle = 0;
+                    } else if (sel.select(200) == 0) {
+                        idle++;
+                    }
+                    sel.selectedKeys().clear();
+                }
+                peer.keyFor(sel).cancel();
+                sel.selectNow();
+            }
+            peer.configureBlocking(true);
+            return (long) out.position();
+        }));
+        assertThat(taken).as("bytes the paused connection let the peer send").isLessThan(16L << 20);
+
+        p.transport().resumeReading();
+        await(offLoop(() -> {
+            while (out.hasRemaining()) {
+                peer.write(out);
+            }
+            peer.shutdownOutput();
+            return null;
+        }));
+        await(p.inner().eof);
+
+        assertThat(p.inner().bytes()).isEqualTo(sent);
+    }
 }
