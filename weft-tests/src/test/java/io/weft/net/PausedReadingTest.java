@@ -110,4 +110,54 @@ class PausedReadingTest extends NetTestSupport {
 
         assertThat(p.inner().bytes()).isEqualTo(sent);
     }
+
+    /**
+     * Forty connections paused with bytes waiting, more than a loop's first read buffers hold:
+     * none keeps another from reading (an echo on the same loop still answers), and on resume each
+     * gets every byte, in order, and its end of stream. On io_uring: the provided-buffer ring
+     * grows on ENOBUFS, and paused sockets keep only their share of it.
+     */
+    @Test
+    void manyPausedConnectionsStarveNoOtherAndLoseNothing() throws Exception {
+        Server s = server(checked(() -> new PeerResetTest.Paused(loop)), ServerOptions.defaults());
+        Server echo = server(checked(() -> new Recorder(loop) {
+            @Override
+            public void dataReceived(ByteBuffer data) {
+                t.write(data);
+            }
+        }), ServerOptions.defaults());
+        int n = 40;
+        java.util.List<RawPeer> peers = new java.util.ArrayList<>();
+        java.util.List<CheckedProtocol<PeerResetTest.Paused>> paused = new java.util.ArrayList<>();
+        java.util.List<io.weft.future.Promise<Void>> writes = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            RawPeer peer = closeLater(RawPeer.connect(address(s)));
+            peers.add(peer);
+            paused.add(await(made(PeerResetTest.Paused.class)));
+            byte[] sent = pattern(96 * 1024, 100 + i);
+            writes.add(offLoop(() -> {
+                peer.write(sent);
+                peer.shutdownOutput();
+                return null;
+            }));
+        }
+        await(after(Duration.ofMillis(100))); // let them arrive (the result must not depend on it)
+
+        RawPeer other = closeLater(RawPeer.connect(address(echo)));
+        byte[] back = await(offLoop(() -> {
+            other.write("ping".getBytes());
+            return other.readExactly(4);
+        }));
+        assertThat(new String(back)).as("an echo beside the paused connections").isEqualTo("ping");
+
+        for (CheckedProtocol<PeerResetTest.Paused> p : paused) {
+            assertThat(p.inner().size()).as("nothing while paused").isZero();
+            p.transport().resumeReading();
+        }
+        for (int i = 0; i < n; i++) {
+            await(writes.get(i));
+            await(paused.get(i).inner().eof);
+            assertThat(paused.get(i).inner().bytes()).as("connection %d", i).isEqualTo(pattern(96 * 1024, 100 + i));
+        }
+    }
 }
