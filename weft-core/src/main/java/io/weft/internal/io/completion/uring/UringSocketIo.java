@@ -103,6 +103,8 @@ final class UringSocketIo implements SocketIo, Completion {
     private int parked;
     /** Bytes that arrived while paused, copied out of the ring; delivered first on resume. */
     private ByteBuffer held;
+    /** Where {@link #held}'s undelivered bytes start; they end at its position. */
+    private int heldFrom;
     private boolean eof;
     private boolean eofDelivered;
     /** An end of stream seen with a reset and a send in flight: decided by the send's CQE. */
@@ -180,11 +182,11 @@ final class UringSocketIo implements SocketIo, Completion {
         }
         reading = on;
         if (on) {
-            if ((held != null && held.position() > 0) || pendCount > 0 || eof || readError != null) {
+            if (heldBytes() > 0 || pendCount > 0 || eof || readError != null) {
                 queueTask();
             }
-            if (!recvArmed && !eof && readError == null) {
-                armRecv();
+            if (mayArm()) {
+                armRecv(); // else once the task has delivered what is held and parked
             }
             hangupHeard = false; // the receive will see the error itself
             pollFired = false;
@@ -263,9 +265,19 @@ final class UringSocketIo implements SocketIo, Completion {
         inflight++;
     }
 
+    /**
+     * Whether the receive may be armed now: reading, and nothing held or parked left to deliver.
+     * Armed behind held bytes, it would take up to the whole ring again (the socket's buffer holds
+     * megabytes by then), to be copied behind them: a copy relay spent its CPU moving bytes into
+     * {@link #held} and back.
+     */
+    private boolean mayArm() {
+        return !closed && reading && !recvArmed && !eof && readError == null && pendCount == 0 && heldBytes() == 0;
+    }
+
     private void rearmRecv() {
         rearmQueued = false;
-        if (!closed && reading && !recvArmed && !eof && readError == null) {
+        if (mayArm()) {
             armRecv();
         }
     }
@@ -404,7 +416,7 @@ final class UringSocketIo implements SocketIo, Completion {
     }
 
     private void deliverReads() {
-        if (reading && held != null && held.position() > 0) {
+        if (reading && heldBytes() > 0) {
             deliverHeld();
             if (closed) {
                 return;
@@ -435,7 +447,10 @@ final class UringSocketIo implements SocketIo, Completion {
             sink.onIoError(e);
             return;
         }
-        if (pendCount == 0 && eof && !eofDelivered && reading && (held == null || held.position() == 0)) {
+        if (mayArm()) {
+            rearmLater(); // resumed behind held or parked bytes, all delivered now
+        }
+        if (pendCount == 0 && eof && !eofDelivered && reading && heldBytes() == 0) {
             eofDelivered = true;
             reading = false;
             sink.onReadEof();
@@ -445,25 +460,27 @@ final class UringSocketIo implements SocketIo, Completion {
     /**
      * The held bytes, {@link #HELD_SLICE} at a time while the sink keeps reading: a receive can
      * have taken megabytes before a pause took effect, and one call with all of them would push
-     * a relay that far past its high-water mark. What a pause leaves stays held, ahead of the rest.
+     * a relay that far past its high-water mark. What a pause leaves stays held, ahead of the
+     * rest, from {@link #heldFrom}: not compacted, which would move megabytes per 64 KiB delivered.
      */
     private void deliverHeld() {
-        held.flip();
-        try {
-            while (held.hasRemaining() && reading) {
-                int n = Math.min(held.remaining(), HELD_SLICE);
-                ByteBuffer part = held.slice(held.position(), n);
-                held.position(held.position() + n);
-                sink.onRead(part);
-                if (closed) {
-                    return; // held is gone with the rest
-                }
+        while (heldBytes() > 0 && reading) {
+            int n = Math.min(heldBytes(), HELD_SLICE);
+            ByteBuffer part = held.slice(heldFrom, n);
+            heldFrom += n;
+            if (heldFrom == held.position()) {
+                held.clear();
+                heldFrom = 0;
             }
-        } finally {
-            if (held != null) {
-                held.compact();
+            sink.onRead(part);
+            if (closed) {
+                return; // held is gone with the rest
             }
         }
+    }
+
+    private int heldBytes() {
+        return held == null ? 0 : held.position() - heldFrom;
     }
 
     /** Drops the oldest undelivered buffer from the list (its bid is the caller's to deliver or recycle). */
@@ -497,10 +514,15 @@ final class UringSocketIo implements SocketIo, Completion {
             if (held == null) {
                 held = ByteBuffer.allocate(Math.max(len, 16 * 1024));
             } else if (held.remaining() < len) {
-                ByteBuffer bigger = ByteBuffer.allocate(Math.max(held.capacity() * 2, held.position() + len));
-                held.flip();
-                bigger.put(held);
-                held = bigger;
+                int have = heldBytes();
+                ByteBuffer to = held;
+                if (have + len > held.capacity() / 2) {
+                    to = ByteBuffer.allocate(Math.max(held.capacity() * 2, have + len));
+                }
+                System.arraycopy(held.array(), heldFrom, to.array(), 0, have); // compacted only when out of room
+                to.clear().position(have);
+                held = to;
+                heldFrom = 0;
             }
             driver.buffers.copy(bid, len, held);
             driver.buffers.recycle(bid);
@@ -772,6 +794,7 @@ final class UringSocketIo implements SocketIo, Completion {
             driver.buffers.recycle(bid);
         }
         held = null;
+        heldFrom = 0;
         if (recvArmed && !cancelRequested) {
             cancelRequested = true;
             driver.cancel(recvTag);
