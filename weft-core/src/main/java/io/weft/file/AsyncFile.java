@@ -330,7 +330,7 @@ public final class AsyncFile {
                 });
             }
             // A large array is zeroed when it is made: off the loop, like the reads.
-            return loop.offload(() -> new byte[(int) (long) size])
+            return FileIos.forLoop(loop).newArray(loop, (int) (long) size)
                     .flatMap(array -> readRange(ByteBuffer.wrap(array), size, stop).map(n -> n == array.length ? array
                             : java.util.Arrays.copyOf(array, n)));
         }));
