@@ -48,6 +48,7 @@ final class SimFileHandle implements FileHandle {
         this.writable = append || options.contains(FileOption.WRITE);
         this.readable = options.contains(FileOption.READ) || !writable;
         this.openedAt = openedAt;
+        io.fs().opened(1);
     }
 
     @Override
@@ -191,9 +192,19 @@ final class SimFileHandle implements FileHandle {
     @Override
     public Promise<Void> close() {
         return io.later(loop, "close", io.latency(), () -> {
-            closed = true;
+            closeNow();
             return null;
         });
+    }
+
+    /** Closes at once: for {@link #close()}, and for an open whose promise nobody is left to take. */
+    void closeNow() {
+        if (!closed) {
+            closed = true;
+            if (!file.crashedSince(openedAt)) {
+                io.fs().opened(-1); // a crash already closed it
+            }
+        }
     }
 
     @Override

@@ -100,8 +100,8 @@ final class SimFileIo implements FileIo {
         driver.complete(() -> {
             if (failure != null) {
                 p.fail(failure);
-            } else {
-                p.complete(value);
+            } else if (!p.complete(value) && value instanceof SimFileHandle opened) {
+                opened.closeNow(); // the open was cancelled after it was done: nobody will close it
             }
         });
     }

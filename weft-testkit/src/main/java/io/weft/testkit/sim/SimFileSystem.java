@@ -62,6 +62,8 @@ public final class SimFileSystem {
     private long capacity = DEFAULT_CAPACITY;
     private long maxFileSize = MAX_FILE;
     private long used;
+    /** Files opened and not closed since the last crash. */
+    private int openFiles;
     private DiskFaults faults = DiskFaults.benign();
     /** Bumped by {@link #crash()}: a handle opened before a crash is closed by it. */
     private int generation;
@@ -84,6 +86,11 @@ public final class SimFileSystem {
 
     public long capacity() {
         return capacity;
+    }
+
+    /** Files opened and not yet closed (a crash closes every one). */
+    public int openFiles() {
+        return openFiles;
     }
 
     /** Bytes the files hold now (their sizes, summed). */
@@ -162,6 +169,7 @@ public final class SimFileSystem {
     /** A power cut: see the class comment. Loops and sockets of the host go on. */
     public void crash() {
         generation++;
+        openFiles = 0;
         crash(root);
         sim.trace().event(sim.now(), "disk-crash", used);
     }
@@ -272,6 +280,11 @@ public final class SimFileSystem {
 
     int generation() {
         return generation;
+    }
+
+    /** A handle was opened ({@code +1}) or closed ({@code -1}). */
+    void opened(int delta) {
+        openFiles += delta;
     }
 
     /** Whether {@code a} and {@code b} name one node (false if either is not there). */

@@ -76,6 +76,11 @@ public final class SimHost {
         return files;
     }
 
+    /** Files open on this host's disk (0 if it was never used). */
+    int openFiles() {
+        return files == null ? 0 : files.openFiles();
+    }
+
     /** A new loop on this host, as {@code EventLoop.create()} makes one (its host runs it). */
     public EventLoop loop() {
         return run(() -> EventLoop.create(LoopConfig.builder().threadName(name).build()));

@@ -220,6 +220,15 @@ public final class Simulation {
         return List.copyOf(uncaught);
     }
 
+    /** Files open on every host's disk ({@link SimFileSystem#openFiles()}, summed). */
+    public int openFiles() {
+        int n = 0;
+        for (SimHost h : network.hosts()) {
+            n += h.openFiles();
+        }
+        return n;
+    }
+
     /** Loops opened and not closed yet. */
     public int openLoops() {
         return scheduler.openLoops();
