@@ -321,6 +321,23 @@ class SimFilesTest {
     }
 
     @Test
+    void aCancelledWriteStopsBetweenCallsAndKeepsWhatItPlaced() throws Exception {
+        Simulation sim = Simulation.create(17);
+        sim.run(() -> {
+            SimHost host = sim.host("disk");
+            host.files().faults(DiskFaults.none().latency(Duration.ofMillis(1), Duration.ofMillis(1)));
+            EventLoop loop = host.loop();
+            Path p = Path.of("/big");
+            AsyncFile f = loop.runUntilComplete(AsyncFile.open(loop, p, FileOption.WRITE, FileOption.CREATE));
+            Promise<Integer> write = f.write(0, ByteBuffer.wrap(pattern(20 << 20, 4))); // three calls of at most 8 MiB
+            loop.callLater(Duration.ofNanos(1_500_000), write::cancel); // after the first call, before the second
+            assertThatThrownBy(() -> loop.runUntilComplete(write)).isInstanceOf(java.util.concurrent.CancellationException.class);
+            loop.runUntilComplete(f.close()); // waits for the write to end
+            assertThat(host.files().contents(p)).isEqualTo(java.util.Arrays.copyOf(pattern(20 << 20, 4), 8 << 20));
+        });
+    }
+
+    @Test
     void addReaderIsRefusedUnderSimulationAndTheLoopGoesOn() throws Exception {
         Simulation sim = Simulation.create(1);
         sim.run(() -> {
