@@ -232,7 +232,7 @@ public final class SimFileSystem {
             long growth = Math.max(0, position + n - size);
             long free = Math.max(0, capacity - used);
             if (growth > free) {
-                n = (int) Math.max(0, Math.max(size - position, 0) + free);
+                n = (int) Math.max(0, free + size - position); // a hole before position takes room too
                 if (n == 0) {
                     throw new NoSpaceLeftException(call, path, null);
                 }

@@ -196,6 +196,12 @@ class SimFilesTest {
             loop.runUntilComplete(f.truncate(1000));
             assertThat(loop.runUntilComplete(f.write(1000, ByteBuffer.wrap(new byte[50_000])))).isEqualTo(50_000);
             loop.runUntilComplete(f.close());
+            long used = host.files().used();
+            AsyncFile h = loop.runUntilComplete(AsyncFile.open(loop, Path.of("/hole"), FileOption.WRITE, FileOption.CREATE));
+            FileContract.assertNoSpaceLeft(FileContract.failure(loop::runUntilComplete,
+                    h.write(200_000, ByteBuffer.allocate(10))), "write", Path.of("/hole")); // the hole takes room too
+            assertThat(host.files().used()).isEqualTo(used);
+            loop.runUntilComplete(h.close());
             host.files().maxFileSize(60_000);
             AsyncFile g = loop.runUntilComplete(AsyncFile.open(loop, Path.of("/g"), FileOption.WRITE, FileOption.CREATE));
             assertThat(FileContract.failure(loop::runUntilComplete, g.write(60_000, ByteBuffer.allocate(1))))
