@@ -70,7 +70,6 @@ public final class SimFileSystem {
 
     SimFileSystem(Simulation sim) {
         this.sim = sim;
-        root.modified = 0;
     }
 
     // ---- configuration and inspection (the test's side) ----
@@ -385,8 +384,7 @@ public final class SimFileSystem {
 
     FileStat stat(String call, Path path) throws FileException {
         Node n = lookup(call, path);
-        long when = n.modified;
-        Instant modified = EPOCH.plusNanos(when);
+        Instant modified = EPOCH.plusNanos(n.modified);
         return n instanceof Data d ? new FileStat(path, FileStat.Type.FILE, d.size, modified)
                 : new FileStat(path, FileStat.Type.DIRECTORY, 4096, modified);
     }
