@@ -48,6 +48,15 @@ public interface IoDriver {
     SocketFactory sockets();
 
     /**
+     * The file backend of this driver's loop if the driver brings its own (a simulated host's
+     * in-memory file system), or null for the default choice ({@code internal.file.FileIos}:
+     * the ring's file operations on io_uring, else the offload pool). Any thread.
+     */
+    default io.weft.internal.file.FileIo fileIo() {
+        return null;
+    }
+
+    /**
      * Readiness callbacks on JDK channels ({@code EventLoop.addReader}), for NIO users (io_uring
      * builds them from one-shot polls); null when the driver has no JDK channels under it (the
      * simulator), in which case the loop refuses the call with a message saying so.
