@@ -1,5 +1,6 @@
 package io.weft.internal.io;
 
+import io.weft.internal.file.FileIo;
 import java.io.IOException;
 
 /**
@@ -52,7 +53,7 @@ public interface IoDriver {
      * in-memory file system), or null for the default choice ({@code internal.file.FileIos}:
      * the ring's file operations on io_uring, else the offload pool). Any thread.
      */
-    default io.weft.internal.file.FileIo fileIo() {
+    default FileIo fileIo() {
         return null;
     }
 
