@@ -133,6 +133,14 @@ public final class GreenThread implements Runnable, GreenScope.Bound {
         LockSupport.unpark(thread);
     }
 
+    /**
+     * Runs this parked thread at once, inside the calling callback, until it parks again:
+     * for handing it what is lent for the callback only. See {@link Greens#resumeNow}.
+     */
+    public void resumeNow() {
+        greens.resumeNow(this);
+    }
+
     public String name() {
         return thread.getName();
     }

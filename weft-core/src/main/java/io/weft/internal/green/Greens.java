@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A loop's green threads, and the scheduler that runs them: an {@link Executor} that the JDK
@@ -30,6 +31,12 @@ public final class Greens implements Executor {
     private int live;
     /** The green thread that last got the loop back through Weft; names slow continuations. */
     private GreenThread mounted;
+    /**
+     * The loop thread while {@link #resumeNow} unparks a thread, so that {@link #execute} runs its
+     * continuation there; null otherwise. Written on the loop thread only; another thread reading
+     * it in execute never finds itself.
+     */
+    private Thread resumingOn;
 
     public Greens(EventLoop loop, Dispatcher dispatcher) {
         this.loop = loop;
@@ -98,12 +105,40 @@ public final class Greens implements Executor {
     }
 
     /**
-     * Any thread: the JDK submits a continuation to run. In debug mode it is wrapped so that a
-     * slow-callback report can name the green thread; otherwise it goes to the loop as it is (a
-     * wake-up of a parked green thread then costs the loop one task object, not two).
+     * Runs {@code g}, parked, at once on the calling loop thread, inside the calling callback,
+     * until it parks again or ends; in a green thread, or if {@code g} is not parked, the same
+     * as {@link GreenThread#unpark}. For a wake-up that hands the thread something lent for the
+     * callback only (the transport's bytes: {@code StreamReader.awaitData}), and that saves the
+     * wake-up's task and its wait in the loop's queue. Loop thread, or its green threads.
+     */
+    void resumeNow(GreenThread g) {
+        Thread me = Thread.currentThread();
+        if (me.isVirtual()) {
+            g.unpark(); // a continuation cannot run inside another: queue it
+            return;
+        }
+        Thread outer = resumingOn;
+        resumingOn = me;
+        try {
+            LockSupport.unpark(g.thread); // the JDK hands g's continuation to execute, right here
+        } finally {
+            resumingOn = outer;
+        }
+    }
+
+    /**
+     * Any thread: the JDK submits a continuation to run. Inside {@link #resumeNow} it runs at
+     * once. Otherwise, in debug mode it is wrapped so that a slow-callback report can name the
+     * green thread; outside it goes to the loop as it is (a wake-up of a parked green thread then
+     * costs the loop one task object, not two).
      */
     @Override
     public void execute(Runnable continuation) {
+        if (resumingOn == Thread.currentThread()) {
+            resumingOn = null; // this continuation only: what it unparks in turn is queued
+            continuation.run();
+            return;
+        }
         Runnable c = debug ? new Continuation(continuation) : continuation;
         try {
             dispatcher.dispatch(c);
