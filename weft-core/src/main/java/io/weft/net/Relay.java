@@ -22,7 +22,9 @@ import java.util.Objects;
  *       other side stops reading; it reads again once that buffer drained to its low-water
  *       mark. So the bytes a relay holds are at most each side's high-water mark plus one read
  *       (the loop's read buffer, 64 KiB), however slow either peer is; {@link #peakBufferedBytes()}
- *       shows it.</li>
+ *       shows it. On io_uring "one read" is what the socket's multishot receive had brought when
+ *       the pause took effect (at most the loop's 4 MiB of provided buffers), which the backend
+ *       holds and delivers first on resume.</li>
  *   <li><b>Half-close.</b> A FIN from one peer is forwarded to the other ({@link Transport#writeEof()})
  *       once what was received before it has gone out; the other direction goes on. When both
  *       directions have ended, both transports close by themselves.</li>
