@@ -11,10 +11,13 @@
 #   PEERS="weft haproxy" ...                           only these (direct is always run); the
 #                                                      default is all but haproxy-splice-auto
 #   SOURCE=vmsplice ...                                the bulk source vmsplices instead of send(2)
+#   PORT_BASE=29000 ...                                the loopback ports used, from PORT_BASE+1 to
+#                                                      +32 (default 19000): two runs at once must differ
 #
 # Peers: direct (no proxy: the generator's own rate, and the baseline for added latency); weft
 # (`weft proxy tcp`, epoll: bulk moves by splice(2), small messages copy); weft-copy
-# (-Dweft.relay.splice=false: the copying relay); weft-uring (--poller io_uring: the copying relay
+# (-Dweft.relay.splice=false: the copying relay); weft-uring (--poller io_uring: bulk by the ring's
+# splice, small messages copy); weft-uring-copy (--poller io_uring --no-zero-copy: the copying relay
 # on the ring); haproxy (mode tcp); haproxy-splice (the same on its splice(2)
 # path, forced with splice-request and splice-response); haproxy-splice-auto (`option splice-auto`,
 # only when asked for in PEERS: it copied here, see below); nginx (stream, which has no splice).
@@ -55,8 +58,9 @@ size="${SIZE:-64}"
 ncpu="$(nproc)"
 proxy_cpu="${PROXY_CPU:-$((ncpu - 1))}"
 load_cpu="${LOAD_CPU:-0}"
-want="${PEERS:-weft weft-copy weft-uring haproxy haproxy-splice nginx}"
-sink=19001 echo_port=19002
+want="${PEERS:-weft weft-copy weft-uring weft-uring-copy haproxy haproxy-splice nginx}"
+port_base="${PORT_BASE:-19000}"
+sink=$((port_base + 1)) echo_port=$((port_base + 2))
 work="$(mktemp -d "${TMPDIR:-/tmp}/weft-proxy-bench.XXXXXX")"
 pids=()
 cleanup() {
@@ -106,9 +110,10 @@ weft_peer() {
   wait_port "$base"; wait_port "$((base + 1))"
   peers+=("$name $base $((base + 1)) $b $p")
 }
-wanted weft && weft_peer weft 19011
-wanted weft-copy && weft_peer weft-copy 19013 -Dweft.relay.splice=false
-wanted weft-uring && weft_peer weft-uring 19015 --poller io_uring
+wanted weft && weft_peer weft $((port_base + 11))
+wanted weft-copy && weft_peer weft-copy $((port_base + 13)) -Dweft.relay.splice=false
+wanted weft-uring && weft_peer weft-uring $((port_base + 15)) --poller io_uring
+wanted weft-uring-copy && weft_peer weft-uring-copy $((port_base + 17)) --poller io_uring --no-zero-copy
 
 if command -v haproxy >/dev/null; then
   cat > "$work/haproxy.cfg" <<CFG
@@ -121,21 +126,21 @@ defaults
   timeout client 60s
   timeout server 60s
 listen bulk
-  bind 127.0.0.1:19021
+  bind 127.0.0.1:$((port_base + 21))
   server s 127.0.0.1:$sink
 listen pingpong
-  bind 127.0.0.1:19022
+  bind 127.0.0.1:$((port_base + 22))
   server s 127.0.0.1:$echo_port
 CFG
   if wanted haproxy; then
     "${on_proxy[@]}" haproxy -db -f "$work/haproxy.cfg" > "$work/haproxy.out" 2>&1 & hp=$!; pids+=($hp)
-    wait_port 19021; wait_port 19022
-    peers+=("haproxy 19021 19022 $hp $hp")
+    wait_port $((port_base + 21)); wait_port $((port_base + 22))
+    peers+=("haproxy $((port_base + 21)) $((port_base + 22)) $hp $hp")
   fi
   # haproxy_peer NAME BASE_PORT OPTIONS: the same listeners on BASE_PORT and BASE_PORT+1 with OPTIONS.
   haproxy_peer() {
     sed -e "s/^  mode tcp\$/  mode tcp\n$3/" \
-      -e "s/127.0.0.1:19021/127.0.0.1:$2/" -e "s/127.0.0.1:19022/127.0.0.1:$(($2 + 1))/" \
+      -e "s/127.0.0.1:$((port_base + 21))/127.0.0.1:$2/" -e "s/127.0.0.1:$((port_base + 22))/127.0.0.1:$(($2 + 1))/" \
       "$work/haproxy.cfg" > "$work/$1.cfg"
     "${on_proxy[@]}" haproxy -db -f "$work/$1.cfg" > "$work/$1.out" 2>&1 & local h=$!; pids+=($h)
     wait_port "$2"; wait_port "$(($2 + 1))"
@@ -143,8 +148,8 @@ CFG
   }
   # splice-auto alone leaves this bulk path on recv/send of 16 KiB buffers (strace: 64k sendto,
   # 35k splice per 2 GiB; the same rate and CPU as plain mode tcp), so the splice peer forces it.
-  wanted haproxy-splice && haproxy_peer haproxy-splice 19023 '  option splice-request\n  option splice-response'
-  wanted haproxy-splice-auto && haproxy_peer haproxy-splice-auto 19025 '  option splice-auto'
+  wanted haproxy-splice && haproxy_peer haproxy-splice $((port_base + 23)) '  option splice-request\n  option splice-response'
+  wanted haproxy-splice-auto && haproxy_peer haproxy-splice-auto $((port_base + 25)) '  option splice-auto'
   echo "# haproxy: $(haproxy -v | head -1)"
 else
   echo "# haproxy: skipped, not installed (apt-get install haproxy)"
@@ -167,13 +172,13 @@ error_log $work/nginx/error.log;
 events { worker_connections 4096; }
 stream {
   proxy_half_close on;  # 1.21.4+: keep the other way open after a FIN, as the others do
-  server { listen 127.0.0.1:19031; proxy_pass 127.0.0.1:$sink; }
-  server { listen 127.0.0.1:19032; proxy_pass 127.0.0.1:$echo_port; }
+  server { listen 127.0.0.1:$((port_base + 31)); proxy_pass 127.0.0.1:$sink; }
+  server { listen 127.0.0.1:$((port_base + 32)); proxy_pass 127.0.0.1:$echo_port; }
 }
 CFG
   "${on_proxy[@]}" nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" > "$work/nginx.out" 2>&1 & np=$!; pids+=($np)
-  wait_port 19031; wait_port 19032
-  peers+=("nginx 19031 19032 $np $np")
+  wait_port $((port_base + 31)); wait_port $((port_base + 32))
+  peers+=("nginx $((port_base + 31)) $((port_base + 32)) $np $np")
   echo "# nginx: $(nginx -v 2>&1) stream module ${stream_mod:-built in}"
 else
   echo "# nginx stream: skipped, no stream module (apt-get install nginx-light libnginx-mod-stream)"
@@ -255,8 +260,8 @@ awk '
         M[n " r"], M[n " p"], M[n " p"] - M["direct p"], M[n " u"], M[n " cli"], M[n " echo"], M[n " pbusy"],
         M[n " l50"], M[n " l99"], M[n " l99"] - M["direct l99"]
     }
-    split("weft weft-copy weft-uring", mine, " ")
-    for (j = 1; j <= 3; j++) {
+    split("weft weft-copy weft-uring weft-uring-copy", mine, " ")
+    for (j = 1; j <= 4; j++) {
       w = mine[j]
       if (!((w " g") in M)) continue
       for (i = 1; i <= k; i++) {

@@ -18,4 +18,6 @@ module io.weft.core {
     // The simulation (weft-testkit's io.weft.testkit.sim) hosts loops and makes driver tasks.
     exports io.weft.internal.loop to io.weft.testkit;
     exports io.weft.internal.dispatch to io.weft.testkit;
+    // ... and gives a simulated host's loops its in-memory file system (IoDriver.fileIo()).
+    exports io.weft.internal.file to io.weft.testkit;
 }

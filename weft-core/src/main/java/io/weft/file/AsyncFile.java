@@ -70,7 +70,9 @@ import java.util.Set;
  * open, close, {@link #stat}, {@link #size()} and {@link #listStats}' per-entry stats are
  * operations on the loop's ring (large reads and writes run on the kernel's io-wq workers, never
  * on the loop's thread); truncate, transferTo, list, delete, rename, mkdirs and copy stay on the
- * pool. Both go through one internal completion-shaped interface and behave alike.
+ * pool. Both go through one internal completion-shaped interface and behave alike. On a
+ * simulated loop (weft-testkit's {@code io.weft.testkit.sim}) the same interface is the host's
+ * in-memory disk.
  */
 public final class AsyncFile {
     /** The most {@link #readAll()} and {@link #readAllBytes()} read into one buffer or array. */
@@ -330,7 +332,7 @@ public final class AsyncFile {
                 });
             }
             // A large array is zeroed when it is made: off the loop, like the reads.
-            return loop.offload(() -> new byte[(int) (long) size])
+            return FileIos.forLoop(loop).newArray(loop, (int) (long) size)
                     .flatMap(array -> readRange(ByteBuffer.wrap(array), size, stop).map(n -> n == array.length ? array
                             : java.util.Arrays.copyOf(array, n)));
         }));

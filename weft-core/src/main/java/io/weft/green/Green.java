@@ -31,6 +31,9 @@ import java.util.concurrent.CompletionException;
  *       thread parks holding it, the callback blocks the loop thread and the green thread can
  *       never run to release it. They run on one thread; they need no lock.</li>
  *   <li>Use per-loop state, not {@link ThreadLocal}s: each green thread is its own thread.</li>
+ *   <li>Do not replace a green thread's uncaught-exception handler
+ *       ({@code Thread.setUncaughtExceptionHandler}): it is how Weft knows the thread is a
+ *       green thread (what escapes the thread goes to the loop's exception handler anyway).</li>
  * </ul>
  */
 public final class Green {

@@ -29,8 +29,8 @@ import java.util.concurrent.CompletionException;
  * (buffered input is kept for a later read, as the reader promises).
  *
  * <p>{@link #read(byte[], int, int)}, {@link #read(ByteBuffer)} and {@link #readAvailable} read
- * into the caller's memory and allocate nothing per call; the other reads return fresh arrays
- * (simpler, and a promise and a copy per call).
+ * into the caller's memory and allocate nothing per call, and a thread parked in them holds no
+ * buffer; the other reads return fresh arrays (simpler, and a promise and a copy per call).
  *
  * <p>Use it only in a green thread of the loop it lives on; it is not thread-safe.
  */
@@ -75,13 +75,19 @@ public final class GreenSocket implements AutoCloseable {
     /**
      * Reads into {@code dst[off, off + len)}: parks until at least one byte is there, then
      * copies as many as are, up to {@code len}. Allocates nothing per call (the array is wrapped
-     * once, while the same one is passed), so a loop of reads makes no garbage; bytes that
-     * arrive while this read waits go straight into {@code dst}.
+     * once, while the same one is passed), so a loop of reads makes no garbage.
+     *
+     * <p>{@code dst} is written only while the calling thread runs, never while it is parked:
+     * when bytes come, the loop resumes the thread at once and it copies them from the
+     * transport's buffer, from the position and up to the limit {@code dst} had when this was
+     * called. So a parked read holds no buffer of the socket's, and the loop's green threads may
+     * all read into one buffer they share, provided nothing parks between a read and the last use
+     * of what it read.
      *
      * @return the count read, at least 1; 0 only if {@code len} is 0; -1 at end of stream
      * @throws IOException the connection's error ({@link io.weft.net.ConnectionResetException}, ...)
      * @throws CancellationException if the green thread is cancelled before any byte came
-     *         (bytes that did come are returned; the next blocking call throws)
+     *         (bytes that come later stay buffered for the next read)
      */
     public int read(byte[] dst, int off, int len) throws IOException {
         java.util.Objects.checkFromIndexSize(off, len, dst.length);
@@ -101,43 +107,50 @@ public final class GreenSocket implements AutoCloseable {
         if (!dst.hasRemaining()) {
             return 0;
         }
-        int n = reader.readNow(dst);
-        if (n != 0) {
-            return n;
-        }
-        GreenThread g = GreenThread.require("GreenSocket.read");
-        int start = dst.position();
-        reader.lend(dst, wake);
-        parked = g;
-        try {
-            while (reader.isLent()) {
-                g.park();
-            }
-        } catch (CancellationException e) {
-            reader.takeBack();
-            if (dst.position() == start) {
+        int n;
+        while ((n = reader.readNow(dst)) == 0) {
+            GreenThread g = GreenThread.require("GreenSocket.read");
+            int position = dst.position();
+            int limit = dst.limit();
+            reader.awaitData(wake);
+            parked = g;
+            try {
+                while (reader.isAwaitingData()) {
+                    g.park();
+                }
+            } catch (CancellationException e) {
+                reader.stopAwaitingData();
                 throw e;
+            } finally {
+                parked = null;
             }
-        } finally {
-            parked = null;
+            dst.limit(limit).position(position); // a buffer shared with other green threads moved meanwhile
         }
-        int got = dst.position() - start;
-        return got > 0 ? got : reader.readNow(dst) == -1 ? -1 : read(dst);
+        return n;
     }
 
     /**
      * Copies what is buffered into {@code dst} now, without parking: the count, 0 if nothing is
-     * buffered, -1 at end of stream. With a buffer shared by a loop's green threads, this is how
-     * to drain a burst without a large buffer per connection: nothing can touch {@code dst}
-     * before this returns (unlike a parked {@link #read(ByteBuffer)}, which lends it).
+     * buffered, -1 at end of stream. For draining a burst after a {@link #read} without parking.
      */
     public int readAvailable(ByteBuffer dst) throws IOException {
         return reader.readNow(dst);
     }
 
+    /**
+     * The reader's wake-up: bytes came, so the thread runs at once and reads them from the
+     * transport's buffer (nothing buffered, nothing queued); the end of the stream (or a
+     * cancelled wait) queues it instead, so that the connection's end is fully handled before
+     * it runs.
+     */
     private void wakeReader() {
         GreenThread g = parked;
-        if (g != null) {
+        if (g == null) {
+            return;
+        }
+        if (reader.bufferedBytes() > 0) {
+            g.resumeNow();
+        } else {
             g.unpark();
         }
     }

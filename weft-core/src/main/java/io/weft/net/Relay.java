@@ -1,6 +1,7 @@
 package io.weft.net;
 
 import io.weft.future.Promise;
+import io.weft.internal.io.CompletionSplicer;
 import io.weft.internal.io.Splicer;
 import io.weft.internal.net.StreamTransport;
 import io.weft.loop.EventLoop;
@@ -21,7 +22,9 @@ import java.util.Objects;
  *       other side stops reading; it reads again once that buffer drained to its low-water
  *       mark. So the bytes a relay holds are at most each side's high-water mark plus one read
  *       (the loop's read buffer, 64 KiB), however slow either peer is; {@link #peakBufferedBytes()}
- *       shows it.</li>
+ *       shows it. On io_uring "one read" is what the socket's multishot receive had brought when
+ *       the pause took effect (at most the loop's 4 MiB of provided buffers), which the backend
+ *       holds and delivers first on resume.</li>
  *   <li><b>Half-close.</b> A FIN from one peer is forwarded to the other ({@link Transport#writeEof()})
  *       once what was received before it has gone out; the other direction goes on. When both
  *       directions have ended, both transports close by themselves.</li>
@@ -43,19 +46,21 @@ import java.util.Objects;
  *
  * <h2>Two paths</h2>
  * <ul>
- *   <li><b>Zero copy</b> ({@link #isZeroCopy()}), where both transports are plain TCP or Unix
- *       stream sockets on the native epoll backend (not TLS, not NIO or poll, not io_uring),
+ *   <li><b>Zero copy</b> ({@link #isZeroCopy()}, {@link #bytesSpliced()}), where both transports are
+ *       plain TCP or Unix stream sockets on native epoll or io_uring (not TLS, not NIO or poll),
  *       neither has timeouts of its own, and {@link Options#zeroCopy()} is on (the system
  *       property {@code weft.relay.splice=false} turns it off for every relay, for measuring): a
- *       direction switches to it at its first read of bulk size ({@value #SPLICE_AFTER} bytes or
- *       more; small messages cost less copied) and then moves its bytes with {@code splice(2)}
- *       from the socket into a kernel pipe and from the pipe to the other socket, never through
- *       this process. The rules above hold with the pipe in the place of the write buffer: the
- *       direction reads only into the pipe's free room and waits for the other side to be
- *       writable while the pipe holds bytes, so the most it holds is one pipe (about
+ *       direction switches to it once it carries bulk ({@value #SPLICE_AFTER} bytes one way in a
+ *       row; small messages cost less copied) and then moves its bytes from the socket into a
+ *       kernel pipe and from the pipe to the other socket, never through this process:
+ *       {@code splice(2)} on readiness ({@link SplicePump}) on epoll, the ring's splice in linked
+ *       rounds ({@link RingSplicePump}) on io_uring. The rules above hold with the pipe in the
+ *       place of the write buffer: the direction reads only into the pipe's free room and waits
+ *       for the other side while the pipe holds bytes, so the most it holds is one pipe (about
  *       {@link Options#writeBufferHigh()}, at least 64 KiB, at most 1 MiB, as the kernel allows;
- *       counted in {@link #bufferedBytes()}); the pipe is emptied only behind what the other
- *       side's write buffer held when it switched; a FIN is forwarded once the pipe is empty.</li>
+ *       counted in {@link #bufferedBytes()}, and in a server's outbound cap as the other side's);
+ *       the pipe is emptied only behind what the other side's write buffer held when it
+ *       switched; a FIN is forwarded once the pipe is empty.</li>
  *   <li><b>Copying</b> everywhere else, and on the zero-copy path for a direction until it carries
  *       bulk: each read lands in the loop's read buffer and is written
  *       on at once, sent straight to the socket when nothing is queued.</li>
@@ -108,10 +113,13 @@ public final class Relay {
     }
 
     /**
-     * A read at least this large (the loop's read buffer is 64 KiB) says the direction carries
-     * bulk: it switches to splicing. Small messages stay on the copying path, where one recv and
-     * one send per message cost less than splice's in, out and re-arming (measured on the
-     * ping-pong benchmark: about 1.3x the CPU per round trip when every direction spliced).
+     * This many bytes received one way in a row (no byte the other way meanwhile) say the
+     * direction carries bulk: it switches to splicing. Small messages stay on the copying path,
+     * where one recv and one send per message cost less than splice's in, out and re-arming
+     * (measured on the ping-pong benchmark: about 1.3x the CPU per round trip when every direction
+     * spliced). "In a row" rather than "in one read": on epoll a bulk read fills the loop's 64 KiB
+     * read buffer, so one read says it, but io_uring receives into 8 KiB provided buffers, and
+     * no single read there reaches this.
      */
     static final int SPLICE_AFTER = 32 * 1024;
 
@@ -181,11 +189,12 @@ public final class Relay {
         }
     }
 
-    /** Whether both sides are plain sockets whose backend splices, and nothing turned it off. */
+    /** Whether both sides are plain sockets whose backend splices (in one shape), and nothing turned it off. */
     private boolean canSplice() {
         return options.zeroCopy() && !"false".equals(System.getProperty("weft.relay.splice"))
-                && a.t instanceof StreamTransport sa && sa.splicer() != null
-                && b.t instanceof StreamTransport sb && sb.splicer() != null;
+                && a.t instanceof StreamTransport sa && b.t instanceof StreamTransport sb
+                && (sa.splicer() != null && sb.splicer() != null
+                        || sa.completionSplicer() != null && sb.completionSplicer() != null);
     }
 
     /**
@@ -197,21 +206,27 @@ public final class Relay {
     private void startSplicing(Side s) {
         StreamTransport src = (StreamTransport) s.t;
         StreamTransport dst = (StreamTransport) s.other.t;
-        Splicer in = src.splicer();
-        Splicer out = dst.splicer();
-        if (in == null || out == null) {
-            s.spliceRefused = true; // closing meanwhile
-            return;
-        }
+        int size = pipeSize(options.writeBufferHigh());
         try {
-            s.pump = SplicePump.open(this, src, in, dst, out, pipeSize(options.writeBufferHigh()));
+            Splicer in = src.splicer();
+            Splicer out = dst.splicer();
+            CompletionSplicer ringIn = src.completionSplicer();
+            CompletionSplicer ringOut = dst.completionSplicer();
+            if (in != null && out != null) {
+                s.pump = SplicePump.open(this, src, in, dst, out, size);
+            } else if (ringIn != null && ringOut != null) {
+                s.pump = RingSplicePump.open(this, src, ringIn, dst, ringOut, size);
+            } else {
+                s.spliceRefused = true; // closing meanwhile
+                return;
+            }
         } catch (IOException e) {
             s.spliceRefused = true;
             return;
         }
         src.pauseReading();
-        SplicePump p = s.pump;
-        loop.callSoon(p::pump);
+        ZeroCopyPump p = s.pump;
+        loop.callSoon(p::start);
     }
 
     /**
@@ -234,18 +249,23 @@ public final class Relay {
 
     /** Bytes received from {@code a} and written to {@code b} so far. */
     public long bytesAToB() {
-        return a.received + (a.pump != null ? a.pump.moved : 0);
+        return a.received + (a.pump != null ? a.pump.moved() : 0);
     }
 
     /** Bytes received from {@code b} and written to {@code a} so far. */
     public long bytesBToA() {
-        return b.received + (b.pump != null ? b.pump.moved : 0);
+        return b.received + (b.pump != null ? b.pump.moved() : 0);
+    }
+
+    /** Of the bytes moved either way, those that went socket to pipe to socket, never through this process. */
+    public long bytesSpliced() {
+        return (a.pump != null ? a.pump.spliced() : 0) + (b.pump != null ? b.pump.spliced() : 0);
     }
 
     /** Bytes the relay holds now: both transports' write buffers, and on the zero-copy path its pipes. */
     public long bufferedBytes() {
-        return a.t.writeBufferSize() + b.t.writeBufferSize() + (a.pump != null ? a.pump.level : 0)
-                + (b.pump != null ? b.pump.level : 0);
+        return a.t.writeBufferSize() + b.t.writeBufferSize() + (a.pump != null ? a.pump.level() : 0)
+                + (b.pump != null ? b.pump.level() : 0);
     }
 
     /** The most {@link #bufferedBytes()} ever was, sampled after every write. */
@@ -310,12 +330,12 @@ public final class Relay {
         }
     }
 
-    /** For {@link SplicePump}: bytes moved, traffic for the idle timeout. */
+    /** For the pumps: bytes moved, traffic for the idle timeout. */
     void spliced() {
         lastActivity = loop.time();
     }
 
-    /** For {@link SplicePump}: a pipe filled, for the peak. */
+    /** For the pumps: a pipe filled, for the peak. */
     void noteBuffered() {
         long now = bufferedBytes();
         if (now > peakBuffered) {
@@ -360,7 +380,9 @@ public final class Relay {
         /** This side's write buffer is above its high-water mark: {@code other} is not reading. */
         boolean writePaused;
         /** The zero-copy pump from this side to {@code other}, once switched; null while copying. */
-        SplicePump pump;
+        ZeroCopyPump pump;
+        /** Bytes received from this side since {@code other} last received any (see {@link #SPLICE_AFTER}). */
+        long run;
         /** A switch to splicing failed (no descriptor): copy for good. */
         boolean spliceRefused;
         boolean lost;
@@ -378,6 +400,8 @@ public final class Relay {
         public void dataReceived(ByteBuffer data) {
             int n = data.remaining();
             received += n;
+            run += n;
+            other.run = 0;
             lastActivity = loop.time();
             if (other.lost || other.t.isClosing()) {
                 data.position(data.limit()); // the other side is going: nothing to deliver to
@@ -385,7 +409,7 @@ public final class Relay {
             }
             other.t.write(data);
             other.noteBuffered();
-            if (n >= SPLICE_AFTER && spliceable && pump == null && !spliceRefused && !t.isClosing()) {
+            if (run >= SPLICE_AFTER && spliceable && pump == null && !spliceRefused && !t.isClosing()) {
                 startSplicing(this);
             }
         }

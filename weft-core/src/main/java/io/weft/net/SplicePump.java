@@ -19,7 +19,7 @@ import java.io.IOException;
  *                              the relay forwards as dst's FIN; nothing more to move
  * </pre>
  * At most one pipe's capacity is ever buffered here (the backpressure bound, counted in
- * {@link Relay#bufferedBytes()}): src is read only into the pipe's free room, and not at all while
+ * {@link Relay#bufferedBytes()} and, as dst's, in the server-wide outbound cap): src is read only into the pipe's free room, and not at all while
  * it is full and dst not writable. Readability of src is waited on only with an empty pipe, since
  * an {@code EAGAIN} from the splice into the pipe means "src has nothing" and "the pipe is full"
  * alike (its slots hold page fragments, so it can be full below its byte capacity): waited on as
@@ -33,7 +33,7 @@ import java.io.IOException;
  * <p>At most {@link #ROUNDS} in-and-out rounds per readiness callback, so one fast tunnel does not
  * hold the loop. Loop thread only.
  */
-final class SplicePump {
+final class SplicePump implements ZeroCopyPump {
     static final int ROUNDS = 4;
 
     private final Relay relay;
@@ -44,9 +44,9 @@ final class SplicePump {
     private final Splicer.Pipe pipe;
     private final Runnable step = this::pump;
     /** Bytes taken from src so far. */
-    long moved;
+    private long moved;
     /** Bytes in the pipe now. */
-    long level;
+    private long level;
     private boolean eof;
     private boolean stopped;
 
@@ -66,6 +66,26 @@ final class SplicePump {
     static SplicePump open(Relay relay, StreamTransport src, Splicer in, StreamTransport dst, Splicer out,
             int pipeSize) throws IOException {
         return new SplicePump(relay, src, dst, in, out, in.openPipe(pipeSize));
+    }
+
+    @Override
+    public void start() {
+        pump();
+    }
+
+    @Override
+    public long moved() {
+        return moved;
+    }
+
+    @Override
+    public long spliced() {
+        return moved;
+    }
+
+    @Override
+    public long level() {
+        return level;
     }
 
     /** Moves what can move now, then waits on one side (the rule above). */
@@ -125,6 +145,7 @@ final class SplicePump {
                 break;
             }
         }
+        dst.setSpliceHeld(level);
         if (level > 0) {
             in.whenReadable(null);
             out.whenWritable(step);
@@ -137,13 +158,13 @@ final class SplicePump {
         }
     }
 
-    /** Whether this direction waits on dst (bytes in the pipe): src is not read meanwhile. */
-    boolean throttled() {
+    @Override
+    public boolean throttled() {
         return level > 0 && !stopped;
     }
 
-    /** Stops moving and closes the pipe (what it holds is dropped). Idempotent. */
-    void stop() {
+    @Override
+    public void stop() {
         if (stopped) {
             return;
         }
@@ -152,5 +173,6 @@ final class SplicePump {
         out.whenWritable(null);
         pipe.close();
         level = 0;
+        dst.setSpliceHeld(0);
     }
 }

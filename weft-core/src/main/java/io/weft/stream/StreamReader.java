@@ -56,9 +56,9 @@ import java.util.Objects;
  * the bytes with {@link #read}, or drop the rest of the line with {@link #skipUntil}.
  *
  * <h2>Reading into the caller's memory</h2>
- * {@link #readNow} and {@link #lend} read without a promise or a copy per call, into a buffer
- * the caller keeps: for code that waits its own way, such as {@link io.weft.green.GreenSocket}.
- * They count as a pending read for the one-pending-read rule.
+ * {@link #readNow} and {@link #awaitData} read without a promise or a copy per call, into a
+ * buffer the caller passes: for code that waits its own way, such as
+ * {@link io.weft.green.GreenSocket}. A wait counts as a pending read for the one-pending-read rule.
  *
  * <p>The reader owns the transport's {@link Transport#pauseReading()} and
  * {@link Transport#resumeReading()}; do not call them yourself.
@@ -76,9 +76,14 @@ public final class StreamReader {
     private Throwable error;
     /** Whether this reader paused the transport's reading. */
     private boolean paused;
-    /** Lent by {@link #lend}: the next bytes go straight in; null when nothing is lent. */
-    private ByteBuffer lent;
-    private Runnable onLent;
+    /** Run once when bytes arrive or the stream ends ({@link #awaitData}); null when nobody waits. */
+    private Runnable waiter;
+    /**
+     * The transport's bytes while the waiter runs for them: read by {@link #readNow} before
+     * they are buffered, and buffered only if the waiter leaves some. Lent by the transport for
+     * its {@code dataReceived} call only; null outside it.
+     */
+    private ByteBuffer arriving;
 
     StreamReader(int limit) {
         this.limit = requirePositive(limit);
@@ -161,10 +166,18 @@ public final class StreamReader {
         if (n > 0) {
             buffer.copyTo(dst, n);
             buffer.discard(n);
-            // Bytes that come while the caller waits go straight into its buffer (lend), so an
-            // idle connection read this way keeps no array of the reader's own.
+            // Bytes that come for a waiter are read from the transport's buffer (awaitData), so
+            // an idle connection read this way keeps no array of the reader's own.
             buffer.releaseIfEmpty();
             updateFlow();
+            return n;
+        }
+        ByteBuffer in = arriving;
+        if (in != null && in.hasRemaining() && dst.hasRemaining()) {
+            n = Math.min(dst.remaining(), in.remaining());
+            int limit = in.limit();
+            dst.put(in.limit(in.position() + n));
+            in.limit(limit);
             return n;
         }
         if (!dst.hasRemaining() || !ended) {
@@ -180,75 +193,83 @@ public final class StreamReader {
     }
 
     /**
-     * Lends {@code dst} for the next bytes, when {@link #readNow} found none: as they arrive, up
-     * to {@code dst.remaining()} of them are copied straight into it (its position moves) and
-     * then {@code then} runs, on the loop; it runs too, with nothing copied, when the stream
-     * ends. The reader keeps {@code dst} only until then, or until {@link #takeBack}. Nothing is
-     * allocated, so a loop of {@code readNow}/{@code lend} reads with no garbage per read.
+     * Runs {@code then} once, on the loop, when bytes arrive or the stream ends: for a caller
+     * that found nothing with {@link #readNow} and waits its own way. When bytes arrive,
+     * {@code then} runs inside the transport's delivery, before they are buffered: a
+     * {@link #readNow} made by {@code then}, or by a green thread it resumes at once, copies them
+     * straight from the transport's buffer, and only what is left is buffered. So a reader that
+     * waits this way holds no buffer at all, neither its own nor the reader's, and the bytes are
+     * copied once. Nothing is allocated per wait.
      *
      * @throws IllegalStateException if bytes are buffered (call {@link #readNow} first), the
      *         stream has ended, or another read is pending
      */
-    public void lend(ByteBuffer dst, Runnable then) {
+    public void awaitData(Runnable then) {
         checkThread();
-        checkNothingPending("lend");
-        if (!buffer.isEmpty() || ended || !dst.hasRemaining()) {
-            throw new IllegalStateException("lend(dst) is for waiting: " + (ended ? "the stream has ended"
-                    : dst.hasRemaining() ? buffer.size() + " bytes are buffered" : "dst is full")
-                    + "; call readNow(dst) first");
+        checkNothingPending("awaitData");
+        if (bufferedBytes() > 0 || ended) {
+            throw new IllegalStateException("awaitData is for waiting: " + (ended ? "the stream has ended"
+                    : bufferedBytes() + " bytes are buffered") + "; call readNow(dst) first");
         }
-        lent = Objects.requireNonNull(dst, "dst");
-        onLent = Objects.requireNonNull(then, "then");
+        waiter = Objects.requireNonNull(then, "then");
         updateFlow();
     }
 
-    /** Whether a buffer is lent by {@link #lend} and no bytes or end came for it yet. */
-    public boolean isLent() {
-        return lent != null;
+    /** Whether an {@link #awaitData} waits, and no bytes or end came for it yet. */
+    public boolean isAwaitingData() {
+        return waiter != null;
     }
 
-    /** Ends a {@link #lend} before anything came (the waiter gave up): the reader lets go of the buffer. */
-    public void takeBack() {
-        lent = null;
-        onLent = null;
+    /** Ends an {@link #awaitData} before anything came (the waiter gave up). */
+    public void stopAwaitingData() {
+        waiter = null;
         if (loop != null && loop.inLoop()) {
             updateFlow();
         }
     }
 
     private void checkNothingPending(String what) {
-        if (pending != null && !pending.promise.isDone() || lent != null) {
-            throw new IllegalStateException("a read is already pending on this stream (" + (lent != null ? "lend"
-                    : pending.request) + "); " + what + " must wait until it completes: one pending read at a time");
+        if (pending != null && !pending.promise.isDone() || waiter != null) {
+            throw new IllegalStateException("a read is already pending on this stream (" + (waiter != null
+                    ? "awaitData" : pending.request) + "); " + what + " must wait until it completes: one pending read"
+                    + " at a time");
         }
     }
 
-    /** Hands what arrived ({@code data}, or null at the end) to the lent buffer, and wakes its owner. */
-    private void serveLent(ByteBuffer data) {
-        ByteBuffer dst = lent;
-        Runnable then = onLent;
-        if (data != null) {
-            int n = Math.min(dst.remaining(), data.remaining());
-            int limit = data.limit();
-            data.limit(data.position() + n);
-            dst.put(data);
-            data.limit(limit);
+    /** Runs and forgets the waiter, if any. */
+    private void wakeWaiter() {
+        Runnable then = waiter;
+        if (then != null) {
+            waiter = null;
+            then.run();
         }
-        lent = null;
-        onLent = null;
-        then.run();
+    }
+
+    /**
+     * Buffers what a waiter left of the bytes it ran for: before anything that reads the buffer
+     * alone, and before bytes that came later (an arrival nested in the waiter's run).
+     */
+    private void absorbArriving() {
+        ByteBuffer in = arriving;
+        if (in != null) {
+            arriving = null;
+            if (in.hasRemaining()) {
+                buffer.append(in);
+            }
+        }
     }
 
     // ---- state ----
 
     /** Bytes received and not yet read. */
     public int bufferedBytes() {
-        return buffer.size();
+        ByteBuffer in = arriving;
+        return buffer.size() + (in != null ? in.remaining() : 0);
     }
 
     /** Whether the peer sent EOF (or the connection closed) and every byte has been read. */
     public boolean atEof() {
-        return ended && error == null && buffer.isEmpty();
+        return ended && error == null && bufferedBytes() == 0;
     }
 
     /** The most a line or separator search may span, and the buffer size that pauses reading. */
@@ -261,6 +282,7 @@ public final class StreamReader {
         this.limit = requirePositive(limit);
         if (loop != null) {
             checkThread();
+            absorbArriving();
             advance();
         }
     }
@@ -277,8 +299,17 @@ public final class StreamReader {
         if (ended) {
             return;
         }
-        if (lent != null && buffer.isEmpty()) {
-            serveLent(data); // straight into the waiter's buffer: the reader's own stays empty
+        absorbArriving();
+        if (waiter != null && buffer.isEmpty()) {
+            // The waiter reads them from the transport's buffer: the reader's own stays empty.
+            arriving = data;
+            try {
+                wakeWaiter();
+            } finally {
+                if (arriving == data) {
+                    arriving = null;
+                }
+            }
             if (!data.hasRemaining()) {
                 updateFlow();
                 return;
@@ -286,6 +317,9 @@ public final class StreamReader {
         }
         buffer.append(data);
         advance();
+        if (!buffer.isEmpty()) {
+            wakeWaiter(); // a waiter that came during the bytes' delivery, or an arrival nested in one
+        }
     }
 
     /** No more bytes will come: EOF if {@code cause} is null, else the connection's error. */
@@ -293,12 +327,11 @@ public final class StreamReader {
         if (ended) {
             return; // the first end wins: a clean EOF stays clean if the write side fails later
         }
+        absorbArriving();
         ended = true;
         error = cause;
         paused = false;
-        if (lent != null) {
-            serveLent(null);
-        }
+        wakeWaiter();
         advance();
     }
 
@@ -306,9 +339,10 @@ public final class StreamReader {
 
     private <T> Promise<T> start(ReadRequest request) {
         checkThread();
-        if (lent != null) {
+        if (waiter != null) {
             checkNothingPending("this read");
         }
+        absorbArriving();
         if (pending != null && !pending.promise.isDone()) {
             throw new IllegalStateException("a read is already pending on this stream (" + pending.request
                     + "); start the next read when its promise completes: one pending read at a time");
@@ -363,7 +397,7 @@ public final class StreamReader {
         if (ended || transport == null) {
             return;
         }
-        boolean waiting = pending != null && !pending.promise.isDone() || lent != null;
+        boolean waiting = pending != null && !pending.promise.isDone() || waiter != null;
         boolean want = waiting || buffer.size() < limit;
         if (want == paused) {
             paused = !want;

@@ -3,6 +3,7 @@ package io.weft.proxy;
 import io.weft.future.Promise;
 import io.weft.loop.EventLoop;
 import io.weft.loop.LoopConfig;
+import io.weft.loop.PollerKind;
 import io.weft.net.Relay;
 import java.net.SocketAddress;
 import java.util.List;
@@ -13,11 +14,22 @@ import java.util.function.Supplier;
 
 /** A loop on its own thread for a test, and the proxy events it saw. */
 final class Harness implements AutoCloseable, ProxyEvents {
-    final EventLoop loop = EventLoop.start(LoopConfig.builder().threadName("proxy-test").build());
+    final EventLoop loop;
     final List<ProxyHandshakeException> failures = new CopyOnWriteArrayList<>();
     final List<String> refusals = new CopyOnWriteArrayList<>();
     final List<Relay> relays = new CopyOnWriteArrayList<>();
     final List<Relay> ended = new CopyOnWriteArrayList<>();
+
+    /** On the preferred backend. */
+    Harness() {
+        this(null);
+    }
+
+    /** On {@code poller}; null: the preferred backend. */
+    Harness(PollerKind poller) {
+        LoopConfig.Builder b = LoopConfig.builder().threadName("proxy-test");
+        loop = EventLoop.start((poller == null ? b : b.poller(poller)).build());
+    }
 
     /** Runs {@code start} on the loop and waits (bounded) for its promise. */
     <T> T await(Supplier<Promise<T>> start) throws Exception {

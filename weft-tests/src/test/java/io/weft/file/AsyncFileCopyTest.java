@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.weft.future.Promise;
+import io.weft.testkit.FileContract;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -84,8 +85,7 @@ class AsyncFileCopyTest extends FileTestSupport {
         Path full = Path.of("/dev/full");
         assumeTrue(Files.isWritable(full), "/dev/full is not there to write to");
         Path src = Files.write(dir.resolve("src"), pattern(100_000, 4));
-        assertThat(awaitFailure(AsyncFile.copy(loop, src, full))).isInstanceOf(NoSpaceLeftException.class)
-                .hasMessageStartingWith("copy /dev/full: no space left on device");
+        FileContract.assertNoSpaceLeft(awaitFailure(AsyncFile.copy(loop, src, full)), "copy", full);
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.weft.future.Promise;
+import io.weft.testkit.FileContract;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -189,24 +190,8 @@ class AsyncFileTest extends FileTestSupport {
     }
 
     @Test
-    void errorsAreTypedAndNameTheCallAndPath() throws Exception {
-        Path missing = dir.resolve("nope");
-        assertThat(awaitFailure(AsyncFile.open(loop, missing))).isInstanceOf(NoSuchPathException.class)
-                .hasMessage("open " + missing + ": no such file or directory");
-        assertThat(awaitFailure(AsyncFile.open(loop, dir))).isInstanceOf(IsADirectoryException.class)
-                .hasMessageStartingWith("open " + dir);
-        Path existing = Files.writeString(dir.resolve("here"), "x");
-        assertThat(awaitFailure(AsyncFile.open(loop, existing, FileOption.WRITE, FileOption.CREATE_NEW)))
-                .isInstanceOf(PathExistsException.class);
-        assertThat(awaitFailure(AsyncFile.list(loop, existing))).isInstanceOf(NotADirectoryException.class)
-                .hasMessageStartingWith("list " + existing);
-        assertThat(awaitFailure(AsyncFile.stat(loop, missing))).isInstanceOf(NoSuchPathException.class)
-                .hasMessageStartingWith("stat " + missing);
-        assertThat(awaitFailure(AsyncFile.delete(loop, dir))).isInstanceOf(NonEmptyDirectoryException.class)
-                .hasMessageStartingWith("delete " + dir);
-        assertThat(((FileException) awaitFailure(AsyncFile.delete(loop, missing))).call()).isEqualTo("delete");
-        assertThatThrownBy(() -> AsyncFile.open(loop, existing, FileOption.APPEND, FileOption.READ))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("open the file twice");
+    void errorsAreTypedAndNameTheCallAndPath() {
+        FileContract.typedErrors(loop, dir, this::await); // the simulated file system runs these too
     }
 
     @Test
@@ -214,8 +199,7 @@ class AsyncFileTest extends FileTestSupport {
         Path full = Path.of("/dev/full");
         assumeTrue(Files.isWritable(full), "/dev/full is not there to write to");
         AsyncFile f = await(AsyncFile.open(loop, full, FileOption.WRITE));
-        assertThat(awaitFailure(f.write(ByteBuffer.wrap(new byte[10])))).isInstanceOf(NoSpaceLeftException.class)
-                .hasMessage("write /dev/full: no space left on device");
+        FileContract.assertNoSpaceLeft(awaitFailure(f.write(ByteBuffer.wrap(new byte[10]))), "write", full);
         await(f.close());
     }
 
@@ -224,8 +208,7 @@ class AsyncFileTest extends FileTestSupport {
         Path locked = Files.writeString(dir.resolve("locked"), "secret");
         Files.setPosixFilePermissions(locked, java.util.Set.of());
         assumeTrue(!Files.isReadable(locked), "running as root, which may read anything");
-        assertThat(awaitFailure(AsyncFile.open(loop, locked))).isInstanceOf(PermissionDeniedException.class)
-                .hasMessage("open " + locked + ": permission denied");
+        FileContract.assertPermissionDenied(awaitFailure(AsyncFile.open(loop, locked)), locked);
     }
 
     @Test

@@ -109,6 +109,41 @@ class GreenSocketReadIntoTest {
     }
 
     /**
+     * Green threads parked in {@code read} on one buffer shared by the loop's green threads (as
+     * the echo servers do, to hold no buffer per idle connection) each get their own bytes, even
+     * when both connections' bytes arrive in the same turn of the loop.
+     */
+    @Test
+    void greenThreadsParkedInReadCanShareOneBuffer() {
+        ByteBuffer shared = ByteBuffer.allocate(1024);
+        String got = loop.runUntilComplete(loop.spawn(() -> {
+            try (GreenServerSocket server = GreenServerSocket.listen(
+                    new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0))) {
+                java.net.SocketAddress at = server.addresses().getFirst();
+                GreenSocket a = GreenSocket.connect(at, ConnectOptions.defaults());
+                GreenSocket b = GreenSocket.connect(at, ConnectOptions.defaults());
+                GreenSocket[] served = {server.accept(), server.accept()};
+                java.util.List<io.weft.future.Promise<String>> reads = new java.util.ArrayList<>();
+                for (GreenSocket s : served) {
+                    reads.add(loop.spawn(() -> {
+                        int n = s.read(shared.clear());
+                        return new String(shared.array(), 0, n);
+                    }));
+                }
+                Green.yieldNow(); // both readers run up to their park
+                a.write("from a");
+                b.write("from b"); // the same turn: both arrive before either reader runs again
+                String result = Green.await(reads.get(0)) + "|" + Green.await(reads.get(1));
+                for (GreenSocket s : java.util.List.of(a, b, served[0], served[1])) {
+                    s.close();
+                }
+                return result;
+            }
+        }).withTimeout(Duration.ofSeconds(30)));
+        assertThat(got.split("\\|")).containsExactlyInAnyOrder("from a", "from b");
+    }
+
+    /**
      * Allocation per read, counted on the loop's thread (green threads run on it): what
      * {@code read(byte[], off, len)} allocates must be a small fraction of the bytes it reads,
      * where {@code read(max)} allocates at least a fresh array of them every time.

@@ -87,14 +87,7 @@ public final class ChatCommand implements Callable<Integer>, ServerCommand {
     }
 
     private ChatOptions chatOptions() {
-        try {
-            serve.loops();
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
-        if (port < 0 || port > 65535) {
-            throw new ParameterException(spec.commandLine(), "--port must be 0 to 65535, not " + port);
-        }
+        serve.check(spec, port);
         if (maxPending < 1) {
             throw new ParameterException(spec.commandLine(), "--max-pending must be at least 1 byte");
         }

@@ -12,10 +12,9 @@ import java.util.concurrent.CancellationException;
 /**
  * The chat's green-thread front-end: one green thread per client (started by {@link GreenServer}
  * on the loop that accepted it, one instance per loop and room share) reading its
- * bytes with blocking-style reads (into a {@value #WAIT}-byte buffer of its own while it waits,
- * then the rest of a burst into one buffer the loop's green threads share) and handing them to
- * the same {@link ChatMember} and {@link ChatRoom} the callback style uses. Reads allocate
- * nothing per call, and a quiet client holds no more than its small buffer.
+ * bytes with blocking-style reads into one buffer the loop's green threads share, and handing
+ * them to the same {@link ChatMember} and {@link ChatRoom} the callback style uses. Reads
+ * allocate nothing per call, and a quiet client holds no buffer for reading at all.
  *
  * <p>Only reading is done by the client's own green thread. Everything written to a client
  * (broadcasts, replies) goes straight to its transport through {@link ChatMember#deliver}, which
@@ -24,15 +23,13 @@ import java.util.concurrent.CancellationException;
  * Loop thread (and its green threads) only.
  */
 final class GreenChat {
-    /** What a client waits with: its own buffer, which bytes that come meanwhile go straight into. */
-    private static final int WAIT = 512;
     private static final int BURST = 64 * 1024;
 
     private final ChatRoom room;
     /**
-     * The rest of a burst, read without parking by whichever green thread runs: shared by the
-     * loop's green threads, since nothing parks between that read and handing the bytes to the
-     * member, which copies what it keeps.
+     * Every read of the loop's green threads goes in here, the parked ones too: a parked read
+     * touches its buffer only once its thread runs again, and nothing parks between a read and
+     * handing the bytes to the member, which copies what it keeps.
      */
     private final ByteBuffer burst = ByteBuffer.allocate(BURST);
 
@@ -48,14 +45,13 @@ final class GreenChat {
     private void serve(GreenSocket c) {
         ChatMember member = room.newMember();
         member.connectionMade(c.writer().transport());
-        ByteBuffer mine = ByteBuffer.allocate(WAIT);
         Throwable lost = null;
         try {
             // The member cuts lines exactly as in the callback style (its LineSplitter: an
             // overlong line is refused once and the rest dropped as it arrives).
             int n;
-            while (member.inRoom && (n = c.read(mine.clear())) > 0) { // parks until bytes come
-                member.dataReceived(mine.flip());
+            while (member.inRoom && (n = c.read(burst.clear())) > 0) { // parks until bytes come
+                member.dataReceived(burst.flip());
                 while (member.inRoom && (n = c.readAvailable(burst.clear())) > 0) { // the rest, without parking
                     member.dataReceived(burst.flip());
                 }

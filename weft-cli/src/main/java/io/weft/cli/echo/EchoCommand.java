@@ -91,14 +91,7 @@ public final class EchoCommand implements Callable<Integer>, ServerCommand {
     }
 
     private void checkFlags() {
-        try {
-            serve.loops();
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
-        if (port < 0 || port > 65535) {
-            throw new ParameterException(spec.commandLine(), "--port must be 0 to 65535, not " + port);
-        }
+        serve.check(spec, port);
         if ((cert == null) != (key == null)) {
             throw new ParameterException(spec.commandLine(), "--cert and --key go together: give both, or neither for a self-signed certificate");
         }

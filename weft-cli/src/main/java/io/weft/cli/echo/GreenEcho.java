@@ -13,25 +13,24 @@ import java.util.concurrent.CancellationException;
 /**
  * The echo server written with green threads: one per connection reading and writing back,
  * started by {@link GreenServer} on the loop that accepted the connection (one instance per loop,
- * so on a loop group each loop has its own). Reads allocate nothing per call. A connection waits with a small buffer of its
- * own ({@value #WAIT}) bytes, which bytes that arrive meanwhile go straight into; the rest of a
- * burst is drained with {@code readAvailable} into one {@value #BURST}-byte buffer shared by the
- * loop's green threads, which is safe because nothing parks between that read and the write
- * that copies it. So an idle connection holds {@value #WAIT} bytes, and a busy one writes in
- * large pieces. Flow control needs no code here: a write parks while the
- * connection's output is over its high-water mark, and a green thread parked in a write does
- * not read, which is exactly what {@link EchoProtocol} does by hand with pause/resume.
+ * so on a loop group each loop has its own). Reads allocate nothing per call, and a connection
+ * holds no buffer at all: every read, the parked one and the ones that drain the rest of a burst,
+ * goes into one {@value #BURST}-byte buffer shared by the loop's green threads. That is safe
+ * because a parked read touches its buffer only once its thread runs again, and nothing parks
+ * between a read and the write that copies what the socket does not take. Flow control needs
+ * no code here: a write parks while the connection's output is over its high-water mark, and a
+ * green thread parked in a write does not read, which is exactly what {@link EchoProtocol} does
+ * by hand with pause/resume.
  *
  * <p>Graceful shutdown stays the server's: it stops listening and closes the connections, whose
  * green threads then read end of stream (or an error) and finish. Loop thread (and its green
  * threads) only.
  */
 final class GreenEcho {
-    private static final int WAIT = 1024;
     private static final int BURST = 64 * 1024;
 
     private final EchoStats stats;
-    /** Shared by this loop's green threads between a non-parking read and the write after it. */
+    /** Shared by this loop's green threads: each read goes in here, and the write after it copies out. */
     private final ByteBuffer burst = ByteBuffer.allocate(BURST);
 
     private GreenEcho(EchoStats stats) {
@@ -47,11 +46,10 @@ final class GreenEcho {
         stats.connections++;
         StreamWriter writer = c.writer();
         try (c) {
-            ByteBuffer mine = ByteBuffer.allocate(WAIT);
             int n;
-            while ((n = c.read(mine.clear())) > 0) { // parks until bytes come
+            while ((n = c.read(burst.clear())) > 0) { // parks until bytes come
                 stats.bytes += n;
-                writer.write(mine.flip()); // copies what the socket does not take now: the buffer is free again
+                writer.write(burst.flip()); // copies what the socket does not take now: the buffer is free again
                 // The rest of the burst, without parking, but only while under the high-water
                 // mark: each write here is taken whole, so draining without looking would buffer
                 // burst after burst for a peer that does not read.

@@ -64,8 +64,13 @@ public final class ProxyFlags {
 
     @Option(names = "--poller", paramLabel = "epoll|nio|poll|io_uring", converter = ServeFlags.PollerConverter.class,
             description = "The loops' I/O backend (default: the best that works here; `weft info` says which and why)."
-                    + " Bytes between sockets move by splice(2) only on epoll.")
+                    + " Bytes between sockets move through a kernel pipe on epoll (splice(2)) and io_uring (the ring's splice).")
     PollerKind poller;
+
+    @Option(names = "--no-zero-copy",
+            description = "Copy every byte through the proxy's buffers, even where the backend could splice them"
+                    + " socket to socket (for measuring, or a kernel whose splice misbehaves).")
+    boolean noZeroCopy;
 
     @Option(names = {"-v", "--verbose"}, description = "Log every tunnel as it opens and closes.")
     boolean verbose;
@@ -91,6 +96,6 @@ public final class ProxyFlags {
                 .withDestinations(destNets.stream().map(Cidr::parse).toList(), destPorts.stream().map(PortRange::parse).toList())
                 .withMaxConnectionsPerClient(maxPerClient)
                 .withTimeouts(handshakeTimeout, connectTimeout)
-                .withRelay(new Relay.Options(high, high / 4, idleTimeout));
+                .withRelay(new Relay.Options(high, high / 4, idleTimeout, !noZeroCopy));
     }
 }

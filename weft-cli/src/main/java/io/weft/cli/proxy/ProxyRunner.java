@@ -116,8 +116,8 @@ final class ProxyRunner {
         @Override
         public void tunnelClosed(SocketAddress client, Relay relay) {
             if (verbose) {
-                line(client + " closed: " + relay.bytesAToB() + " bytes up, " + relay.bytesBToA() + " down"
-                        + (relay.cause() == null ? "" : " (" + relay.cause().getMessage() + ")"));
+                line(client + " closed: " + relay.bytesAToB() + " bytes up, " + relay.bytesBToA() + " down, "
+                        + relay.bytesSpliced() + " spliced" + (relay.cause() == null ? "" : " (" + relay.cause().getMessage() + ")"));
             }
         }
 

@@ -4,7 +4,9 @@ import io.weft.loop.LoopConfig;
 import io.weft.loop.PollerKind;
 import java.time.Duration;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.TypeConversionException;
 
 /**
@@ -44,6 +46,21 @@ public final class ServeFlags {
                 .shutdownDeadline(shutdownDeadline)
                 .style(style)
                 .loops(loops());
+    }
+
+    /**
+     * Checks what picocli cannot check alone, {@code --loops} and the command's own {@code port},
+     * and reports a bad value as a usage error of {@code spec}'s command.
+     */
+    public void check(CommandSpec spec, int port) {
+        try {
+            loops();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if (port < 0 || port > 65535) {
+            throw new ParameterException(spec.commandLine(), "--port must be 0 to 65535, not " + port);
+        }
     }
 
     /** {@code --loops}, or its default: every core for callbacks, one loop for green. */

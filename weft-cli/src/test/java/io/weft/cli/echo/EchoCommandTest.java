@@ -144,4 +144,16 @@ class EchoCommandTest {
         assertThat(badPoller.exitCode()).isEqualTo(2);
         assertThat(badPoller.stderr()).contains("unknown poller 'kqueue'");
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"echo", "chat"})
+    void aPortOutOfRangeOrNoLoopsAreUsageErrorsOfEitherServer(String command) {
+        CommandRun badPort = CommandRun.start(command, "--port", "65536");
+        assertThat(badPort.exitCode()).isEqualTo(2);
+        assertThat(badPort.stderr()).contains("--port must be 0 to 65535, not 65536");
+
+        CommandRun noLoops = CommandRun.start(command, "--loops", "0");
+        assertThat(noLoops.exitCode()).isEqualTo(2);
+        assertThat(noLoops.stderr()).contains("--loops must be at least 1, not 0");
+    }
 }

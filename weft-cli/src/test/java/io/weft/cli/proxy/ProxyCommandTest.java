@@ -145,6 +145,41 @@ class ProxyCommandTest {
         }
     }
 
+    /** A tunnel's close line says how many bytes went socket to socket: many on a backend that splices, none with --no-zero-copy. */
+    @Test
+    void noZeroCopyCopiesWhereTheBackendWouldSplice() throws Exception {
+        for (String poller : new String[] {"epoll", "io_uring"}) {
+            if (!io.weft.testkit.Backends.list().contains(io.weft.loop.PollerKind.parse(poller))) {
+                System.out.println(poller + " cannot run here: skipped");
+                continue;
+            }
+            for (boolean copy : new boolean[] {false, true}) {
+                List<String> args = new ArrayList<>(List.of("proxy", "tcp", "--port", "0", "--loops", "2", "--poller", poller,
+                        "--verbose", "--to", "127.0.0.1:" + origin.port()));
+                if (copy) {
+                    args.add("--no-zero-copy");
+                }
+                CommandRun run = CommandRun.start(args.toArray(String[]::new));
+                int port = listening(run, "tcp");
+                try (Socket s = new Socket("127.0.0.1", port)) {
+                    s.setSoTimeout(20_000);
+                    assertThat(Origin.get(s, "/body", null)).isEqualTo(BODY);
+                }
+                java.util.regex.Pattern closed = java.util.regex.Pattern.compile("closed: \\d+ bytes up, \\d+ down, (\\d+) spliced");
+                awaitTrue("the tunnel's close line", () -> closed.matcher(run.stderr()).find());
+                java.util.regex.Matcher m = closed.matcher(run.stderr());
+                assertThat(m.find()).isTrue();
+                long spliced = Long.parseLong(m.group(1));
+                if (copy) {
+                    assertThat(spliced).as("--no-zero-copy on " + poller).isZero();
+                } else {
+                    assertThat(spliced).as("zero copy on " + poller).isPositive();
+                }
+                stop(run, "tcp");
+            }
+        }
+    }
+
     @Test
     void badFlagsExitTwoSayingWhy() {
         CommandRun run = CommandRun.start("proxy", "socks", "--port", "0", "--loops", "0");

@@ -60,4 +60,13 @@ public interface FileIo {
      * to stall the loop (a 1 GiB buffer, a tenth of a second and more).
      */
     Promise<FreshBuffer> allocate(EventLoop loop, int capacity, int alignment);
+
+    /**
+     * A new zeroed array of {@code length} bytes for one whole-file read into an array, made off
+     * the loop for the same reason as {@link #allocate} (on the offload pool, unless a backend
+     * has no other threads: the simulated one makes it on the loop).
+     */
+    default Promise<byte[]> newArray(EventLoop loop, int length) {
+        return loop.offload(() -> new byte[length]);
+    }
 }

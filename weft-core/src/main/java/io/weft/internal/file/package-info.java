@@ -9,6 +9,7 @@
  * <p>The interface is completion-shaped: each call submits one operation and returns a promise
  * the backend completes. {@code pool} runs each operation as a blocking call on the offload
  * pool; {@code uring} submits read, write, fsync, statx, openat and close to the loop's io_uring
- * ring, and nothing above this package knows which.
+ * ring, and nothing above this package knows which. A driver may bring a backend of its own
+ * ({@code IoDriver.fileIo()}: the simulated host's in-memory disk in weft-testkit).
  */
 package io.weft.internal.file;

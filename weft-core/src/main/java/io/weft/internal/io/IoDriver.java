@@ -1,5 +1,6 @@
 package io.weft.internal.io;
 
+import io.weft.internal.file.FileIo;
 import java.io.IOException;
 
 /**
@@ -46,6 +47,15 @@ public interface IoDriver {
 
     /** Opens sockets on this driver. */
     SocketFactory sockets();
+
+    /**
+     * The file backend of this driver's loop if the driver brings its own (a simulated host's
+     * in-memory file system), or null for the default choice ({@code internal.file.FileIos}:
+     * the ring's file operations on io_uring, else the offload pool). Any thread.
+     */
+    default FileIo fileIo() {
+        return null;
+    }
 
     /**
      * Readiness callbacks on JDK channels ({@code EventLoop.addReader}), for NIO users (io_uring

@@ -62,6 +62,14 @@ public interface SocketIo {
         return null;
     }
 
+    /**
+     * The same path in a completion backend's shape ({@code IORING_OP_SPLICE}), or null when the
+     * backend has none. A backend offers this or {@link #splicer()}, not both. Asked once per relay.
+     */
+    default CompletionSplicer completionSplicer() {
+        return null;
+    }
+
     /** Starts delivering events to {@code sink}; reading starts off. */
     void start(IoSink sink);
 

@@ -5,7 +5,7 @@ import java.io.IOException;
 /**
  * An optional capability of a {@link SocketIo} ({@link SocketIo#splicer()}): moving a stream's
  * bytes to another socket through a kernel pipe, never through this process ({@code splice(2)} on
- * native epoll). A backend without it (NIO, poll, io_uring for now) returns null there, and a relay
+ * native epoll). A backend without it (NIO, poll; io_uring has {@link CompletionSplicer}) returns null there, and a relay
  * copies instead. The shape of {@link FileSender}: each call takes what the kernel takes now and
  * never waits; a caller that got nothing asks to be called back on readiness.
  *

@@ -85,6 +85,10 @@ public final class StreamTransport implements Transport, IoSink, LoopResource {
     private long reportedHeld;
     private Timeouts timeouts;
     private TimerHandle timeoutTimer;
+    /** Bytes a zero-copy relay holds for this transport's peer in a kernel pipe (see {@link #setSpliceHeld}). */
+    private long spliceHeld;
+    /** A zero-copy relay's wait for the write queue to empty (see {@link #whenQueueEmpty}), or null. */
+    private Runnable queueWaiter;
     /** The zero-copy sendFile running, or null. */
     private FileSend fileSend;
     /** Whether a copy-loop sendFile runs (its own writes go through {@link #writeFromFile}). */
@@ -213,6 +217,14 @@ public final class StreamTransport implements Transport, IoSink, LoopResource {
         }
         maybeResumeWriting();
         if (queue.isEmpty()) {
+            if (queueWaiter != null) {
+                Runnable w = queueWaiter;
+                queueWaiter = null;
+                w.run(); // a relay's pipe empties into the socket only behind what was written
+                if (lost) {
+                    return;
+                }
+            }
             if (fileSend != null) {
                 fileSend.pump(); // what was written before the file has left: the file's turn
                 if (lost) {
@@ -235,7 +247,7 @@ public final class StreamTransport implements Transport, IoSink, LoopResource {
      */
     private void reportBuffer() {
         reported = queue.size();
-        long held = reported - io.unoffered(queue);
+        long held = reported - io.unoffered(queue) + spliceHeld;
         long delta = held - reportedHeld;
         if (delta != 0) {
             reportedHeld = held;
@@ -317,6 +329,36 @@ public final class StreamTransport implements Transport, IoSink, LoopResource {
      */
     public io.weft.internal.io.Splicer splicer() {
         return closing || timeouts != null || fileSend != null || copyingFile ? null : io.splicer();
+    }
+
+    /**
+     * The socket's zero-copy path to another socket in a completion backend's shape; null as for
+     * {@link #splicer()}.
+     */
+    public io.weft.internal.io.CompletionSplicer completionSplicer() {
+        return closing || timeouts != null || fileSend != null || copyingFile ? null : io.completionSplicer();
+    }
+
+    /**
+     * For {@code io.weft.net.Relay}: the bytes its pipe towards this socket holds now, held for
+     * this transport's peer as its write queue's bytes are, so the server-wide outbound cap counts
+     * them (and may drop this transport for them).
+     */
+    public void setSpliceHeld(long bytes) {
+        if (lost || bytes == spliceHeld) {
+            return;
+        }
+        spliceHeld = bytes;
+        reportBuffer();
+    }
+
+    /**
+     * For {@code io.weft.net.Relay}: runs {@code then} once, when the write queue becomes empty
+     * (after a send that took its last bytes); null cancels. Check {@link #writeBufferSize()} first:
+     * an empty queue runs nothing.
+     */
+    public void whenQueueEmpty(Runnable then) {
+        queueWaiter = then;
     }
 
     /** For {@link FileSend}: whether every byte written before the file has left. */
@@ -556,6 +598,8 @@ public final class StreamTransport implements Transport, IoSink, LoopResource {
             timeoutTimer.cancel();
         }
         queue.clear();
+        spliceHeld = 0;
+        queueWaiter = null;
         reportBuffer();
         if (fileSend != null) {
             fileSend.lost(cause);

@@ -46,6 +46,7 @@ public final class UringLayout {
     public static final int OP_READ = 22;         // IORING_OP_READ
     public static final int OP_SEND = 26;         // IORING_OP_SEND
     public static final int OP_RECV = 27;         // IORING_OP_RECV
+    public static final int OP_SPLICE = 30;       // IORING_OP_SPLICE (socket to pipe and pipe to socket, io.weft.internal.io.completion.uring.UringSplicer)
     // file operations (io.weft.internal.io.completion.uring.UringFiles)
     public static final int OP_FSYNC = 3;         // IORING_OP_FSYNC
     public static final int OP_OPENAT = 18;       // IORING_OP_OPENAT
@@ -56,11 +57,19 @@ public final class UringLayout {
     // ---- sqe->flags (IOSQE_*, from enum IOSQE_*_BIT) ----
     public static final int IOSQE_BUFFER_SELECT = 1 << 5;   // IOSQE_BUFFER_SELECT_BIT = 5
     public static final int IOSQE_ASYNC = 1 << 4;           // IOSQE_ASYNC_BIT = 4: go to io-wq without trying inline first
+    public static final int IOSQE_IO_LINK = 1 << 2;         // IOSQE_IO_LINK_BIT = 2: the next SQE runs after this one, and is cancelled if this one fails
+    public static final int IOSQE_IO_HARDLINK = 1 << 3;     // IOSQE_IO_HARDLINK_BIT = 3: as IO_LINK, but the next runs even if this one fails (or is short)
 
     // ---- per-opcode flags ----
     public static final int RECV_MULTISHOT = 1 << 1;        // IORING_RECV_MULTISHOT (sqe->ioprio of RECV)
     public static final int ACCEPT_MULTISHOT = 1 << 0;      // IORING_ACCEPT_MULTISHOT (sqe->ioprio of ACCEPT)
     public static final int FSYNC_DATASYNC = 1 << 0;        // IORING_FSYNC_DATASYNC (sqe->fsync_flags of FSYNC)
+    /**
+     * SPLICE's {@code sqe->splice_flags}: the splice(2) flags, which linux/splice.h declares (not
+     * installed here; glibc's x86_64-linux-gnu/bits/fcntl-linux.h copies them, as {@link Io#SPLICE_F_NONBLOCK} does).
+     */
+    public static final int SPLICE_F_NONBLOCK = 2;          // SPLICE_F_NONBLOCK: don't wait on the pipe (the sockets are O_NONBLOCK themselves)
+    public static final int SPLICE_F_MOVE = 1;              // SPLICE_F_MOVE: move pages, not copy (a hint)
 
     // ---- poll(2) event bits for POLL_ADD's poll32_events and its CQE's res: asm-generic/poll.h ----
     public static final int POLLIN = 0x0001;                // POLLIN
@@ -119,6 +128,7 @@ public final class UringLayout {
     static final int SQE_POLL32_EVENTS = 28; // __u32 poll32_events, in the same union ("word-reversed for BE")
     static final int SQE_USER_DATA = 32;    // __u64 user_data
     static final int SQE_BUF_GROUP = 40;    // __u16 buf_index / buf_group (packed union)
+    static final int SQE_SPLICE_FD_IN = 44; // __s32 splice_fd_in (after __u16 personality at 42); SPLICE's off_in is addr's union (splice_off_in), off_out is off
 
     // ---- struct io_uring_cqe (16 bytes) ----
     static final int CQE_SIZE = 16;
@@ -169,6 +179,7 @@ public final class UringLayout {
             case OP_READ -> "READ";
             case OP_SEND -> "SEND";
             case OP_RECV -> "RECV";
+            case OP_SPLICE -> "SPLICE";
             case OP_FSYNC -> "FSYNC";
             case OP_OPENAT -> "OPENAT";
             case OP_CLOSE -> "CLOSE";

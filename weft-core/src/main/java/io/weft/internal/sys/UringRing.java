@@ -315,6 +315,17 @@ public final class UringRing implements AutoCloseable {
         sqes.set(ValueLayout.JAVA_INT, at + SQE_POLL32_EVENTS, events);
     }
 
+    /**
+     * Writes a SPLICE at {@code at}: {@code len} bytes from {@code fdIn} to {@code fdOut}, neither
+     * with an offset ({@code -1} in {@code splice_off_in} and {@code off}: pipes and sockets have
+     * none, the kernel says ESPIPE to any other), {@code flags} the splice(2) flags.
+     */
+    public void prepSplice(long at, int fdIn, int fdOut, int len, int flags, long userData) {
+        prep(at, UringLayout.OP_SPLICE, fdOut, -1L, len, -1L, userData);
+        sqes.set(ValueLayout.JAVA_INT, at + SQE_OP_FLAGS, flags);
+        sqes.set(ValueLayout.JAVA_INT, at + SQE_SPLICE_FD_IN, fdIn);
+    }
+
     public void sqeBufGroup(long at, int group) {
         sqes.set(ValueLayout.JAVA_SHORT, at + SQE_BUF_GROUP, (short) group);
     }

@@ -84,7 +84,7 @@ final class Scheduler implements LoopHost {
             if (!step()) {
                 throw new SimulationStuckException("nothing more can happen at " + sim.describeNow()
                         + ", but the simulation is still waiting: " + describeLoops()
-                        + " (work on other threads, such as offload pools, files and blocking calls, is not simulated)");
+                        + " (work on other threads, such as offload pools and blocking calls, is not simulated)");
             }
         }
     }

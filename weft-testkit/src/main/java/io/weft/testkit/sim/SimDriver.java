@@ -5,6 +5,9 @@ import io.weft.internal.io.DriverContext;
 import io.weft.internal.io.IoDriver;
 import io.weft.internal.io.ReadyQueue;
 import io.weft.internal.io.SocketFactory;
+import io.weft.internal.dispatch.Task;
+import io.weft.internal.file.FileIo;
+import java.util.ArrayDeque;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashSet;
@@ -14,7 +17,10 @@ import java.util.List;
  * The I/O driver under a simulated loop: a readiness backend over the {@link SimNetwork}'s
  * in-memory connections instead of the kernel. {@link #await} never blocks (the simulation
  * decides when time passes): it looks at each of its sockets in the order they registered, and
- * queues the task of every one that is ready, level-triggered like the real backends.
+ * queues the task of every one that is ready, level-triggered like the real backends. File
+ * operations ({@link SimFileIo}, on the host's {@link SimFileSystem}) complete as a completion
+ * driver's do: an event finishes the work and queues its outcome here, and the next turn's
+ * {@code await} hands it to the run phase, after the sockets' tasks.
  *
  * <p>Loop (that is, simulation) thread only; {@link #wakeup()} has nothing to wake.
  */
@@ -37,6 +43,9 @@ final class SimDriver implements IoDriver {
     private final SimSockets sockets;
     /** In registration order: the order each turn looks at them in, the same every run. */
     private final LinkedHashSet<Endpoint> endpoints = new LinkedHashSet<>();
+    /** File operations finished and not yet handed to the loop, in the order they finished. */
+    private final ArrayDeque<Task> completions = new ArrayDeque<>();
+    private SimFileIo files;
     private boolean closed;
 
     SimDriver(Simulation sim, SimHost host, DriverContext context) {
@@ -53,11 +62,24 @@ final class SimDriver implements IoDriver {
         for (Endpoint e : List.copyOf(endpoints)) {
             n += e.poll(ready);
         }
+        for (Task t; (t = completions.poll()) != null; n++) {
+            ready.add(t);
+        }
         return n;
+    }
+
+    /** Queues a finished file operation's outcome for the loop's next turn (dropped once the driver is closed). */
+    void complete(Runnable outcome) {
+        if (!closed) {
+            completions.add(new Task(outcome, null));
+        }
     }
 
     /** Whether a turn now would find I/O ready. */
     boolean hasReady() {
+        if (!completions.isEmpty()) {
+            return true;
+        }
         for (Endpoint e : endpoints) {
             if (e.isReady()) {
                 return true;
@@ -85,6 +107,14 @@ final class SimDriver implements IoDriver {
     }
 
     @Override
+    public FileIo fileIo() {
+        if (files == null) {
+            files = new SimFileIo(this);
+        }
+        return files;
+    }
+
+    @Override
     public ChannelWatches channelWatches() {
         return null; // no JDK channels under simulation: addReader/addWriter are refused
     }
@@ -109,6 +139,7 @@ final class SimDriver implements IoDriver {
             e.close();
         }
         endpoints.clear();
+        completions.clear();
     }
 
     @Override

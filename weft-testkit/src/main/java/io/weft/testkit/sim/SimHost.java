@@ -23,6 +23,7 @@ public final class SimHost {
     private final InetAddress address;
     private final InetAddress address6;
     private int nextPort = 40_000;
+    private SimFileSystem files;
 
     SimHost(Simulation sim, String name, InetAddress address, InetAddress address6) {
         this.sim = sim;
@@ -61,6 +62,23 @@ public final class SimHost {
     /** Whether {@code a} is one of this host's addresses. */
     boolean has(InetAddress a) {
         return a.equals(address) || a.equals(address6);
+    }
+
+    /**
+     * This host's disk: every {@code AsyncFile} of a loop on this host works on it, never on the
+     * real file system. Made empty (only {@code /}) on first use; set its capacity, faults and
+     * denied paths here.
+     */
+    public SimFileSystem files() {
+        if (files == null) {
+            files = new SimFileSystem(sim);
+        }
+        return files;
+    }
+
+    /** Files open on this host's disk (0 if it was never used). */
+    int openFiles() {
+        return files == null ? 0 : files.openFiles();
     }
 
     /** A new loop on this host, as {@code EventLoop.create()} makes one (its host runs it). */

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * The whole method body runs under the simulation (loops it opens are simulated; waiting on
  * them runs it). A seed fails when the body throws, when code read the real clock, or (with
- * {@link #checkLeaks()}) when sockets are still open once the loops it left open are closed;
+ * {@link #checkLeaks()}) when sockets or files are still open once the loops it left open are closed;
  * the failure names the seed, the trace hash and the last events, and says how to replay it:
  * {@code @Simulated(seed = 17)}, or {@code -Dweft.sim.seed=17} for every simulated test.
  * {@code -Dweft.sim.seeds=N} runs N seeds instead of {@link #seeds()}.
@@ -45,7 +45,7 @@ public @interface Simulated {
     /** What the network does to traffic. */
     Network network() default Network.BENIGN;
 
-    /** Whether a seed fails when the body leaves sockets open (after its loops are closed). */
+    /** Whether a seed fails when the body leaves sockets or files open (after its loops are closed). */
     boolean checkLeaks() default true;
 
     /** The {@link Faults} presets, by name. */

@@ -103,6 +103,9 @@ public final class SimulatedExtension implements TestTemplateInvocationContextPr
                 throw failure("left " + sim.network().openSockets() + " sockets open on the simulated network"
                         + " (connection ends, listeners or connects not closed)", null);
             }
+            if (settings.checkLeaks() && sim.openFiles() != 0) {
+                throw failure("left " + sim.openFiles() + " files open on the simulated disks (AsyncFile not closed)", null);
+            }
         }
 
         private AssertionError failure(String what, Throwable cause) {

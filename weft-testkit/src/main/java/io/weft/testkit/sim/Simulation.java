@@ -34,14 +34,16 @@ import java.util.function.BooleanSupplier;
  * <h2>What runs under it</h2>
  * Inside {@link #run}, every loop opened on this thread ({@code EventLoop.create},
  * {@code EventLoop.start}, {@code LoopGroup.start}, {@link SimHost#loop()}) is a simulated one:
- * its sockets are on the simulated network, its clock is the simulation's, and it gets no thread:
+ * its sockets are on the simulated network, its files on its host's disk ({@link SimHost#files()}),
+ * its clock is the simulation's, and it gets no thread:
  * {@code runForever}, {@code runUntilComplete} and a blocking {@code Promise.join} from outside
  * the loops run the whole simulation until they return. Green threads work as on a real loop,
  * since their scheduler is the loop. A name resolves to a host of the network, never through DNS.
  *
  * <h2>What does not</h2>
- * Files, {@code addReader}/{@code addWriter} on JDK channels and {@code offload} (other
- * threads) are not simulated (Unix domain sockets and IPv6 are: see {@link SimNetwork}); a
+ * {@code addReader}/{@code addWriter} on JDK channels (refused with
+ * {@code UnsupportedOperationException}) and {@code offload} (other threads) are not simulated
+ * (files, Unix domain sockets and IPv6 are: see {@link SimFileSystem}, {@link SimNetwork}); a
  * {@code CompletableFuture.get} or a latch waited on from the simulation's thread blocks it for
  * good. TLS runs, but {@code SSLEngine} draws from {@code SecureRandom}: the bytes on the wire,
  * and so the trace hash, differ between runs of one seed (what happens does not). The debug
@@ -218,6 +220,15 @@ public final class Simulation {
     /** Exceptions that escaped callbacks to a loop's exception handler, as "context: exception". */
     public List<String> uncaught() {
         return List.copyOf(uncaught);
+    }
+
+    /** Files open on every host's disk ({@link SimFileSystem#openFiles()}, summed). */
+    public int openFiles() {
+        int n = 0;
+        for (SimHost h : network.hosts()) {
+            n += h.openFiles();
+        }
+        return n;
     }
 
     /** Loops opened and not closed yet. */

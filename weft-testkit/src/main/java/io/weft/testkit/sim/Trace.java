@@ -60,6 +60,15 @@ public final class Trace {
         hash = h;
     }
 
+    /** Folds the bytes of {@code data} from {@code off}, {@code len} of them (a file read or write); leaves its position. */
+    void bytes(java.nio.ByteBuffer data, int off, int len) {
+        long h = hash;
+        for (int i = off; i < off + len; i++) {
+            h = (h ^ (data.get(i) & 0xff)) * FNV_PRIME;
+        }
+        hash = h;
+    }
+
     private void fold(long v) {
         long h = hash;
         for (int i = 0; i < 8; i++) {

@@ -96,6 +96,15 @@ class SimulatedExtensionTest {
         }
     }
 
+    static final class LeavesAFileOpen {
+        @Simulated(seeds = 1)
+        void opensAndForgets(Simulation sim) {
+            EventLoop loop = sim.host("a").loop();
+            loop.runUntilComplete(io.weft.file.AsyncFile.open(loop, java.nio.file.Path.of("/f"),
+                    io.weft.file.FileOption.WRITE, io.weft.file.FileOption.CREATE));
+        }
+    }
+
     private static TestExecutionSummary run(Class<?> testClass) {
         SummaryGeneratingListener listener = new SummaryGeneratingListener();
         LauncherFactory.create().execute(LauncherDiscoveryRequestBuilder.request().selectors(selectClass(testClass)).build(),
@@ -128,5 +137,12 @@ class SimulatedExtensionTest {
         TestExecutionSummary s = run(ReadsTheRealClock.class);
         assertThat(s.getTestsFailedCount()).isEqualTo(1);
         assertThat(s.getFailures().get(0).getException().getMessage()).contains("real clock");
+    }
+
+    @Test
+    void aFileLeftOpenFailsTheSeed() {
+        TestExecutionSummary s = run(LeavesAFileOpen.class);
+        assertThat(s.getTestsFailedCount()).isEqualTo(1);
+        assertThat(s.getFailures().get(0).getException().getMessage()).contains("left 1 files open");
     }
 }

@@ -4,45 +4,18 @@ import static io.weft.internal.sys.SocketConstants.SOCK_DGRAM;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** UDP on loopback: sendmsg/recvmsg with the source address, sendto/recvfrom, truncation. */
-@ExtendWith(SysFds.class)
-@Timeout(20)
-class DatagramTest {
-    private CallState cs;
-    private Arena arena;
-
-    @BeforeAll
-    static void needsNative() {
-        Raw.assumeNative();
-    }
-
-    @BeforeEach
-    void setUp() {
-        cs = new CallState();
-        arena = Arena.ofConfined();
-    }
-
-    @AfterEach
-    void tearDown() {
-        arena.close();
-        cs.close();
-    }
+class DatagramTest extends RawCallTest {
 
     private int bound(String host) {
         int fd = Sockets.socket(cs, host.contains(":") ? SocketConstants.AF_INET6 : SocketConstants.AF_INET, SOCK_DGRAM, 0);

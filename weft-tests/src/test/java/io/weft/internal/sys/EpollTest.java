@@ -4,39 +4,12 @@ import static io.weft.internal.sys.SocketConstants.MSG_NOSIGNAL;
 import static io.weft.internal.sys.SocketConstants.SOCK_STREAM;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.util.Locale;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith(SysFds.class)
-@Timeout(20)
-class EpollTest {
-    private CallState cs;
-    private Arena arena;
-
-    @BeforeAll
-    static void needsNative() {
-        Raw.assumeNative();
-    }
-
-    @BeforeEach
-    void setUp() {
-        cs = new CallState();
-        arena = Arena.ofConfined();
-    }
-
-    @AfterEach
-    void tearDown() {
-        arena.close();
-        cs.close();
-    }
+class EpollTest extends RawCallTest {
 
     @Test
     void theEventLayoutIsPackedOnX8664Only() {

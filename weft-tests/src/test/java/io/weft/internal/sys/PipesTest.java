@@ -3,43 +3,16 @@ package io.weft.internal.sys;
 import static io.weft.internal.sys.SocketConstants.SOCK_STREAM;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** pipe2, splice and sendfile: the calls later issues (proxying, files) build on. */
-@ExtendWith(SysFds.class)
-@Timeout(20)
-class PipesTest {
-    private CallState cs;
-    private Arena arena;
-
-    @BeforeAll
-    static void needsNative() {
-        Raw.assumeNative();
-    }
-
-    @BeforeEach
-    void setUp() {
-        cs = new CallState();
-        arena = Arena.ofConfined();
-    }
-
-    @AfterEach
-    void tearDown() {
-        arena.close();
-        cs.close();
-    }
+class PipesTest extends RawCallTest {
 
     private String recvText(int fd, int expected) throws InterruptedException {
         MemorySegment buf = arena.allocate(expected);

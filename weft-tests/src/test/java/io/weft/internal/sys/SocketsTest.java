@@ -16,7 +16,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.BindException;
@@ -28,38 +27,22 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** TCP and Unix stream sockets on loopback through the raw calls alone. */
-@ExtendWith(SysFds.class)
-@Timeout(20)
-class SocketsTest {
-    private CallState cs;
-    private Arena arena;
+class SocketsTest extends RawCallTest {
     private Path dir;
-
-    @BeforeAll
-    static void needsNative() {
-        Raw.assumeNative();
-    }
 
     @BeforeEach
     void setUp() throws IOException {
-        cs = new CallState();
-        arena = Arena.ofConfined();
         dir = Files.createTempDirectory("weft-sys");
     }
 
     @AfterEach
     void tearDown() throws IOException {
-        arena.close();
-        cs.close();
         try (var files = Files.list(dir)) {
             for (Path p : files.toList()) {
                 Files.deleteIfExists(p);

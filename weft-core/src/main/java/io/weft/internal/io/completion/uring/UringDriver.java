@@ -64,6 +64,10 @@ public final class UringDriver implements IoDriver {
     /** The reader's and the writer's one-shot POLL_ADD of a JDK channel watched with addReader/addWriter ({@link UringReadiness}). */
     static final int OP_WATCH_READ = 10;
     static final int OP_WATCH_WRITE = 11;
+    /** A splice round's operations ({@link UringSplicer}): its POLL_ADD, the splice socket to pipe, the splice pipe to socket. */
+    static final int OP_SPLICE_POLL = 12;
+    static final int OP_SPLICE_IN = 13;
+    static final int OP_SPLICE_OUT = 14;
 
     /** The opcodes this backend submits: probed by {@link UringProbe} and at open. */
     static final int[] OPCODES = {UringLayout.OP_NOP, UringLayout.OP_READ, UringLayout.OP_RECV, UringLayout.OP_SEND,
@@ -79,6 +83,12 @@ public final class UringDriver implements IoDriver {
 
     /** Whether paused sockets keep a POLL_ADD for POLLERR|POLLHUP armed ({@link #OPTIONAL_OPCODES} all supported). */
     final boolean hangupPolls;
+
+    /** Opcodes of the zero-copy relay ({@link UringSplicer}), with POLL_ADD: without them a relay copies. */
+    static final int[] SPLICE_OPCODES = {UringLayout.OP_SPLICE};
+
+    /** Whether sockets offer {@link UringSplicer} (POLL_ADD and {@link #SPLICE_OPCODES} supported). */
+    final boolean splices;
 
     /** iovecs in the per-submit area: writev arrays live until the enter that consumes them (FEAT_SUBMIT_STABLE). */
     private static final int IOV_AREA = 4096;
@@ -169,12 +179,14 @@ public final class UringDriver implements IoDriver {
         this.ring = r;
         int wfd = -1;
         boolean polls;
+        boolean spl;
         try {
             java.util.List<String> missing = r.unsupported(cs, OPCODES);
             if (!missing.isEmpty()) {
                 throw new IOException("io_uring lacks the opcodes " + missing);
             }
             polls = r.unsupported(cs, OPTIONAL_OPCODES).isEmpty();
+            spl = polls && r.unsupported(cs, SPLICE_OPCODES).isEmpty();
             if ((r.flags() & UringLayout.SETUP_R_DISABLED) == 0) {
                 // Enabled already: bound (with SINGLE_ISSUER) to this thread from now on.
                 enabled = true;
@@ -195,6 +207,7 @@ public final class UringDriver implements IoDriver {
             throw e;
         }
         this.hangupPolls = polls;
+        this.splices = spl;
         this.wakeFd = wfd;
         this.wakeCounter = arena.allocate(8, 8);
         this.iovArea = arena.allocate(IoVec.SIZE * IOV_AREA, 8);
@@ -388,14 +401,7 @@ public final class UringDriver implements IoDriver {
         if (at >= 0) {
             return at;
         }
-        // SQ full: submit what is there (no wait) and take the slot that frees.
-        int r = ring.submitAndWait(cs, 0, 0);
-        if (r < 0 && r != -Errno.EINTR && r != -UringLayout.EBUSY) {
-            throw new UncheckedIOException(enterFailed(r));
-        }
-        if (ring.unsubmitted() == 0) {
-            iovUsed = 0;
-        }
+        submitEarly(); // SQ full: submit what is there (no wait) and take the slot that frees
         at = ring.nextSqe();
         if (at < 0) {
             throw new UncheckedIOException(new IOException("io_uring submission queue full ("
@@ -403,6 +409,27 @@ public final class UringDriver implements IoDriver {
                     + " operations in one turn"));
         }
         return at;
+    }
+
+    /**
+     * Room for {@code count} SQEs that must reach the kernel in one submit (a linked chain: the
+     * kernel ends a chain at the end of a submit): what is queued goes first if they would not fit.
+     */
+    void reserve(int count) {
+        if (ring.sqeSpace() < count) {
+            submitEarly();
+        }
+    }
+
+    /** Submits what is queued now, without waiting. */
+    private void submitEarly() {
+        int r = ring.submitAndWait(cs, 0, 0);
+        if (r < 0 && r != -Errno.EINTR && r != -UringLayout.EBUSY) {
+            throw new UncheckedIOException(enterFailed(r));
+        }
+        if (ring.unsubmitted() == 0) {
+            iovUsed = 0;
+        }
     }
 
     /**

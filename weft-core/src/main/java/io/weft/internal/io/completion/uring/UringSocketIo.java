@@ -1,6 +1,7 @@
 package io.weft.internal.io.completion.uring;
 
 import io.weft.internal.dispatch.Task;
+import io.weft.internal.io.CompletionSplicer;
 import io.weft.internal.io.IoSink;
 import io.weft.internal.io.SocketIo;
 import io.weft.internal.io.WriteQueue;
@@ -151,6 +152,10 @@ final class UringSocketIo implements SocketIo, Completion {
     private boolean taskQueued;
     private SocketAddress local;
     private SocketAddress remote;
+    /** The zero-copy relay's path from or to this socket, once asked for; see the splicing section. */
+    private UringSplicer splicer;
+    private CompletionSplicer.TakeOver takeOver;
+    private boolean takeOverQueued;
 
     UringSocketIo(UringDriver driver, int fd, boolean unix) {
         this.driver = driver;
@@ -297,6 +302,9 @@ final class UringSocketIo implements SocketIo, Completion {
             polled(res);
         } else {
             sent(res);
+        }
+        if (takeOver != null && !recvArmed) {
+            tookOverLater();
         }
         if (closed) {
             maybeRelease();
@@ -500,7 +508,15 @@ final class UringSocketIo implements SocketIo, Completion {
      * paused sockets never keep the ring empty.
      */
     private void park() {
-        int keep = readError != null ? 0 : Math.min(pendCount, PARK);
+        park(readError != null ? 0 : Math.min(pendCount, PARK));
+    }
+
+    /** Copies every undelivered buffer into {@link #held} (behind what it holds) and recycles them. */
+    private void holdPending() {
+        park(0);
+    }
+
+    private void park(int keep) {
         for (; parked > keep; parked--) {
             driver.buffers.unpark();
         }
@@ -804,6 +820,9 @@ final class UringSocketIo implements SocketIo, Completion {
             driver.cancel(pollTag);
         }
         hangupHeard = false;
+        if (splicer != null) {
+            splicer.socketClosed(); // their operations hold this socket until their CQEs
+        }
         if (sendArmed) {
             driver.cancel(sendTag);
             // The queue may be cleared now; its chunks under the send stay lent until the CQE.
@@ -818,6 +837,66 @@ final class UringSocketIo implements SocketIo, Completion {
             released = true;
             Fd.close(cs, fd); // EINTR or not, released: never retried
             driver.release(slot);
+        }
+    }
+
+    // ---- splicing: the hooks of UringSplicer ----
+
+    /** Made at the first ask, for a relay; null without the ring's splice (see {@link UringDriver#splices}). */
+    @Override
+    public CompletionSplicer completionSplicer() {
+        if (splicer == null && !closed && driver.splices) {
+            splicer = new UringSplicer(driver, this, fd);
+        }
+        return splicer;
+    }
+
+    /** See {@link CompletionSplicer#takeOver}: runs once the receive is out of the kernel. */
+    void takeOver(CompletionSplicer.TakeOver then) {
+        takeOver = then;
+        if (!recvArmed) {
+            tookOverLater();
+        }
+    }
+
+    private void tookOverLater() {
+        if (!takeOverQueued) {
+            takeOverQueued = true;
+            driver.queue(new Task(this::tookOver, null));
+        }
+    }
+
+    /** In the run phase: what the receive brought and the transport did not see, to the splicer's caller. */
+    private void tookOver() {
+        CompletionSplicer.TakeOver then = takeOver;
+        takeOver = null;
+        takeOverQueued = false;
+        if (closed || then == null) {
+            return;
+        }
+        holdPending();
+        IOException error = readError;
+        readError = null;
+        ByteBuffer early = held != null ? held.slice(heldFrom, heldBytes()) : ByteBuffer.allocate(0);
+        try {
+            then.taken(early, error);
+        } finally {
+            if (held != null) {
+                held.clear();
+                heldFrom = 0;
+            }
+        }
+    }
+
+    /** An operation of a splice pipe names this socket: its descriptor stays open until {@link #unhold}. */
+    void hold() {
+        inflight++;
+    }
+
+    void unhold() {
+        inflight--;
+        if (closed) {
+            maybeRelease();
         }
     }
 
