@@ -190,6 +190,26 @@ class SocketIoContractTest {
         runUntil(() -> events.text().equals("one two three"));
     }
 
+    /**
+     * A write larger than a chunk (a proxy forwarding a whole 64 KiB read) is split over the
+     * backend's pooled chunks: a backend that pools native memory never answers it with one
+     * fresh buffer of that size, allocated and zeroed per write (NIO's heap chunks are unbounded).
+     */
+    @Test
+    void aWriteLargerThanAChunkIsQueuedInPooledChunks() {
+        WriteQueue.Chunks chunks = io.chunks();
+        WriteQueue queue = new WriteQueue(chunks);
+        onLoop(() -> queue.add(ByteBuffer.allocate(64 << 10)));
+        assertThat(queue.size()).isEqualTo(64 << 10);
+        if (chunks != WriteQueue.HEAP) {
+            for (int i = queue.offset(); i < queue.offset() + queue.count(); i++) {
+                assertThat(queue.array()[i].isDirect()).as("chunk %d of a 64 KiB write on %s", i, backend).isTrue();
+                assertThat(queue.array()[i].capacity()).isLessThanOrEqualTo(chunks.maxChunk());
+            }
+        }
+        onLoop(queue::clear);
+    }
+
     @Test
     void writeNowThenTheQueueDeliverEveryByteInOrderAndReportProgress() throws Exception {
         byte[] big = new byte[8 << 20];

@@ -31,6 +31,16 @@ final class UringChunks implements WriteQueue.Chunks {
         pool.give(buffer);
     }
 
+    /**
+     * The pool's chunk: a write larger than a chunk is split over pooled chunks (see {@link
+     * DirectChunks}), not copied into one fresh heap buffer that is then staged. Without it, the
+     * io_uring copy relay spent 14% of its CPU zeroing such buffers (perf, docs/benchmarks.md).
+     */
+    @Override
+    public int maxChunk() {
+        return pool.maxChunk();
+    }
+
     /** The kernel may read {@code buffer} until {@link #unlend}. */
     void lend(ByteBuffer buffer) {
         lent.putIfAbsent(buffer, Boolean.FALSE);

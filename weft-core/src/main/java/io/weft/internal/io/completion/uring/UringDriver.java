@@ -363,6 +363,7 @@ public final class UringDriver implements IoDriver {
             r.run();
         }
         rearmCount = 0;
+        readiness.sweepClosed(); // after the rearms: a watch settled there is not swept twice
         turn++;
     }
 

@@ -34,11 +34,14 @@ import java.util.IdentityHashMap;
  * holds it) is dropped in the next {@code io_uring_enter}.
  *
  * <p><b>Closing.</b> {@link #clear()} cancels every poll; the driver's close then waits for their
- * CQEs, as for any operation. A channel the user closes while its poll waits in the kernel is not
- * seen closed until that poll completes or is cancelled: its socket stays open in the kernel until
- * {@code removeReader}/{@code removeWriter} or the loop's close (epoll forgets a closed descriptor
- * by itself). Arming checks {@link SelectableChannel#isOpen()} first, so a closed channel's
- * (perhaps reused) number is never polled.
+ * CQEs, as for any operation. A poll holds a reference on its file, so a channel the user closes
+ * while its poll waits in the kernel would stay open there (no FIN to its peer) until the poll
+ * completed (epoll forgets a closed descriptor by itself): so the end of every turn
+ * ({@link #sweepClosed}) looks for watched channels that are closed with a poll in the kernel and
+ * cancels both sides' polls; the watch keeps its callbacks (never called again) until
+ * {@code removeReader}/{@code removeWriter} or the loop's close. Arming checks
+ * {@link SelectableChannel#isOpen()} first, so a closed channel's (perhaps reused) number is never
+ * polled.
  *
  * <p>Without POLL_ADD on the ring (a filtered kernel) {@link #set} refuses with that reason.
  * Loop thread only.
@@ -110,6 +113,23 @@ final class UringReadiness implements ChannelWatches {
         }
         w.settleLater();
         return true;
+    }
+
+    /**
+     * The end of the turn: cancels the polls of watched channels the user closed. A look at each
+     * watch per turn while any exists (addReader/addWriter are for the few JDK channels a program
+     * mixes in, not for the loop's own sockets).
+     */
+    void sweepClosed() {
+        if (channels.isEmpty()) {
+            return;
+        }
+        for (Watch w : channels.values()) {
+            if ((w.read.inKernel && !w.read.cancelAsked || w.write.inKernel && !w.write.cancelAsked)
+                    && !w.channel.isOpen()) {
+                w.settle();
+            }
+        }
     }
 
     @Override
@@ -192,8 +212,8 @@ final class UringReadiness implements ChannelWatches {
             }
             boolean open = channel.isOpen();
             for (Side s : sides) {
-                boolean wanted = s.task != null && !s.task.isCancelled() && !s.failed;
-                if (wanted && !s.inKernel && open && !driver.isClosed()) {
+                boolean wanted = open && s.task != null && !s.task.isCancelled() && !s.failed;
+                if (wanted && !s.inKernel && !driver.isClosed()) {
                     long at = driver.sqe();
                     driver.ring.prep(at, UringLayout.OP_POLL_ADD, fd, 0, 0, 0, s.tag);
                     driver.ring.sqePollEvents(at, s.events);

@@ -27,11 +27,19 @@ import java.nio.ByteBuffer;
  *
  * <p><b>Reads.</b> Each receive CQE names a provided buffer; the CQE only records it and queues
  * this socket's task, which in the run phase lends the buffer to {@link IoSink#onRead} and
- * {@linkplain BufferRing#recycle recycles} it right after. Pausing cancels the receive
- * (ASYNC_CANCEL); whatever the kernel delivered before the cancel took effect is copied out of the
- * ring buffers and held (a heap buffer) until reading resumes, then delivered first, in order.
- * ENOBUFS (every buffer out) ends the multishot receive: it is armed again at the end of the
- * turn, once the run phase has given the buffers back; no byte is lost, the kernel keeps them.
+ * {@linkplain BufferRing#recycle recycles} it right after. ENOBUFS (every buffer out) ends the
+ * multishot receive: the ring {@linkplain BufferRing#grow grows} and the receive is armed again at
+ * the end of the turn, once the run phase has given the buffers back; no byte is lost, the kernel
+ * keeps them.
+ *
+ * <p><b>Pausing</b> leaves the bytes in the kernel: the multishot receive is cancelled
+ * (ASYNC_CANCEL) and not armed again until reading resumes, so the socket's receive buffer fills
+ * and TCP's window stops the peer. What the receive delivered before the cancel took effect stays
+ * in its ring buffers, undelivered, uncopied ({@linkplain BufferRing#park parked}, {@link #PARK} at
+ * most, within the ring's budget); only bytes beyond that are copied out into a heap buffer
+ * ({@link #held}). On resume the held bytes come first, then the parked buffers, then the receive
+ * armed again: in order. Copying every such buffer out (the design before) cost the io_uring
+ * copy relay, which pauses and resumes all the time, a fresh heap array per pause.
  *
  * <p><b>Resets while paused.</b> With the receive cancelled nothing of the socket would be in the
  * kernel, so a reset would go unheard until reading resumes. So while reading is paused (and no
@@ -62,6 +70,10 @@ import java.nio.ByteBuffer;
 final class UringSocketIo implements SocketIo, Completion {
     /** Direct chunks gathered per send at most. */
     private static final int GATHER = 64;
+    /** Undelivered ring buffers a paused socket keeps uncopied at most (64 KiB). */
+    private static final int PARK = 8;
+    /** Held bytes per sink call at most: the loop's read buffer size on the readiness backends. */
+    private static final int HELD_SLICE = 64 * 1024;
 
     private final UringDriver driver;
     private final UringRing ring;
@@ -88,8 +100,12 @@ final class UringSocketIo implements SocketIo, Completion {
     private int[] pendLen = new int[8];
     private int pendHead;
     private int pendCount;
+    /** How many of the undelivered buffers count against the ring's parking budget ({@link BufferRing#park}); at most {@link #pendCount}. */
+    private int parked;
     /** Bytes that arrived while paused, copied out of the ring; delivered first on resume. */
     private ByteBuffer held;
+    /** Where {@link #held}'s undelivered bytes start; they end at its position. */
+    private int heldFrom;
     private boolean eof;
     private boolean eofDelivered;
     /** An end of stream seen with a reset and a send in flight: decided by the send's CQE. */
@@ -101,8 +117,8 @@ final class UringSocketIo implements SocketIo, Completion {
     private boolean pollCancelRequested;
     private boolean pollFired;
     private boolean hangupHeard;
-    private boolean watchQueued;
-    private final Runnable watch = this::armPoll;
+    private boolean pauseQueued;
+    private final Runnable settlePause = this::settlePause;
 
     private WriteQueue queue;
     private boolean sendArmed;
@@ -161,7 +177,7 @@ final class UringSocketIo implements SocketIo, Completion {
     @Override
     public void start(IoSink sink) {
         this.sink = sink;
-        watchLater(); // a transport that never resumes reading still hears a reset
+        settlePauseLater(); // a transport that never resumes reading still hears a reset
     }
 
     @Override
@@ -171,11 +187,11 @@ final class UringSocketIo implements SocketIo, Completion {
         }
         reading = on;
         if (on) {
-            if ((held != null && held.position() > 0) || pendCount > 0 || eof || readError != null) {
+            if (heldBytes() > 0 || pendCount > 0 || eof || readError != null) {
                 queueTask();
             }
-            if (!recvArmed && !eof && readError == null) {
-                armRecv();
+            if (mayArm()) {
+                armRecv(); // else once the task has delivered what is held and parked
             }
             hangupHeard = false; // the receive will see the error itself
             pollFired = false;
@@ -184,25 +200,35 @@ final class UringSocketIo implements SocketIo, Completion {
                 driver.cancel(pollTag);
             }
         } else {
+            // Cancelled now, not at the end of the turn: its SQE must go ahead of the turn's sends,
+            // or a send to a peer on this loop can fill this socket and the receive take it all
+            // (up to the whole buffer ring) before the kernel reaches the cancel.
             if (recvArmed && !cancelRequested) {
                 cancelRequested = true;
                 driver.cancel(recvTag);
             }
-            watchLater();
+            settlePauseLater();
         }
     }
 
-    private void watchLater() {
-        if (driver.hangupPolls && !watchQueued) {
-            watchQueued = true;
-            driver.rearmAtEndOfTurn(watch);
+    private void settlePauseLater() {
+        if (!pauseQueued) {
+            pauseQueued = true;
+            driver.rearmAtEndOfTurn(settlePause);
         }
     }
 
-    /** The end of a turn that paused: a one-shot POLL_ADD for POLLERR|POLLHUP, if still paused. */
+    /** The end of a turn that paused, if still paused: the hang-up watch armed. */
+    private void settlePause() {
+        pauseQueued = false;
+        if (!closed && !reading) {
+            armPoll();
+        }
+    }
+
+    /** A one-shot POLL_ADD for POLLERR|POLLHUP while paused. */
     private void armPoll() {
-        watchQueued = false;
-        if (closed || reading || pollArmed || pollFired || eof || eofDelivered || readError != null) {
+        if (!driver.hangupPolls || pollArmed || pollFired || eof || eofDelivered || readError != null) {
             return;
         }
         long at = driver.sqe();
@@ -221,7 +247,7 @@ final class UringSocketIo implements SocketIo, Completion {
             return;
         }
         if (res == -UringLayout.ECANCELED) {
-            watchLater(); // cancelled by a resume; if paused again since, the pause's watch found this one still armed
+            settlePauseLater(); // cancelled by a resume; if paused again since, the pause's watch found this one still armed
             return;
         }
         if (reading) {
@@ -244,9 +270,19 @@ final class UringSocketIo implements SocketIo, Completion {
         inflight++;
     }
 
+    /**
+     * Whether the receive may be armed now: reading, and nothing held or parked left to deliver.
+     * Armed behind held bytes, it would take up to the whole ring again (the socket's buffer holds
+     * megabytes by then), to be copied behind them: a copy relay spent its CPU moving bytes into
+     * {@link #held} and back.
+     */
+    private boolean mayArm() {
+        return !closed && reading && !recvArmed && !eof && readError == null && pendCount == 0 && heldBytes() == 0;
+    }
+
     private void rearmRecv() {
         rearmQueued = false;
-        if (!closed && reading && !recvArmed && !eof && readError == null) {
+        if (mayArm()) {
             armRecv();
         }
     }
@@ -308,6 +344,9 @@ final class UringSocketIo implements SocketIo, Completion {
                 queueTask();
             }
         } else if (res == -UringLayout.ENOBUFS || res == -UringLayout.ECANCELED || res == -Errno.EINTR) {
+            if (res == -UringLayout.ENOBUFS) {
+                driver.buffers.grow(driver.turn());
+            }
             if (!more) {
                 rearmLater(); // buffers come back in the run phase; a cancel for a pause re-arms only if resumed
             }
@@ -385,21 +424,16 @@ final class UringSocketIo implements SocketIo, Completion {
     }
 
     private void deliverReads() {
-        if (reading && held != null && held.position() > 0) {
-            held.flip();
-            try {
-                sink.onRead(held);
-            } finally {
-                if (held != null) {
-                    held.clear();
-                }
+        if (reading && heldBytes() > 0) {
+            deliverHeld();
+            if (closed) {
+                return;
             }
         }
         while (pendCount > 0 && reading && !closed) {
             int bid = pendBid[pendHead];
             int len = pendLen[pendHead];
-            pendHead = (pendHead + 1) % pendBid.length;
-            pendCount--;
+            popPend();
             try {
                 sink.onRead(driver.buffers.lend(bid, len));
             } finally {
@@ -410,7 +444,7 @@ final class UringSocketIo implements SocketIo, Completion {
             return;
         }
         if (!reading) {
-            holdPending();
+            park();
             if (readError == null) {
                 return;
             }
@@ -421,27 +455,90 @@ final class UringSocketIo implements SocketIo, Completion {
             sink.onIoError(e);
             return;
         }
-        if (pendCount == 0 && eof && !eofDelivered && reading && (held == null || held.position() == 0)) {
+        if (mayArm()) {
+            rearmLater(); // resumed behind held or parked bytes, all delivered now
+        }
+        if (pendCount == 0 && eof && !eofDelivered && reading && heldBytes() == 0) {
             eofDelivered = true;
             reading = false;
             sink.onReadEof();
         }
     }
 
-    /** Copies undelivered buffers out of the ring into {@link #held}, and recycles them. */
+    /**
+     * The held bytes, {@link #HELD_SLICE} at a time while the sink keeps reading: a receive can
+     * have taken megabytes before a pause took effect, and one call with all of them would push
+     * a relay that far past its high-water mark. What a pause leaves stays held, ahead of the
+     * rest, from {@link #heldFrom}: not compacted, which would move megabytes per 64 KiB delivered.
+     */
+    private void deliverHeld() {
+        while (heldBytes() > 0 && reading) {
+            int n = Math.min(heldBytes(), HELD_SLICE);
+            ByteBuffer part = held.slice(heldFrom, n);
+            heldFrom += n;
+            if (heldFrom == held.position()) {
+                held.clear();
+                heldFrom = 0;
+            }
+            sink.onRead(part);
+            if (closed) {
+                return; // held is gone with the rest
+            }
+        }
+    }
+
+    private int heldBytes() {
+        return held == null ? 0 : held.position() - heldFrom;
+    }
+
+    /** Drops the oldest undelivered buffer from the list (its bid is the caller's to deliver or recycle). */
+    private void popPend() {
+        pendHead = (pendHead + 1) % pendBid.length;
+        pendCount--;
+        if (parked > pendCount) {
+            parked--;
+            driver.buffers.unpark();
+        }
+    }
+
+    /**
+     * While paused: the undelivered buffers stay lent, uncopied, as far as the ring's parking
+     * budget allows ({@link #PARK} at most, none once an error waits to be reported); the oldest of
+     * the rest are copied into {@link #held} (which is delivered before them) and recycled, so
+     * paused sockets never keep the ring empty.
+     */
+    private void park() {
+        park(readError != null ? 0 : Math.min(pendCount, PARK));
+    }
+
+    /** Copies every undelivered buffer into {@link #held} (behind what it holds) and recycles them. */
     private void holdPending() {
-        while (pendCount > 0) {
+        park(0);
+    }
+
+    private void park(int keep) {
+        for (; parked > keep; parked--) {
+            driver.buffers.unpark();
+        }
+        while (parked < keep && driver.buffers.park()) {
+            parked++;
+        }
+        while (pendCount > parked) {
             int bid = pendBid[pendHead];
             int len = pendLen[pendHead];
-            pendHead = (pendHead + 1) % pendBid.length;
-            pendCount--;
+            popPend();
             if (held == null) {
                 held = ByteBuffer.allocate(Math.max(len, 16 * 1024));
             } else if (held.remaining() < len) {
-                ByteBuffer bigger = ByteBuffer.allocate(Math.max(held.capacity() * 2, held.position() + len));
-                held.flip();
-                bigger.put(held);
-                held = bigger;
+                int have = heldBytes();
+                ByteBuffer to = held;
+                if (have + len > held.capacity() / 2) {
+                    to = ByteBuffer.allocate(Math.max(held.capacity() * 2, have + len));
+                }
+                System.arraycopy(held.array(), heldFrom, to.array(), 0, have); // compacted only when out of room
+                to.clear().position(have);
+                held = to;
+                heldFrom = 0;
             }
             driver.buffers.copy(bid, len, held);
             driver.buffers.recycle(bid);
@@ -708,11 +805,12 @@ final class UringSocketIo implements SocketIo, Completion {
         }
         closed = true;
         while (pendCount > 0) {
-            driver.buffers.recycle(pendBid[pendHead]);
-            pendHead = (pendHead + 1) % pendBid.length;
-            pendCount--;
+            int bid = pendBid[pendHead];
+            popPend();
+            driver.buffers.recycle(bid);
         }
         held = null;
+        heldFrom = 0;
         if (recvArmed && !cancelRequested) {
             cancelRequested = true;
             driver.cancel(recvTag);
@@ -779,12 +877,13 @@ final class UringSocketIo implements SocketIo, Completion {
         holdPending();
         IOException error = readError;
         readError = null;
-        ByteBuffer early = held != null ? held.flip() : ByteBuffer.allocate(0);
+        ByteBuffer early = held != null ? held.slice(heldFrom, heldBytes()) : ByteBuffer.allocate(0);
         try {
             then.taken(early, error);
         } finally {
             if (held != null) {
                 held.clear();
+                heldFrom = 0;
             }
         }
     }
