@@ -70,9 +70,7 @@ public final class ChunkedRead {
      */
     public static Promise<Integer> start(EventLoop loop, FileHandle file, ByteBuffer dst, long length,
             int chunk, int depth, StopSignal stop, Runnable whenQuiet) {
-        Runnable release = file.holdForReads(dst);
-        ChunkedRead r = new ChunkedRead(loop, file, dst, length, chunk, depth, stop,
-                whenQuiet == null ? release : () -> { release.run(); whenQuiet.run(); });
+        ChunkedRead r = new ChunkedRead(loop, file, dst, length, chunk, depth, stop, whenQuiet);
         r.fill();
         r.finishIfDone();
         return r.result;

@@ -38,14 +38,6 @@ public interface FileHandle {
     }
 
     /**
-     * Called by a whole-file read before its first read into {@code whole}; the returned action
-     * runs once no read into it is in flight. A backend may register the buffer with the kernel.
-     */
-    default Runnable holdForReads(ByteBuffer whole) {
-        return () -> { };
-    }
-
-    /**
      * Reads into {@code dst} at {@code position} (or {@link #CURRENT}); -1 at end of file. If
      * {@code stop} is set before the read starts, it does not start and the promise fails with
      * {@link java.util.concurrent.CancellationException}; a backend that can cancel a read in

@@ -48,7 +48,6 @@ public final class UringLayout {
     public static final int OP_RECV = 27;         // IORING_OP_RECV
     // file operations (io.weft.internal.io.completion.uring.UringFiles)
     public static final int OP_FSYNC = 3;         // IORING_OP_FSYNC
-    public static final int OP_READ_FIXED = 4;    // IORING_OP_READ_FIXED: a read into a registered buffer (sqe->buf_index)
     public static final int OP_OPENAT = 18;       // IORING_OP_OPENAT
     public static final int OP_CLOSE = 19;        // IORING_OP_CLOSE
     public static final int OP_STATX = 21;        // IORING_OP_STATX
@@ -82,8 +81,6 @@ public final class UringLayout {
     static final int SQ_CQ_OVERFLOW = 1 << 1;               // IORING_SQ_CQ_OVERFLOW: completions wait in the overflow list
 
     // ---- io_uring_register(2) opcodes ----
-    static final int REGISTER_BUFFERS = 0;                  // IORING_REGISTER_BUFFERS: arg a struct iovec array
-    static final int UNREGISTER_BUFFERS = 1;                // IORING_UNREGISTER_BUFFERS
     static final int REGISTER_PROBE = 8;                    // IORING_REGISTER_PROBE
     static final int REGISTER_ENABLE_RINGS = 12;            // IORING_REGISTER_ENABLE_RINGS
     static final int REGISTER_PBUF_RING = 22;               // IORING_REGISTER_PBUF_RING

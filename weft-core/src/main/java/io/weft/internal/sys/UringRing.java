@@ -249,26 +249,6 @@ public final class UringRing implements AutoCloseable {
         }
     }
 
-    /**
-     * Registers one fixed buffer, index 0 (IORING_REGISTER_BUFFERS with one {@code struct iovec},
-     * linux/uio.h: {@code void *iov_base; size_t iov_len}): the kernel pins its pages until
-     * {@link #unregisterBuffers}; the caller keeps the memory alive until then. Returns 0 or
-     * {@code -errno} ({@code -EBUSY}: a set is registered already).
-     */
-    public int registerBuffer(CallState cs, long address, long length) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment iov = a.allocate(16, 8);
-            iov.set(ValueLayout.JAVA_LONG, 0, address);
-            iov.set(ValueLayout.JAVA_LONG, 8, length);
-            return Uring.register(cs, fd, REGISTER_BUFFERS, iov, 1);
-        }
-    }
-
-    /** Unregisters the fixed buffers (IORING_UNREGISTER_BUFFERS); 0 or {@code -errno}. */
-    public int unregisterBuffers(CallState cs) {
-        return Uring.register(cs, fd, UNREGISTER_BUFFERS, MemorySegment.NULL, 0);
-    }
-
     /** Fills provided-buffer entry {@code index} (masked) of {@code ring}: no ordering yet. */
     public static void putBuffer(MemorySegment ring, int index, long address, int length, int bid) {
         long at = (long) index * BUF_SIZE;

@@ -70,28 +70,6 @@ final class UringFileHandle implements FileHandle {
     private static final int RING_CHUNK = Integer.getInteger("weft.file.readChunk", 2 << 20);
     private static final int RING_DEPTH = Integer.getInteger("weft.file.readDepth", 4);
 
-    /** Experiment: readAll's buffer registered (IORING_REGISTER_BUFFERS) and read with READ_FIXED. */
-    private static final boolean FIXED = Boolean.getBoolean("weft.uring.fixedBuffers");
-
-    @Override
-    public Runnable holdForReads(ByteBuffer whole) {
-        if (!FIXED || !whole.isDirect()) {
-            return () -> { };
-        }
-        long t0 = System.nanoTime();
-        MemorySegment m = MemorySegment.ofBuffer(whole);
-        boolean ok = ring.registerFixed(m.address(), m.byteSize());
-        System.err.printf("fixed buffer: %s %,d bytes in %.1f ms%n", ok ? "registered" : "NOT registered", m.byteSize(), (System.nanoTime() - t0) / 1e6);
-        if (!ok) {
-            return () -> { };
-        }
-        return () -> {
-            long t1 = System.nanoTime();
-            ring.unregisterFixed();
-            System.err.printf("fixed buffer: unregistered in %.1f ms%n", (System.nanoTime() - t1) / 1e6);
-        };
-    }
-
     @Override
     public Path path() {
         return path;

@@ -122,42 +122,11 @@ public final class UringFiles {
      * whose copy from the page cache would otherwise run on the loop's thread, one after another.
      */
     public Op read(int fd, long address, int length, long offset, boolean async, Arena owned, Done done) {
-        boolean fixed = address >= fixedFrom && address + length <= fixedTo;
-        Op op = submit(fixed ? UringLayout.OP_READ_FIXED : UringLayout.OP_READ, fd, address, length, offset, 0, owned, done);
-        if (fixed) {
-            driver.ring.sqeBufGroup(op.at, 0); // buf_index, in the same union as buf_group
-        }
+        Op op = submit(UringLayout.OP_READ, fd, address, length, offset, 0, owned, done);
         if (async) {
             driver.ring.sqeFlags(op.at, UringLayout.IOSQE_ASYNC);
         }
         return op;
-    }
-
-    /** The registered buffer's range [fixedFrom, fixedTo), or empty (0, 0). Loop thread. */
-    private long fixedFrom;
-    private long fixedTo;
-
-    /**
-     * Registers {@code [address, address + length)} as the ring's fixed buffer, for
-     * {@link #read}s inside it to go as READ_FIXED; false if one is registered already (another
-     * whole-file read holds it) or the kernel refused. The caller keeps the memory alive until
-     * {@link #unregisterFixed}.
-     */
-    public boolean registerFixed(long address, long length) {
-        if (fixedTo != 0 || driver.ring.registerBuffer(driver.cs, address, length) < 0) {
-            return false;
-        }
-        fixedFrom = address;
-        fixedTo = address + length;
-        return true;
-    }
-
-    /** Unregisters the fixed buffer; only once no read into it is in the kernel. */
-    public void unregisterFixed() {
-        if (fixedTo != 0) {
-            driver.ring.unregisterBuffers(driver.cs);
-            fixedFrom = fixedTo = 0;
-        }
     }
 
     /** {@code pwrite(fd, address, length, offset)}; {@code offset -1}: at the file's offset (its end with O_APPEND); {@code async} as for {@link #read}. */
