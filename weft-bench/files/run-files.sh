@@ -10,10 +10,14 @@
 #    `sync`; then once `weft copy --read-write` (async positional reads and writes, 4 MiB x 4)
 # 4. 10,000 files listed and stat'ed on one loop with a 1 ms timer's lag, beside the idle lag:
 #    AsyncFile.listStats, then one AsyncFile.stat per entry (--per-entry, 64 in flight)
+#
+#   RUN_SKIP_BUILD=1 weft-bench/files/run-files.sh   uses weft-cli/target/weft.jar as it is
 set -euo pipefail
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
-dir="${1:-/tmp}/weft-files-bench.$$"
-mkdir -p "$dir"
+source "$root/weft-bench/scripts/bench-lib.sh"; bench_name run-files
+[[ "$(id -u)" == 0 ]] || die "the uncached reads drop the page cache, which needs root"
+build "$root" weft-cli "${RUN_SKIP_BUILD:-}"
+dir="$(mktemp -d "${1:-/tmp}/weft-files-bench.XXXXXX")"
 trap 'rm -rf "$dir"' EXIT
 weft="$root/weft"
 big="$dir/1g.bin"

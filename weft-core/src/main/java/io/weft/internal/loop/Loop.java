@@ -10,6 +10,7 @@ import io.weft.internal.io.DriverContext;
 import io.weft.internal.io.Drivers;
 import io.weft.internal.io.IoDriver;
 import io.weft.internal.io.SocketFactory;
+import io.weft.internal.offload.FirstUse;
 import io.weft.loop.EventLoop;
 import io.weft.loop.Handle;
 import io.weft.loop.LoopClosedException;
@@ -122,7 +123,11 @@ public final class Loop implements EventLoop {
 
     private static Loop open(LoopConfig config, boolean ownThread) {
         try {
-            return new Loop(config, LoopHost.current(), ownThread);
+            Loop loop = new Loop(config, LoopHost.current(), ownThread);
+            if (loop.host == null) {
+                FirstUse.loopOpened(loop); // the first file operation's setup, off this thread
+            }
+            return loop;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the " + config.poller().configName() + " I/O driver", e);
         }

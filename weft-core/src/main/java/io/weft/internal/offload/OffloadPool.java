@@ -133,6 +133,20 @@ public final class OffloadPool {
         return promise;
     }
 
+    /**
+     * Starts one pool thread now if none runs, so that the first task does not pay for creating
+     * one ({@link FirstUse}). It exits after {@value #KEEP_ALIVE_SECONDS} s without work, like
+     * any other.
+     */
+    void startThread() {
+        executor.prestartCoreThread();
+    }
+
+    /** The process's pool if a loop has made it, else null; for tests. */
+    static OffloadPool sharedIfMade() {
+        return shared;
+    }
+
     /** The pool's thread limit. */
     public int threads() {
         return executor.getMaximumPoolSize();
