@@ -156,7 +156,10 @@ public final class ClientConnection implements Protocol {
             }
             return false;
         }
-        ResponseParser.parse(in, inStart, end, pool.client.options.maxHeadBytes(), exchange.isHead(), head);
+        if (ResponseParser.parse(in, inStart, end, pool.client.options.maxHeadBytes(), exchange.isHead(), head) != end) {
+            // CRLF CRLF inside what the parser still reads as the status line: never a valid head
+            throw new ParseException(400, "a response head that ends before its status line does");
+        }
         Fields fields = head.fields().copy(inStart, end);
         inStart = end;
         scanned = end;

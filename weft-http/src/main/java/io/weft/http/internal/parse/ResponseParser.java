@@ -28,15 +28,20 @@ public final class ResponseParser {
     public static int parse(byte[] b, int start, int end, int maxHeadBytes, boolean headRequest, ResponseHead head)
             throws ParseException {
         int p = start;
-        if (end - p < 13) {
-            if (!prefixOk(b, p, end)) {
-                throw new ParseException(400, "the response does not start with HTTP/1.x: " + FieldLines.hex(b[p]));
-            }
-            return INCOMPLETE;
+        // Each of the first 13 bytes is judged as soon as it is in: "HTTP/1.1" CRLF CRLF is a whole
+        // head that is short of 13 bytes, and must fail here rather than wait for more.
+        int known = Math.min(end, p + 13);
+        if (!prefixOk(b, p, known)) {
+            throw new ParseException(400, "the response does not start with HTTP/1.x: " + FieldLines.hex(b[p]));
         }
-        if (!prefixOk(b, p, p + 8) || b[p + 8] != ' ' || !digit(b[p + 9]) || !digit(b[p + 10]) || !digit(b[p + 11])
-                || b[p + 12] != ' ' && b[p + 12] != '\r') {
-            throw new ParseException(400, "a malformed status line (expected \"HTTP/1.1 200 OK\")");
+        for (int i = p + 8; i < known; i++) {
+            byte c = b[i];
+            if (i == p + 8 ? c != ' ' : i < p + 12 ? !digit(c) : c != ' ' && c != '\r') {
+                throw new ParseException(400, "a malformed status line (expected \"HTTP/1.1 200 OK\")");
+            }
+        }
+        if (known - p < 13) {
+            return INCOMPLETE;
         }
         head.minorVersion = b[p + 7] - '0';
         head.status = (b[p + 9] - '0') * 100 + (b[p + 10] - '0') * 10 + (b[p + 11] - '0');
