@@ -149,11 +149,7 @@ public final class ClientConnection implements Protocol {
         int end = RequestParser.headEnd(in, inStart, scanned, inEnd);
         if (end < 0) {
             scanned = inEnd;
-            // validates the status line early, so that garbage fails at once rather than at the head timeout
-            ResponseParser.parse(in, inStart, inEnd, pool.client.options.maxHeadBytes(), exchange.isHead(), head);
-            if (inEnd - inStart > pool.client.options.maxHeadBytes()) {
-                throw new ParseException(431, "a response head larger than " + pool.client.options.maxHeadBytes() + " bytes");
-            }
+            ResponseParser.checkIncomplete(in, inStart, inEnd, pool.client.options.maxHeadBytes());
             return false;
         }
         if (ResponseParser.parse(in, inStart, end, pool.client.options.maxHeadBytes(), exchange.isHead(), head) != end) {
