@@ -25,6 +25,9 @@ targets=(
   "pem-private-key=weft-tests:io.weft.net.PemFuzzTest#readPrivateKey"
   "http-request-head=weft-http:io.weft.http.internal.parse.ParserFuzzTest#requestHead"
   "http-chunked=weft-http:io.weft.http.internal.parse.ParserFuzzTest#chunkedBody"
+  "http-response=weft-http:io.weft.http.internal.parse.ParserFuzzTest#response"
+  "socks=weft-proxy:io.weft.proxy.internal.SocksReaderFuzzTest#readsAsTheWholeInputWould"
+  "proxy-target=weft-proxy:io.weft.proxy.internal.http.ProxyTargetFuzzTest#targetsAsTheWholeHeadWould"
 )
 
 usage() {

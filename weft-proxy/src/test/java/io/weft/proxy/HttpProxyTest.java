@@ -136,6 +136,16 @@ class HttpProxyTest {
         }
     }
 
+    @Test
+    void aTargetWithoutAHostOrWithAPortPast65535IsABadRequest() throws Exception {
+        // Found while fuzzing ProxyTarget: CONNECT's five digits reached new InetSocketAddress (which
+        // threw on the loop, and the client waited for ever), and an empty host resolved to this machine.
+        assertStatus("CONNECT 127.0.0.1:65536 HTTP/1.1\r\nHost: x\r\n\r\n", 400);
+        assertStatus("CONNECT []:" + echo.port() + " HTTP/1.1\r\nHost: x\r\n\r\n", 400);
+        assertStatus("GET http://:" + origin.port() + "/hello HTTP/1.1\r\nHost: x\r\n\r\n", 400);
+        assertStatus("GET http://127.0.0.1:+" + origin.port() + "/hello HTTP/1.1\r\nHost: x\r\n\r\n", 400);
+    }
+
     private void assertStatus(String request, int status) throws IOException {
         try (Socket s = Peers.connect(proxy.address())) {
             OutputStream out = s.getOutputStream();

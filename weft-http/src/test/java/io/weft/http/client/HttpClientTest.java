@@ -187,6 +187,16 @@ class HttpClientTest {
     }
 
     @Test
+    void aStatusLineWithoutItsCodeIsMalformed() throws Exception {
+        // Found by ParserFuzzTest#response: 12 bytes that end in CRLF CRLF were "incomplete" to the
+        // parser but complete to the client, which then framed a body by a head never parsed.
+        HttpClient c = client(ClientOptions.builder().headTimeout(Duration.ofSeconds(30)).build());
+        int port = broken(req -> "HTTP/1.1\r\n\r\n", false);
+        assertThatThrownBy(() -> onLoop(() -> c.fetch(ClientRequest.get("http://127.0.0.1:" + port + "/"))))
+                .isInstanceOf(MalformedResponseException.class);
+    }
+
+    @Test
     void keepsWithinThePerHostLimit() throws Exception {
         AtomicInteger busy = new AtomicInteger();
         AtomicInteger most = new AtomicInteger();

@@ -10,7 +10,6 @@ import io.weft.proxy.ProxyHandshakeException.Reason;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -24,10 +23,10 @@ import java.util.List;
  *     --upstream connected, reply 00--&gt; the relay takes over
  *   any state --bad bytes, timeout, refusal--&gt; (error reply where RFC 1928 has one) close
  * </pre>
- * Handshake bytes collect in a buffer of {@value #MAX_MESSAGE} bytes, more than the largest
- * message (an RFC 1929 request: 1 + 1 + 255 + 1 + 255 = 513 bytes), so a client cannot make the
- * proxy hold more. Reading stops while the name resolves and the upstream connects; bytes the
- * client sent after its request go upstream first. Loop thread.
+ * Handshake bytes collect in {@link SocksReader}'s buffer of {@value #MAX_MESSAGE} bytes, more
+ * than the largest message (an RFC 1929 request: 1 + 1 + 255 + 1 + 255 = 513 bytes), so a client
+ * cannot make the proxy hold more. Reading stops while the name resolves and the upstream
+ * connects; bytes the client sent after its request go upstream first. Loop thread.
  */
 public final class SocksSession implements Protocol {
     static final int MAX_MESSAGE = 600;
@@ -55,8 +54,7 @@ public final class SocksSession implements Protocol {
 
     private final Listener listener;
     private final Credentials credentials;
-    private final byte[] in = new byte[MAX_MESSAGE];
-    private int len;
+    private final SocksReader reader;
     private State state = State.GREETING;
     private Transport client;
     private TimerHandle handshakeTimer;
@@ -67,6 +65,7 @@ public final class SocksSession implements Protocol {
     public SocksSession(Listener listener, Credentials credentials) {
         this.listener = listener;
         this.credentials = credentials;
+        this.reader = new SocksReader(credentials != null);
     }
 
     @Override
@@ -85,38 +84,27 @@ public final class SocksSession implements Protocol {
 
     @Override
     public void dataReceived(ByteBuffer data) {
-        while (data.hasRemaining()) {
-            if (state == State.CONNECTING) {
-                keepEarly(data);
-                return;
-            }
-            if (state != State.GREETING && state != State.AUTH && state != State.REQUEST) {
-                data.position(data.limit());
-                return;
-            }
-            int n = Math.min(data.remaining(), in.length - len);
-            data.get(in, len, n);
-            len += n;
-            int used;
-            while ((used = step()) > 0) {
-                System.arraycopy(in, used, in, 0, len - used);
-                len -= used;
-                if (state == State.CONNECTING) {
-                    if (len > 0) {
-                        keepEarly(ByteBuffer.wrap(in, 0, len));
-                        len = 0;
-                    }
-                    break;
+        try {
+            SocksReader.Message m;
+            while (isHandshaking() && (m = reader.read(data)) != null) {
+                switch (m) {
+                    case SocksReader.Greeting g -> greeting(g);
+                    case SocksReader.UserPass a -> auth(a);
+                    case SocksReader.Request r -> request(r);
                 }
             }
-            if (used < 0) {
-                return; // failed and closing
-            }
-            if (len == in.length) {
-                fail(new ProxyHandshakeException(Reason.MALFORMED, "a SOCKS5 message longer than any valid one"), -1);
-                return;
-            }
+        } catch (SocksReader.SocksProtocolException e) {
+            fail(e.toHandshakeException(), e.reply());
+            return;
         }
+        if (state == State.CONNECTING && data.hasRemaining()) {
+            keepEarly(data);
+        }
+        data.position(data.limit());
+    }
+
+    private boolean isHandshaking() {
+        return state == State.GREETING || state == State.AUTH || state == State.REQUEST;
     }
 
     private void keepEarly(ByteBuffer data) {
@@ -128,132 +116,39 @@ public final class SocksSession implements Protocol {
         early = grown;
     }
 
-    /** Parses one message at {@code in[0, len)}: its length once handled, 0 if incomplete, -1 if it failed. */
-    private int step() {
-        return switch (state) {
-            case GREETING -> greeting();
-            case AUTH -> auth();
-            case REQUEST -> request();
-            default -> 0;
-        };
-    }
-
-    private int greeting() {
-        if (len < 1) {
-            return 0;
-        }
-        if (u(0) != VERSION) {
-            return fail(new ProxyHandshakeException(Reason.MALFORMED, "not SOCKS5: version byte " + u(0)), -1);
-        }
-        if (len < 2) {
-            return 0;
-        }
-        int count = u(1);
-        if (len < 2 + count) {
-            return 0;
-        }
+    private void greeting(SocksReader.Greeting g) {
         int wanted = credentials != null ? METHOD_USERPASS : METHOD_NONE;
-        boolean offered = false;
-        for (int i = 0; i < count; i++) {
-            offered |= u(2 + i) == wanted;
-        }
-        if (!offered) {
+        if (!g.offers(wanted)) {
             client.write(new byte[] {VERSION, (byte) METHOD_UNACCEPTABLE});
-            return fail(new ProxyHandshakeException(Reason.AUTHENTICATION, credentials != null
+            fail(new ProxyHandshakeException(Reason.AUTHENTICATION, credentials != null
                     ? "the client does not offer username/password authentication, which this proxy requires"
                     : "the client offers no method this proxy accepts (no authentication)"), -1);
+            return;
         }
         client.write(new byte[] {VERSION, (byte) wanted});
         state = credentials != null ? State.AUTH : State.REQUEST;
-        return 2 + count;
     }
 
-    private int auth() {
-        // RFC 1929: VER(1) ULEN UNAME PLEN PASSWD
-        if (len < 1) {
-            return 0;
-        }
-        if (u(0) != 1) {
-            return fail(new ProxyHandshakeException(Reason.MALFORMED, "username/password version must be 1, not " + u(0)), -1);
-        }
-        if (len < 2) {
-            return 0;
-        }
-        int ulen = u(1);
-        if (len < 3 + ulen) {
-            return 0;
-        }
-        int plen = u(2 + ulen);
-        if (len < 3 + ulen + plen) {
-            return 0;
-        }
-        byte[] user = Arrays.copyOfRange(in, 2, 2 + ulen);
-        byte[] pass = Arrays.copyOfRange(in, 3 + ulen, 3 + ulen + plen);
-        if (ulen == 0 || plen == 0 || !credentials.check(user, pass)) {
+    private void auth(SocksReader.UserPass a) {
+        if (a.user().length == 0 || a.password().length == 0 || !credentials.check(a.user(), a.password())) {
             client.write(new byte[] {1, 1});
-            return fail(new ProxyHandshakeException(Reason.AUTHENTICATION, "wrong username or password for \""
-                    + new String(user, StandardCharsets.UTF_8) + "\""), -1);
+            fail(new ProxyHandshakeException(Reason.AUTHENTICATION, "wrong username or password for \""
+                    + new String(a.user(), StandardCharsets.UTF_8) + "\""), -1);
+            return;
         }
         client.write(new byte[] {1, 0});
         state = State.REQUEST;
-        return 3 + ulen + plen;
     }
 
-    private int request() {
-        // VER CMD RSV ATYP DST.ADDR DST.PORT
-        if (len < 1) {
-            return 0;
-        }
-        if (u(0) != VERSION) {
-            return fail(new ProxyHandshakeException(Reason.MALFORMED, "request version byte " + u(0) + ", not 5"),
-                    REP_GENERAL_FAILURE);
-        }
-        if (len < 4) {
-            return 0;
-        }
-        int atyp = u(3);
-        int addrLen;
-        switch (atyp) {
-            case ATYP_IPV4 -> addrLen = 4;
-            case ATYP_IPV6 -> addrLen = 16;
-            case ATYP_DOMAIN -> {
-                if (len < 5) {
-                    return 0;
-                }
-                addrLen = 1 + u(4);
-                if (addrLen == 1) {
-                    return fail(new ProxyHandshakeException(Reason.MALFORMED, "an empty domain name"), REP_GENERAL_FAILURE);
-                }
-            }
-            default -> {
-                return fail(new ProxyHandshakeException(Reason.UNSUPPORTED, "address type " + atyp
-                        + " (only 1 IPv4, 3 domain, 4 IPv6)"), REP_ADDRESS_TYPE_NOT_SUPPORTED);
-            }
-        }
-        int total = 4 + addrLen + 2;
-        if (len < total) {
-            return 0;
-        }
-        if (u(1) != CMD_CONNECT) {
-            return fail(new ProxyHandshakeException(Reason.UNSUPPORTED, "command " + u(1) + " (only 1, CONNECT)"),
-                    REP_COMMAND_NOT_SUPPORTED);
-        }
-        int port = (u(4 + addrLen) << 8) | u(5 + addrLen);
+    private void request(SocksReader.Request r) {
         state = State.CONNECTING;
         cancelHandshakeTimer();
         client.pauseReading();
-        if (atyp == ATYP_DOMAIN) {
-            String name = new String(in, 5, addrLen - 1, StandardCharsets.ISO_8859_1);
-            resolveAndConnect(name, port);
+        if (r.domain() != null) {
+            resolveAndConnect(r.domain(), r.port());
         } else {
-            try {
-                InetAddress a = InetAddress.getByAddress(Arrays.copyOfRange(in, 4, 4 + addrLen));
-                connectTo(List.of(a), 0, port, a.getHostAddress());
-            } catch (UnknownHostException e) {
-                throw new AssertionError(e); // 4 or 16 bytes are always an address
-            }
+            connectTo(List.of(r.address()), 0, r.port(), r.address().getHostAddress());
         }
-        return total;
     }
 
     private void resolveAndConnect(String name, int port) {
@@ -352,10 +247,6 @@ public final class SocksSession implements Protocol {
             handshakeTimer.cancel();
             handshakeTimer = null;
         }
-    }
-
-    private int u(int i) {
-        return in[i] & 0xff;
     }
 
     @Override

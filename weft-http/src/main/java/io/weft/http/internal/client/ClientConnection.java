@@ -149,14 +149,13 @@ public final class ClientConnection implements Protocol {
         int end = RequestParser.headEnd(in, inStart, scanned, inEnd);
         if (end < 0) {
             scanned = inEnd;
-            // validates the status line early, so that garbage fails at once rather than at the head timeout
-            ResponseParser.parse(in, inStart, inEnd, pool.client.options.maxHeadBytes(), exchange.isHead(), head);
-            if (inEnd - inStart > pool.client.options.maxHeadBytes()) {
-                throw new ParseException(431, "a response head larger than " + pool.client.options.maxHeadBytes() + " bytes");
-            }
+            ResponseParser.checkIncomplete(in, inStart, inEnd, pool.client.options.maxHeadBytes());
             return false;
         }
-        ResponseParser.parse(in, inStart, end, pool.client.options.maxHeadBytes(), exchange.isHead(), head);
+        if (ResponseParser.parse(in, inStart, end, pool.client.options.maxHeadBytes(), exchange.isHead(), head) != end) {
+            // CRLF CRLF inside what the parser still reads as the status line: never a valid head
+            throw new ParseException(400, "a response head that ends before its status line does");
+        }
         Fields fields = head.fields().copy(inStart, end);
         inStart = end;
         scanned = end;

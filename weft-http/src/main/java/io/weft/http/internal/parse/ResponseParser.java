@@ -1,5 +1,7 @@
 package io.weft.http.internal.parse;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * Parses a response head ({@code HTTP/1.x SP 3DIGIT SP reason CRLF} and field lines) like
  * {@link RequestParser}: offsets into the caller's buffer, no state between calls. Framing
@@ -22,27 +24,31 @@ public final class ResponseParser {
     }
 
     /**
+     * For a head not yet complete (no CRLF CRLF in {@code b[start, end)}): throws if its fixed
+     * start, {@code HTTP/1.x NNN}, is already wrong, so that garbage fails at once rather than at
+     * a timeout, or if it is past the limit. Looks at those 13 bytes only, so that a head arriving
+     * a byte at a time costs linear time, not quadratic; the rest is judged once it is complete.
+     */
+    public static void checkIncomplete(byte[] b, int start, int end, int maxHeadBytes) throws ParseException {
+        checkStart(b, start, end);
+        if (end - start > maxHeadBytes) {
+            throw new ParseException(431, "a response head larger than " + maxHeadBytes + " bytes");
+        }
+    }
+
+    /**
      * @param headRequest whether the request was HEAD (the response then has no body)
      * @return just past the head, or {@link #INCOMPLETE}
      */
     public static int parse(byte[] b, int start, int end, int maxHeadBytes, boolean headRequest, ResponseHead head)
             throws ParseException {
         int p = start;
+        checkStart(b, p, end);
         if (end - p < 13) {
-            if (!prefixOk(b, p, end)) {
-                throw new ParseException(400, "the response does not start with HTTP/1.x: " + FieldLines.hex(b[p]));
-            }
             return INCOMPLETE;
-        }
-        if (!prefixOk(b, p, p + 8) || b[p + 8] != ' ' || !digit(b[p + 9]) || !digit(b[p + 10]) || !digit(b[p + 11])
-                || b[p + 12] != ' ' && b[p + 12] != '\r') {
-            throw new ParseException(400, "a malformed status line (expected \"HTTP/1.1 200 OK\")");
         }
         head.minorVersion = b[p + 7] - '0';
         head.status = (b[p + 9] - '0') * 100 + (b[p + 10] - '0') * 10 + (b[p + 11] - '0');
-        if (head.status < 100) {
-            throw new ParseException(400, "a status code below 100: " + head.status);
-        }
         p += 12;
         while (p < end && b[p] != '\r') {
             int c = b[p] & 0xff;
@@ -129,6 +135,27 @@ public final class ResponseParser {
         } else {
             head.framing = ResponseHead.Framing.UNTIL_CLOSE;
             head.keepAlive = false;
+        }
+    }
+
+    /**
+     * Judges each of the status line's first 13 bytes that is in, {@code "HTTP/1.x NNN"} and a
+     * space or CR: "HTTP/1.1" CRLF CRLF is a whole head short of 13 bytes, and must fail rather
+     * than wait for more.
+     */
+    private static void checkStart(byte[] b, int p, int end) throws ParseException {
+        int known = Math.min(end, p + 13);
+        if (!prefixOk(b, p, known)) {
+            throw new ParseException(400, "the response does not start with HTTP/1.x: " + FieldLines.hex(b[p]));
+        }
+        for (int i = p + 8; i < known; i++) {
+            byte c = b[i];
+            if (i == p + 8 ? c != ' ' : i < p + 12 ? !digit(c) : c != ' ' && c != '\r') {
+                throw new ParseException(400, "a malformed status line (expected \"HTTP/1.1 200 OK\")");
+            }
+        }
+        if (known - p >= 12 && b[p + 9] == '0') {
+            throw new ParseException(400, "a status code below 100: " + new String(b, p + 9, 3, StandardCharsets.ISO_8859_1));
         }
     }
 

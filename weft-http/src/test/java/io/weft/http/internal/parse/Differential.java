@@ -52,6 +52,28 @@ final class Differential {
         }
     }
 
+    /**
+     * One response input, read whole and in reads cut at {@code cuts} (ascending): the same heads,
+     * body and end however it is cut, and the reference's meaning, except that a head or chunked
+     * body the input ends in may already be rejected (what came is wrong) where the reference
+     * waits for a line end.
+     */
+    static void response(byte[] data, int[] cuts, boolean headRequest) {
+        ReferenceParsers.Exchange whole = ReferenceParsers.fastResponse(data, new int[0], headRequest);
+        ReferenceParsers.Exchange cut = ReferenceParsers.fastResponse(data, cuts, headRequest);
+        if (!whole.equals(cut)) {
+            throw new AssertionError("the response reading depends on how input is split: " + show(data) + " cut at "
+                    + java.util.Arrays.toString(cuts) + "\n whole: " + whole + "\n cut:   " + cut);
+        }
+        ReferenceParsers.Exchange slow = ReferenceParsers.responseExchange(data, headRequest);
+        boolean earlyReject = slow.end().startsWith("in the ") && whole.end().startsWith("error ")
+                && whole.heads().equals(slow.heads()) && slow.body().startsWith(whole.body());
+        if (!whole.equals(slow) && !earlyReject) {
+            throw new AssertionError("the response readers disagree on " + show(data) + "\n fast: " + whole
+                    + "\n slow: " + slow);
+        }
+    }
+
     static String show(byte[] b) {
         StringBuilder s = new StringBuilder("\"");
         for (byte x : b) {

@@ -6,7 +6,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The short fuzz run of every build: seeded mutations of valid requests and chunked bodies
+ * The short fuzz run of every build: seeded mutations of valid requests, chunked bodies and responses
  * (bytes flipped, inserted from a dictionary of the grammar's delimiters and field names,
  * deleted, repeated), each checked by {@link Differential}. Same seed, same inputs: a failure
  * reproduces.
@@ -24,10 +24,16 @@ class RandomizedDifferentialTest {
             "5\r\nhello\r\n0\r\n\r\n",
             "3;a=b;c=\"q\\\"x\" \t;d\r\nabc\r\nA\r\n0123456789\r\n0\r\nT: v\r\nU:w\r\n\r\n",
             "1 ; e = v\r\nx\r\n00\r\n\r\n");
+    private static final List<String> RESPONSE_SEEDS = List.of(
+            "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello",
+            "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+            "HTTP/1.0 200\r\nConnection: keep-alive\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 204 No Content\r\n\r\n",
+            "HTTP/1.1 304 Not Modified\r\nContent-Length: 10\r\nConnection: close\r\n\r\n",
+            "HTTP/1.1 500 \u00e9\r\nX: y\r\n\r\nuntil the end");
     private static final List<String> DICTIONARY = List.of(" ", "\t", "\r", "\n", "\r\n", ":", ",", ";", "=", "\"", "\\", "\0",
             "\u007f", "\u00ff", "%", "%2", "/", "*", "chunked", "Content-Length", "Transfer-Encoding", "Host", "Connection",
             "close", "keep-alive", "Expect", "100-continue", "HTTP/1.1", "HTTP/1.0", "HTTP/2.0", "0", "ffffffffffffffff", "-1",
-            "\r\n\r\n", "GET", "CONNECT");
+            "\r\n\r\n", "GET", "CONNECT", "HTTP/1.1 200 OK\r\n", "HTTP/1.1 100 Continue\r\n\r\n", "204", "304", "101");
 
     @Test
     void requestHeads() {
@@ -37,6 +43,15 @@ class RandomizedDifferentialTest {
     @Test
     void chunkedBodies() {
         run(new Random(34), CHUNKED_SEEDS, Differential::chunked);
+    }
+
+    @Test
+    void responses() {
+        int[] thirds = {3, 6, 9, 12, 15, 18, 21, 24, 27, 30, 33, 36, 39, 42, 45, 48, 51, 54, 57, 60};
+        run(new Random(56), RESPONSE_SEEDS, data -> {
+            Differential.response(data, thirds, false);
+            Differential.response(data, new int[] {1, 13, 14, 40}, true);
+        });
     }
 
     private static void run(Random random, List<String> seeds, java.util.function.Consumer<byte[]> check) {

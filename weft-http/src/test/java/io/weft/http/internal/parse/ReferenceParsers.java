@@ -22,6 +22,7 @@ final class ReferenceParsers {
     private static final Pattern FIELD = Pattern.compile("(" + TCHAR + "+):[ \\t]*(.*?)[ \\t]*", Pattern.DOTALL);
     private static final Pattern FIELD_VALUE = Pattern.compile("[\\t\\x20-\\x7e\\x80-\\xff]*");
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9\\-._~!$&'()*+,;=:\\[\\]%]*");
+    private static final Pattern STATUS_LINE = Pattern.compile("HTTP/1\\.([0-9]) ([0-9]{3})(?: [\\t\\x20-\\x7e\\x80-\\xff]*)?");
     private static final List<String> KNOWN = List.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "TRACE", "PATCH");
 
     private ReferenceParsers() {
@@ -79,19 +80,9 @@ final class ReferenceParsers {
             throw new AssertionError("unreachable: " + line);
         }
         List<String> fields = new ArrayList<>();
-        for (String f : lines.subList(1, lines.size())) {
-            if (f.indexOf('\r') >= 0 || f.indexOf('\n') >= 0) {
-                return Request.rejected(400); // bare CR or LF
-            }
-            if (f.startsWith(" ") || f.startsWith("\t")) {
-                return Request.rejected(400); // obs-fold
-            }
-            Matcher fm = FIELD.matcher(f);
-            if (!fm.matches() || !FIELD_VALUE.matcher(fm.group(2)).matches()) {
-                return Request.rejected(400);
-            }
-            fields.add(fm.group(1));
-            fields.add(fm.group(2));
+        int fieldStatus = fieldLines(lines.subList(1, lines.size()), Integer.MAX_VALUE, fields);
+        if (fieldStatus != 0) {
+            return Request.rejected(fieldStatus);
         }
         String method = m.group(1);
         if (!KNOWN.contains(method)) {
@@ -187,6 +178,32 @@ final class ReferenceParsers {
         return new Request(0, method, target, minor, fields, length, chunked, minor == 1 ? !close : keepAlive && !close, expect);
     }
 
+    /**
+     * RFC 9112 section 5's field lines, one string each, into name, value pairs: 0, or 400 for
+     * bad syntax (bare CR or LF, obs-fold, no token before the colon, a control byte in the value)
+     * and 431 for the line past {@code maxFields}, whichever comes first.
+     */
+    private static int fieldLines(List<String> lines, int maxFields, List<String> out) {
+        for (String f : lines) {
+            if (f.indexOf('\r') >= 0 || f.indexOf('\n') >= 0) {
+                return 400; // bare CR or LF
+            }
+            if (f.startsWith(" ") || f.startsWith("\t")) {
+                return 400; // obs-fold
+            }
+            Matcher fm = FIELD.matcher(f);
+            if (!fm.matches() || !FIELD_VALUE.matcher(fm.group(2)).matches()) {
+                return 400;
+            }
+            if (out.size() / 2 >= maxFields) {
+                return 431;
+            }
+            out.add(fm.group(1));
+            out.add(fm.group(2));
+        }
+        return 0;
+    }
+
     private static int requestLineStatus(String line) {
         if (line.indexOf('\r') >= 0 || line.indexOf('\n') >= 0) {
             return 400;
@@ -216,6 +233,241 @@ final class ReferenceParsers {
         }
         out.add(s.substring(from));
         return out;
+    }
+
+    /**
+     * What a response head means to the client: its status, version, fields, how its body ends
+     * ({@code NONE}, {@code LENGTH n}, {@code CHUNKED}, {@code UNTIL_CLOSE}) and whether the
+     * connection stays open after it; or, rejected, the error status alone.
+     */
+    record Response(int error, int status, int minor, List<String> fields, String framing, boolean keepAlive) {
+        static Response rejected(int error) {
+            return new Response(error, 0, 0, List.of(), null, false);
+        }
+    }
+
+    /**
+     * Parses a complete response head (ending with its first CRLF CRLF) as RFC 9112 sections 4
+     * and 6.3 read, with the client's own choices: the reason phrase and the space before it
+     * may be missing, the status is at least 100, at most 1,000 fields, and every Content-Length
+     * is one plain number (no lists) even where the framing does not use it.
+     */
+    static Response response(byte[] bytes, boolean headRequest) {
+        String s = new String(bytes, StandardCharsets.ISO_8859_1);
+        if (!s.endsWith("\r\n\r\n")) {
+            throw new IllegalArgumentException("give a complete head");
+        }
+        List<String> lines = splitCrlf(s.substring(0, s.length() - 4));
+        String line = lines.get(0);
+        Matcher m = STATUS_LINE.matcher(line);
+        if (line.indexOf('\r') >= 0 || line.indexOf('\n') >= 0 || !m.matches() || Integer.parseInt(m.group(2)) < 100) {
+            return Response.rejected(400);
+        }
+        int minor = m.group(1).charAt(0) - '0';
+        int status = Integer.parseInt(m.group(2));
+        List<String> fields = new ArrayList<>();
+        int fieldStatus = fieldLines(lines.subList(1, lines.size()), 1000, fields);
+        if (fieldStatus != 0) {
+            return Response.rejected(fieldStatus);
+        }
+        long length = -1;
+        String lastCoding = null;
+        boolean close = false;
+        boolean keepAliveToken = false;
+        for (int i = 0; i < fields.size(); i += 2) {
+            String value = fields.get(i + 1);
+            switch (fields.get(i).toLowerCase(Locale.ROOT)) {
+                case "content-length" -> {
+                    if (!value.matches("[0-9]{1,18}") || length >= 0 && length != Long.parseLong(value)) {
+                        return Response.rejected(400);
+                    }
+                    length = Long.parseLong(value);
+                }
+                case "transfer-encoding" -> {
+                    String[] codings = value.split(",", -1);
+                    lastCoding = ows(codings[codings.length - 1]).toLowerCase(Locale.ROOT);
+                }
+                case "connection" -> {
+                    for (String token : value.split(",", -1)) {
+                        close |= ows(token).equalsIgnoreCase("close");
+                        keepAliveToken |= ows(token).equalsIgnoreCase("keep-alive");
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+        boolean keepAlive = minor >= 1 ? !close : keepAliveToken && !close;
+        String framing;
+        if (headRequest || status / 100 == 1 || status == 204 || status == 304) {
+            framing = "NONE";
+        } else if (lastCoding != null) {
+            framing = lastCoding.equals("chunked") ? "CHUNKED" : "UNTIL_CLOSE";
+        } else if (length >= 0) {
+            framing = "LENGTH " + length;
+        } else {
+            framing = "UNTIL_CLOSE";
+        }
+        return new Response(0, status, minor, fields, framing, keepAlive && !framing.equals("UNTIL_CLOSE"));
+    }
+
+    /**
+     * A whole response as the client reads it: its heads (interim ones first), the body bytes
+     * (ISO-8859-1), and how it ended: {@code "done, N more"} (N bytes after the body's end),
+     * {@code "error S"}, or the input ending {@code "in the head"} or {@code "in the body"}.
+     */
+    record Exchange(List<Response> heads, String body, String end) {
+    }
+
+    private static final int HUGE = 1 << 20;
+
+    /**
+     * The fast parsers on {@code input}, fed in reads cut at {@code cuts} (ascending), driven as
+     * {@code ClientConnection} drives them: {@link RequestParser#headEnd} says whether a head is
+     * in, an incomplete one is checked early by {@link ResponseParser#checkIncomplete}, then the
+     * body is framed by the head (a {@link ChunkedDecoder}, a count, or the end of the input).
+     * Limits large enough never to matter.
+     */
+    static Exchange fastResponse(byte[] input, int[] cuts, boolean headRequest) {
+        byte[] in = new byte[input.length];
+        int inStart = 0;
+        int inEnd = 0;
+        int scanned = 0;
+        ResponseHead head = new ResponseHead();
+        List<Response> heads = new ArrayList<>();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        ChunkedDecoder decoder = null;
+        long remaining = -1; // -1 while in a head
+        boolean done = false;
+        try {
+            for (int i = 0; i <= cuts.length; i++) {
+                int to = i < cuts.length ? Math.min(cuts[i], input.length) : input.length;
+                if (to <= inEnd) {
+                    continue;
+                }
+                System.arraycopy(input, inEnd, in, inEnd, to - inEnd);
+                inEnd = to;
+                while (!done && inStart < inEnd) {
+                    if (remaining < 0 && decoder == null) {
+                        int end = RequestParser.headEnd(in, inStart, scanned, inEnd);
+                        if (end < 0) {
+                            scanned = inEnd;
+                            ResponseParser.checkIncomplete(in, inStart, inEnd, HUGE);
+                            break;
+                        }
+                        int r = ResponseParser.parse(in, inStart, end, HUGE, headRequest, head);
+                        if (r != end) {
+                            throw new AssertionError("a complete head (" + (end - inStart) + " bytes) was parsed to "
+                                    + (r < 0 ? "INCOMPLETE" : r - inStart) + ": "
+                                    + Differential.show(java.util.Arrays.copyOfRange(in, inStart, end)));
+                        }
+                        heads.add(describe(head));
+                        inStart = end;
+                        scanned = end;
+                        if (head.status() / 100 == 1) {
+                            continue;
+                        }
+                        switch (head.framing()) {
+                            case NONE -> remaining = 0;
+                            case LENGTH -> remaining = head.contentLength();
+                            case CHUNKED -> decoder = new ChunkedDecoder(HUGE, HUGE);
+                            case UNTIL_CLOSE -> remaining = Long.MAX_VALUE;
+                        }
+                        done = remaining == 0;
+                    } else if (decoder != null) {
+                        inStart = decoder.decode(in, inStart, inEnd, body::write);
+                        done = decoder.isDone();
+                        if (!done) {
+                            break; // the decoder keeps what it needs; the next read goes on
+                        }
+                    } else {
+                        int n = (int) Math.min(remaining, inEnd - inStart);
+                        body.write(in, inStart, n);
+                        inStart += n;
+                        remaining -= remaining == Long.MAX_VALUE ? 0 : n;
+                        done = remaining == 0;
+                    }
+                }
+            }
+        } catch (ParseException e) {
+            return new Exchange(heads, latin1(body), "error " + e.status());
+        }
+        String end = done || remaining == Long.MAX_VALUE ? "done, " + (inEnd - inStart) + " more"
+                : remaining < 0 && decoder == null ? "in the head" : "in the body";
+        return new Exchange(heads, latin1(body), end);
+    }
+
+    private static Response describe(ResponseHead h) {
+        List<String> fields = new ArrayList<>();
+        for (int i = 0; i < h.fields().count(); i++) {
+            fields.add(h.fields().name(i));
+            fields.add(h.fields().value(i));
+        }
+        String framing = h.framing() == ResponseHead.Framing.LENGTH ? "LENGTH " + h.contentLength() : h.framing().name();
+        return new Response(0, h.status(), h.minorVersion(), fields, framing, h.keepAlive());
+    }
+
+    /**
+     * The reference reading of a whole response: each head up to its first CRLF CRLF by
+     * {@link #response}, each body by its framing (chunked ones by {@link #chunked}). A head the
+     * input ends in is {@code "in the head"} here; the fast parser may already reject it, which
+     * {@link Differential} allows.
+     */
+    static Exchange responseExchange(byte[] input, boolean headRequest) {
+        String s = new String(input, StandardCharsets.ISO_8859_1);
+        List<Response> heads = new ArrayList<>();
+        int pos = 0;
+        for (;;) {
+            int e = s.indexOf("\r\n\r\n", pos);
+            if (e < 0) {
+                return new Exchange(heads, "", "in the head");
+            }
+            Response r = response(java.util.Arrays.copyOfRange(input, pos, e + 4), headRequest);
+            if (r.error() != 0) {
+                return new Exchange(heads, "", "error " + r.error());
+            }
+            heads.add(r);
+            pos = e + 4;
+            if (r.status() / 100 == 1) {
+                continue;
+            }
+            String rest = s.substring(pos);
+            if (r.framing().equals("NONE")) {
+                return new Exchange(heads, "", "done, " + rest.length() + " more");
+            }
+            if (r.framing().equals("UNTIL_CLOSE")) {
+                return new Exchange(heads, rest, "done, 0 more");
+            }
+            if (r.framing().startsWith("LENGTH ")) {
+                long n = Long.parseLong(r.framing().substring(7));
+                return n > rest.length() ? new Exchange(heads, rest, "in the body")
+                        : new Exchange(heads, rest.substring(0, (int) n), "done, " + (rest.length() - n) + " more");
+            }
+            Chunked c = chunked(java.util.Arrays.copyOfRange(input, pos, input.length));
+            String data = new String(c.data(), StandardCharsets.ISO_8859_1);
+            return new Exchange(heads, data, switch (c.status()) {
+                case 0 -> "done, " + (rest.length() - c.consumed()) + " more";
+                case -1 -> "in the body";
+                default -> "error " + c.status();
+            });
+        }
+    }
+
+    private static String latin1(ByteArrayOutputStream b) {
+        return b.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /** {@code s} without the optional whitespace (SP, HTAB) around it. */
+    private static String ows(String s) {
+        int from = 0;
+        int to = s.length();
+        while (from < to && (s.charAt(from) == ' ' || s.charAt(from) == '\t')) {
+            from++;
+        }
+        while (to > from && (s.charAt(to - 1) == ' ' || s.charAt(to - 1) == '\t')) {
+            to--;
+        }
+        return s.substring(from, to);
     }
 
     /** A chunked body's meaning: status 0 done, -1 incomplete, else the error status; data and trailers so far. */

@@ -1,6 +1,7 @@
 package io.weft.http.internal.parse;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -36,5 +37,16 @@ class ResponseParserTest {
         ResponseHead untilClose = parse("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, gzip\r\n\r\n");
         assertThat(untilClose.framing()).isEqualTo(ResponseHead.Framing.UNTIL_CLOSE);
         assertThat(untilClose.keepAlive()).isFalse();
+    }
+
+    @Test
+    void aStatusLineIsJudgedByteByByteNotOnceItHasThirteen() {
+        // "HTTP/1.1" CRLF CRLF is a whole head (12 bytes) with no status code: malformed, not incomplete.
+        byte[] b = "HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+        assertThatThrownBy(() -> ResponseParser.parse(b, 0, b.length, 8192, false, new ResponseHead()))
+                .isInstanceOfSatisfying(ParseException.class, e -> assertThat(e.status()).isEqualTo(400));
+        byte[] cut = "HTTP/1.1 2x".getBytes(StandardCharsets.ISO_8859_1);
+        assertThatThrownBy(() -> ResponseParser.parse(cut, 0, cut.length, 8192, false, new ResponseHead()))
+                .isInstanceOf(ParseException.class);
     }
 }

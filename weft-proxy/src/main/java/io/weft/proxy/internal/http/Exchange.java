@@ -2,6 +2,7 @@ package io.weft.proxy.internal.http;
 
 import io.weft.http.internal.parse.ParseException;
 import io.weft.http.internal.parse.ResponseHead;
+import io.weft.http.internal.parse.RequestParser;
 import io.weft.http.internal.parse.ResponseParser;
 import io.weft.net.Protocol;
 import io.weft.net.Transport;
@@ -34,6 +35,8 @@ final class Exchange implements Protocol {
     private OriginConnection connection;
     private byte[] buf = new byte[2048];
     private int len;
+    /** How far {@code buf} has been searched for the head's end (CRLF CRLF). */
+    private int scanned;
     private State state = State.RESPONSE_HEAD;
     private Transport upstream;
     private BodyFrame body;
@@ -131,15 +134,21 @@ final class Exchange implements Protocol {
         while (state == State.RESPONSE_HEAD) {
             int after;
             try {
-                after = ResponseParser.parse(buf, 0, len, MAX_HEAD, headRequest, head);
+                // headEnd first: re-parsing a head that arrives a byte at a time would cost quadratic time
+                int end = RequestParser.headEnd(buf, 0, scanned, len);
+                scanned = len;
+                if (end == RequestParser.INCOMPLETE) {
+                    ResponseParser.checkIncomplete(buf, 0, len, MAX_HEAD);
+                    return;
+                }
+                after = ResponseParser.parse(buf, 0, end, MAX_HEAD, headRequest, head);
             } catch (ParseException e) {
-                fail(new IOException("a malformed response from upstream: " + e.getMessage()));
+                fail(new IOException(e.status() == 431 ? "the upstream's response head is larger than " + MAX_HEAD
+                        + " bytes" : "a malformed response from upstream: " + e.getMessage()));
                 return;
             }
             if (after == ResponseParser.INCOMPLETE) {
-                if (len > MAX_HEAD) {
-                    fail(new IOException("the upstream's response head is larger than " + MAX_HEAD + " bytes"));
-                }
+                fail(new IOException("a malformed response from upstream: its head ends inside the status line"));
                 return;
             }
             int statusLineEnd = 0;
@@ -194,6 +203,7 @@ final class Exchange implements Protocol {
     private void compact(int used) {
         System.arraycopy(buf, used, buf, 0, len - used);
         len -= used;
+        scanned = 0;
     }
 
     private void forwardBody(ByteBuffer data, Transport client) {

@@ -21,7 +21,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * One client of the HTTP proxy. Requests are served one at a time (a pipelined request waits in
@@ -183,13 +182,12 @@ public final class HttpProxySession implements Protocol {
     // ---- CONNECT ----
 
     private void connect(int after) {
-        String target = head.target();
-        int colon = target.lastIndexOf(':');
-        String host = target.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
+        ProxyTarget target = target(true);
+        if (target == null) {
+            return;
         }
-        int port = Integer.parseInt(target.substring(colon + 1));
+        String host = target.host();
+        int port = target.port();
         ByteBuffer early = takeRest(after);
         String name = host;
         resolveThen(host, port, addresses -> {
@@ -214,6 +212,16 @@ public final class HttpProxySession implements Protocol {
         });
     }
 
+    /** The head's target, for CONNECT or for forwarding; null when it was refused (answered and closing). */
+    private ProxyTarget target(boolean connect) {
+        try {
+            return connect ? ProxyTarget.connect(head.target()) : ProxyTarget.forward(head.target());
+        } catch (ProxyTarget.BadTarget e) {
+            reject(e.status(), reason(e.status()), e.toHandshakeException());
+            return null;
+        }
+    }
+
     /** The bytes after the head, as a buffer of their own; the session's buffer is left empty. */
     private ByteBuffer takeRest(int after) {
         ByteBuffer rest = ByteBuffer.allocate(len - after);
@@ -225,51 +233,14 @@ public final class HttpProxySession implements Protocol {
     // ---- forwarding ----
 
     private void forward(int after) {
-        String target = head.target();
-        String lower = target.toLowerCase(Locale.ROOT);
-        if (!lower.startsWith("http://")) {
-            if (target.startsWith("/")) {
-                reject(400, "Bad Request", new ProxyHandshakeException(Reason.MALFORMED,
-                        "an origin-form request to a proxy: send the absolute URI (http://host/path)"));
-            } else {
-                reject(501, "Not Implemented", new ProxyHandshakeException(Reason.UNSUPPORTED,
-                        "only http:// URIs are forwarded; use CONNECT for https"));
-            }
+        ProxyTarget target = target(false);
+        if (target == null) {
             return;
         }
-        int authStart = 7;
-        int authEnd = authStart;
-        while (authEnd < target.length() && "/?#".indexOf(target.charAt(authEnd)) < 0) {
-            authEnd++;
-        }
-        String authority = target.substring(authStart, authEnd);
-        String path = authEnd == target.length() ? "/" : target.charAt(authEnd) == '?' ? "/" + target.substring(authEnd)
-                : target.substring(authEnd);
-        String host;
-        int port = 80;
-        int colon = authority.lastIndexOf(':');
-        if (authority.isEmpty() || authority.indexOf('@') >= 0) {
-            reject(400, "Bad Request", new ProxyHandshakeException(Reason.MALFORMED,
-                    "the URI's authority must be host[:port], without user information"));
-            return;
-        }
-        if (colon > authority.lastIndexOf(']')) {
-            host = authority.substring(0, colon);
-            try {
-                port = Integer.parseInt(authority.substring(colon + 1));
-            } catch (NumberFormatException e) {
-                port = -1;
-            }
-            if (port < 1 || port > 65535) {
-                reject(400, "Bad Request", new ProxyHandshakeException(Reason.MALFORMED, "a bad port in " + authority));
-                return;
-            }
-        } else {
-            host = authority;
-        }
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
+        String host = target.host();
+        int port = target.port();
+        String authority = target.authority();
+        String path = target.path();
         keepAlive = head.keepAlive();
         headRequest = head.method() == Methods.HEAD;
         boolean hasBody = head.chunked() || head.contentLength() > 0;
