@@ -24,25 +24,16 @@ import java.nio.ByteBuffer;
  * src is read only into an empty pipe, so at most one pipe's capacity is held here; it counts in
  * {@link Relay#bufferedBytes()} and, as dst's, in the server-wide outbound cap. Loop thread only.
  */
-final class RingSplicePump implements ZeroCopyPump, CompletionSplicer.Listener {
-    private final Relay relay;
-    private final StreamTransport src;
-    private final StreamTransport dst;
+final class RingSplicePump extends ZeroCopyPump implements CompletionSplicer.Listener {
     private final CompletionSplicer in;
     private CompletionSplicer.Pipe pipe;
     private final Runnable step = this::next;
-    private long moved;
     private long spliced;
-    private long level;
-    private boolean eof;
     private boolean inRound;
-    private boolean stopped;
 
     private RingSplicePump(Relay relay, StreamTransport src, CompletionSplicer in, StreamTransport dst) {
-        this.relay = relay;
-        this.src = src;
+        super(relay, src, dst);
         this.in = in;
-        this.dst = dst;
     }
 
     /**
@@ -57,7 +48,7 @@ final class RingSplicePump implements ZeroCopyPump, CompletionSplicer.Listener {
     }
 
     @Override
-    public void start() {
+    void start() {
         if (!stopped) {
             in.takeOver(this::taken);
         }
@@ -134,34 +125,13 @@ final class RingSplicePump implements ZeroCopyPump, CompletionSplicer.Listener {
     }
 
     @Override
-    public long moved() {
-        return moved;
-    }
-
-    @Override
-    public long spliced() {
+    long spliced() {
         return spliced;
     }
 
     @Override
-    public long level() {
-        return level;
-    }
-
-    @Override
-    public boolean throttled() {
-        return level > 0 && !stopped;
-    }
-
-    @Override
-    public void stop() {
-        if (stopped) {
-            return;
-        }
-        stopped = true;
+    void release() {
         dst.whenQueueEmpty(null);
         pipe.close();
-        level = 0;
-        dst.setSpliceHeld(0);
     }
 }

@@ -33,27 +33,16 @@ import java.io.IOException;
  * <p>At most {@link #ROUNDS} in-and-out rounds per readiness callback, so one fast tunnel does not
  * hold the loop. Loop thread only.
  */
-final class SplicePump implements ZeroCopyPump {
+final class SplicePump extends ZeroCopyPump {
     static final int ROUNDS = 4;
 
-    private final Relay relay;
-    final StreamTransport src;
-    final StreamTransport dst;
     private final Splicer in;
     private final Splicer out;
     private final Splicer.Pipe pipe;
     private final Runnable step = this::pump;
-    /** Bytes taken from src so far. */
-    private long moved;
-    /** Bytes in the pipe now. */
-    private long level;
-    private boolean eof;
-    private boolean stopped;
 
     private SplicePump(Relay relay, StreamTransport src, StreamTransport dst, Splicer in, Splicer out, Splicer.Pipe pipe) {
-        this.relay = relay;
-        this.src = src;
-        this.dst = dst;
+        super(relay, src, dst);
         this.in = in;
         this.out = out;
         this.pipe = pipe;
@@ -69,23 +58,13 @@ final class SplicePump implements ZeroCopyPump {
     }
 
     @Override
-    public void start() {
+    void start() {
         pump();
     }
 
     @Override
-    public long moved() {
+    long spliced() {
         return moved;
-    }
-
-    @Override
-    public long spliced() {
-        return moved;
-    }
-
-    @Override
-    public long level() {
-        return level;
     }
 
     /** Moves what can move now, then waits on one side (the rule above). */
@@ -159,20 +138,9 @@ final class SplicePump implements ZeroCopyPump {
     }
 
     @Override
-    public boolean throttled() {
-        return level > 0 && !stopped;
-    }
-
-    @Override
-    public void stop() {
-        if (stopped) {
-            return;
-        }
-        stopped = true;
+    void release() {
         in.whenReadable(null);
         out.whenWritable(null);
         pipe.close();
-        level = 0;
-        dst.setSpliceHeld(0);
     }
 }

@@ -1,5 +1,7 @@
 package io.weft.net;
 
+import io.weft.internal.net.StreamTransport;
+
 /**
  * One direction of a zero-copy {@link Relay}, whichever shape its backend has: {@link SplicePump}
  * on a readiness backend (splice(2) when the sockets are ready), {@link RingSplicePump} on
@@ -8,24 +10,59 @@ package io.weft.net;
  * one pipe; the pipe empties into dst only behind what dst's write queue held; dst hears of a
  * FIN (src's {@code onReadEof}) only once the pipe is empty; an error goes to the transport whose
  * socket failed. What the pipe holds counts for the server-wide outbound cap as dst's
- * ({@code StreamTransport.setSpliceHeld}). Loop thread only.
+ * ({@code StreamTransport.setSpliceHeld}). The state both keep and how both stop are here.
+ * Loop thread only.
  */
-sealed interface ZeroCopyPump permits SplicePump, RingSplicePump {
+abstract sealed class ZeroCopyPump permits SplicePump, RingSplicePump {
+    final Relay relay;
+    final StreamTransport src;
+    final StreamTransport dst;
+    /** Bytes taken from src so far. */
+    long moved;
+    /** Bytes in the pipe now. */
+    long level;
+    /** src has reached its end of stream (the pipe may still hold bytes). */
+    boolean eof;
+    boolean stopped;
+
+    ZeroCopyPump(Relay relay, StreamTransport src, StreamTransport dst) {
+        this.relay = relay;
+        this.src = src;
+        this.dst = dst;
+    }
+
     /** Starts moving, on a callback after the switch (src's reading is off by then). */
-    void start();
+    abstract void start();
 
     /** Bytes taken from src so far, for the relay's counts. */
-    long moved();
+    final long moved() {
+        return moved;
+    }
 
     /** Of {@link #moved()}, those that went through the pipe, never through this process. */
-    long spliced();
+    abstract long spliced();
 
     /** Bytes in the pipe now. */
-    long level();
+    final long level() {
+        return level;
+    }
 
     /** Whether this direction waits on dst (bytes in the pipe): src is not read meanwhile. */
-    boolean throttled();
+    final boolean throttled() {
+        return level > 0 && !stopped;
+    }
 
     /** Stops moving and closes the pipe (what it holds is dropped). Idempotent. */
-    void stop();
+    final void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        release();
+        level = 0;
+        dst.setSpliceHeld(0);
+    }
+
+    /** For {@link #stop()}: waits on neither socket any more, and closes the pipe. */
+    abstract void release();
 }

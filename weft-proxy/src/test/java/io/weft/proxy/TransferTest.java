@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.weft.loop.PollerKind;
 import io.weft.net.Relay;
+import io.weft.testkit.Backends;
 import io.weft.testkit.NoFdLeaks;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,18 +15,21 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Bytes through each kind of proxy: bulk integrity, many tunnels, slow readers, dying upstreams. */
 @ExtendWith(NoFdLeaks.class)
@@ -108,10 +112,8 @@ class TransferTest {
         return s;
     }
 
-    @ParameterizedTest
-    @EnumSource(Kind.class)
-    void a256MiBStreamArrivesByteIdentical(Kind kind) throws Exception {
-        int mib = 256;
+    /** Streams {@code mib} MiB from a blob server through a {@code kind} proxy; returns its ended relay. */
+    private Relay blobThrough(Kind kind, int mib) throws Exception {
         Peers.Server blob = keep(Peers.blob(mib));
         Tunnels t = proxy(kind, blob.address());
         try (Socket s = t.open(0)) {
@@ -122,14 +124,21 @@ class TransferTest {
         Harness.eventually("the tunnel ended", () -> h.ended.size() == 1);
         Relay r = h.ended.get(0);
         assertThat(r.bytesBToA()).isEqualTo((long) mib << 20);
+        return r;
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void a256MiBStreamArrivesByteIdentical(Kind kind) throws Exception {
+        Relay r = blobThrough(kind, 256);
         assertThat(r.peakBufferedBytes()).isLessThanOrEqualTo(HIGH + ONE_READ);
     }
 
     /** Each kind of proxy on each backend that splices here (native epoll, io_uring). */
-    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> zeroCopyBackends() {
-        return io.weft.testkit.Backends.available()
+    static Stream<Arguments> zeroCopyBackends() {
+        return Backends.available()
                 .filter(p -> p == PollerKind.EPOLL || p == PollerKind.IO_URING)
-                .flatMap(p -> java.util.Arrays.stream(Kind.values()).map(k -> org.junit.jupiter.params.provider.Arguments.of(k, p)));
+                .flatMap(p -> Arrays.stream(Kind.values()).map(k -> Arguments.of(k, p)));
     }
 
     @ParameterizedTest(name = "{0} on {1}")
@@ -138,16 +147,7 @@ class TransferTest {
         h.close();
         h = new Harness(poller);
         int mib = 64;
-        Peers.Server blob = keep(Peers.blob(mib));
-        Tunnels t = proxy(kind, blob.address());
-        try (Socket s = t.open(0)) {
-            long[] got = Peers.readAll(s.getInputStream());
-            assertThat(got[0]).isEqualTo((long) mib << 20);
-            assertThat(got[1]).as("CRC32C").isEqualTo(Peers.blobCrc(mib));
-        }
-        Harness.eventually("the tunnel ended", () -> h.ended.size() == 1);
-        Relay r = h.ended.get(0);
-        assertThat(r.bytesBToA()).isEqualTo((long) mib << 20);
+        Relay r = blobThrough(kind, mib);
         assertThat(r.isZeroCopy()).as("zero copy on " + poller).isTrue();
         assertThat(r.bytesSpliced()).as("most of it through the pipe").isGreaterThan((long) mib << 19);
         // On io_uring a paused socket still delivers what its multishot receive brought before the
