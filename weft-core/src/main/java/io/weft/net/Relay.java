@@ -23,8 +23,9 @@ import java.util.Objects;
  *       mark. So the bytes a relay holds are at most each side's high-water mark plus one read
  *       (the loop's read buffer, 64 KiB), however slow either peer is; {@link #peakBufferedBytes()}
  *       shows it. On io_uring "one read" is what the socket's multishot receive had brought when
- *       the pause took effect (at most the loop's 4 MiB of provided buffers), which the backend
- *       holds and delivers first on resume.</li>
+ *       the pause took effect, which the backend holds and delivers first on resume (or hands
+ *       over at the switch to splicing); each arming of that receive takes 64 KiB at most, so this
+ *       too is 64 KiB per side.</li>
  *   <li><b>Half-close.</b> A FIN from one peer is forwarded to the other ({@link Transport#writeEof()})
  *       once what was received before it has gone out; the other direction goes on. When both
  *       directions have ended, both transports close by themselves.</li>
