@@ -326,6 +326,11 @@ public final class UringRing implements AutoCloseable {
         sqes.set(ValueLayout.JAVA_INT, at + SQE_SPLICE_FD_IN, fdIn);
     }
 
+    /** A multishot RECV's total: it ends once it has received {@code bytes} (see {@link UringLayout#SQE_OPTLEN}). */
+    public void sqeRecvLimit(long at, int bytes) {
+        sqes.set(ValueLayout.JAVA_INT, at + SQE_OPTLEN, bytes);
+    }
+
     public void sqeBufGroup(long at, int group) {
         sqes.set(ValueLayout.JAVA_SHORT, at + SQE_BUF_GROUP, (short) group);
     }
