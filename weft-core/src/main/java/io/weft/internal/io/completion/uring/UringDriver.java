@@ -562,6 +562,9 @@ public final class UringDriver implements IoDriver {
             long deadline = System.nanoTime() + 2_000_000_000L;
             while ((live > 0 || wakeArmed) && System.nanoTime() - deadline < 0) {
                 int r = ring.submitAndWait(cs, 1, 50_000_000L);
+                if (r == -UringLayout.EEXIST) {
+                    break; // another thread's ring (SINGLE_ISSUER): said once, below
+                }
                 if (r < 0 && r != -UringLayout.ETIME && r != -Errno.EINTR && r != -UringLayout.EBUSY) {
                     report("draining the io_uring ring", enterFailed(r));
                     break;
@@ -572,10 +575,27 @@ public final class UringDriver implements IoDriver {
             drained = live == 0 && !wakeArmed;
         }
         if (!drained) {
-            report("closing the io_uring ring", new IllegalStateException(live + " operations' owners and "
+            String why = Thread.currentThread() != issuer ? "the loop was closed on thread '"
+                    + Thread.currentThread().getName() + "' but its ring is bound (SINGLE_ISSUER) to '"
+                    + (issuer == null ? "?" : issuer.getName()) + "', which alone may enter it, so "
+                    : "";
+            report("closing the io_uring ring", new IllegalStateException(why + live + " operations' owners and "
                     + (wakeArmed ? "the waker" : "no waker") + " still had operations in the kernel; their"
-                    + " memory is left allocated rather than freed under the kernel"));
+                    + " descriptors are closed, the kernel cancels the operations as the ring goes, and their"
+                    + " memory is left allocated rather than freed under the kernel (close an io_uring loop on"
+                    + " the thread that ran it, or start it with EventLoop.start, to free it)"));
+            // CLOSEs queued but never entered will not run: their descriptors are closed here,
+            // as are those of owners still waiting for CQEs (ringGone). Memory stays allocated.
+            int[] neverClosed = ring.unsubmittedFds(UringLayout.OP_CLOSE);
             ring.close(); // the kernel cancels what is left as the ring goes
+            for (Completion c : slots) {
+                if (c != null) {
+                    c.ringGone();
+                }
+            }
+            for (int fd : neverClosed) {
+                Fd.close(cs, fd);
+            }
             Fd.close(cs, wakeFd);
             return;
         }

@@ -969,6 +969,14 @@ final class UringSocketIo implements SocketIo, Completion {
     }
 
     @Override
+    public void ringGone() {
+        if (!released) {
+            released = true;
+            Fd.close(cs, fd);
+        }
+    }
+
+    @Override
     public String toString() {
         return "io_uring socket fd " + fd + (unix ? " (unix)" : "");
     }
