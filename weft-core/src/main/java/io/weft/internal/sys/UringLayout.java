@@ -131,6 +131,11 @@ public final class UringLayout {
     static final int SQE_USER_DATA = 32;    // __u64 user_data
     static final int SQE_BUF_GROUP = 40;    // __u16 buf_index / buf_group (packed union)
     static final int SQE_SPLICE_FD_IN = 44; // __s32 splice_fd_in (after __u16 personality at 42); SPLICE's off_in is addr's union (splice_off_in), off_out is off
+    // __u32 optlen, the same union as splice_fd_in / file_index (the header here names only those two;
+    // newer ones name optlen too). A multishot RECV with it non-zero ends, without CQE_F_MORE, once it
+    // has received that many bytes (io_uring/net.c io_recv_prep, IORING_RECV_MSHOT_LIM, Linux 6.16+);
+    // older kernels refuse a non-zero file_index on RECV with EINVAL.
+    static final int SQE_OPTLEN = 44;
 
     // ---- struct io_uring_cqe (16 bytes) ----
     static final int CQE_SIZE = 16;

@@ -103,6 +103,15 @@ public final class UringDriver implements IoDriver {
     /** Whether {@link #CLOSE_OPCODES} are all supported. */
     final boolean ringCloses;
 
+    /**
+     * Whether a socket's multishot receive is armed with a total ({@code UringSocketIo.RECV_LIMIT}).
+     * Not probed at open: no opcode says so, only a receive can. True until a limited receive is
+     * refused with EINVAL (a kernel older than 6.16), then false for the driver's life: its
+     * sockets receive without a total, as before, and a paused socket may hold what one enter
+     * brought. Loop thread only.
+     */
+    boolean recvLimits = !"false".equals(System.getProperty("weft.uring.recvLimit"));
+
     /** iovecs in the per-submit area: writev arrays live until the enter that consumes them (FEAT_SUBMIT_STABLE). */
     private static final int IOV_AREA = 4096;
 

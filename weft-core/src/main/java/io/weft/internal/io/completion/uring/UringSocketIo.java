@@ -39,7 +39,10 @@ import java.nio.ByteBuffer;
  * most, within the ring's budget); only bytes beyond that are copied out into a heap buffer
  * ({@link #held}). On resume the held bytes come first, then the parked buffers, then the receive
  * armed again: in order. Copying every such buffer out (the design before) cost the io_uring
- * copy relay, which pauses and resumes all the time, a fresh heap array per pause.
+ * copy relay, which pauses and resumes all the time, a fresh heap array per pause. How much the
+ * receive can have brought is bounded per socket, not by the ring: each arming takes
+ * {@link #RECV_LIMIT} bytes at most and ends by itself, and is armed again only once all it
+ * brought was delivered.
  *
  * <p><b>Resets while paused.</b> With the receive cancelled nothing of the socket would be in the
  * kernel, so a reset would go unheard until reading resumes. So while reading is paused (and no
@@ -78,6 +81,17 @@ final class UringSocketIo implements SocketIo, Completion {
     private static final int PARK = 8;
     /** Held bytes per sink call at most: the loop's read buffer size on the readiness backends. */
     private static final int HELD_SLICE = 64 * 1024;
+    /**
+     * The most one arming of the multishot receive takes before it ends by itself (the kernel's
+     * total, {@code sqe->optlen}); it is armed again at the end of the turn that delivered it all.
+     * This is what bounds the bytes a paused socket holds, or hands over at a relay's switch to
+     * splicing: a pause cancels the receive, but the cancel reaches the kernel with the next
+     * enter, and without a total one enter's task work took up to the loop's 4 MiB of provided
+     * buffers from a socket whose buffer had filled (TransferTest saw 741 KiB). With it a socket
+     * holds at most this, as a readiness backend's pause costs at most one read of the loop's
+     * 64 KiB buffer. Ping-pong never reaches it (one re-arm per 1,024 messages of 64 bytes).
+     */
+    static final int RECV_LIMIT = 64 * 1024;
 
     private final UringDriver driver;
     private final UringRing ring;
@@ -100,6 +114,8 @@ final class UringSocketIo implements SocketIo, Completion {
     private int inflight;
 
     private boolean recvArmed;
+    /** Whether the receive in the kernel was armed with {@link #RECV_LIMIT}. */
+    private boolean recvLimited;
     private boolean cancelRequested;
     private boolean rearmQueued;
     private final Runnable rearm = this::rearmRecv;
@@ -276,6 +292,10 @@ final class UringSocketIo implements SocketIo, Completion {
         ring.sqeIoprio(at, UringLayout.RECV_MULTISHOT);
         ring.sqeFlags(at, UringLayout.IOSQE_BUFFER_SELECT);
         ring.sqeBufGroup(at, BufferRing.GROUP);
+        recvLimited = driver.recvLimits;
+        if (recvLimited) {
+            ring.sqeRecvLimit(at, RECV_LIMIT);
+        }
         recvArmed = true;
         inflight++;
     }
@@ -358,6 +378,9 @@ final class UringSocketIo implements SocketIo, Completion {
                 eof = true;
                 queueTask();
             }
+        } else if (res == -Errno.EINVAL && recvLimited && !more) {
+            driver.recvLimits = false; // a kernel without the total: armed again without it
+            rearmLater();
         } else if (res == -UringLayout.ENOBUFS || res == -UringLayout.ECANCELED || res == -Errno.EINTR) {
             if (res == -UringLayout.ENOBUFS) {
                 driver.buffers.grow(driver.turn());
