@@ -53,6 +53,8 @@ public final class UringLayout {
     public static final int OP_CLOSE = 19;        // IORING_OP_CLOSE
     public static final int OP_STATX = 21;        // IORING_OP_STATX
     public static final int OP_WRITE = 23;        // IORING_OP_WRITE
+    // a connection's half-close and close (io.weft.internal.io.completion.uring.UringSocketIo; OP_CLOSE above too)
+    public static final int OP_SHUTDOWN = 34;     // IORING_OP_SHUTDOWN (Linux 5.11): sqe->len is shutdown(2)'s how
 
     // ---- sqe->flags (IOSQE_*, from enum IOSQE_*_BIT) ----
     public static final int IOSQE_BUFFER_SELECT = 1 << 5;   // IOSQE_BUFFER_SELECT_BIT = 5

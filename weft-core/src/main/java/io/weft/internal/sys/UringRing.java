@@ -345,6 +345,23 @@ public final class UringRing implements AutoCloseable {
         sqes.set(ValueLayout.JAVA_SHORT, at + SQE_BUF_GROUP, (short) group);
     }
 
+    /**
+     * The descriptors named by SQEs of {@code opcode} that the kernel has not consumed: for a ring
+     * closed without draining, whose unsubmitted SQEs will never run. Before {@link #close}.
+     */
+    public int[] unsubmittedFds(int opcode) {
+        int head = (int) INT.getAcquire(rings, sqHead);
+        int[] out = new int[Math.max(0, tail - head)];
+        int n = 0;
+        for (int i = head; i != tail; i++) {
+            long at = (long) (i & sqMask) * SQE_SIZE;
+            if (sqes.get(ValueLayout.JAVA_BYTE, at + SQE_OPCODE) == opcode) {
+                out[n++] = sqes.get(ValueLayout.JAVA_INT, at + SQE_FD);
+            }
+        }
+        return java.util.Arrays.copyOf(out, n);
+    }
+
     /** SQEs written but not yet consumed by the kernel. */
     public int unsubmitted() {
         return tail - (int) INT.getAcquire(rings, sqHead);

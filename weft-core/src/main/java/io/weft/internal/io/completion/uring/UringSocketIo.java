@@ -68,7 +68,11 @@ import java.nio.ByteBuffer;
  * transport hears it at once.
  *
  * <p><b>Close</b> cancels what is in flight and frees nothing until every CQE is back: then the
- * descriptor is closed and the slot given up. Loop thread only.
+ * descriptor is closed and the slot given up. With {@link UringDriver#ringCloses} the close is an
+ * {@code IORING_OP_CLOSE} queued after the last completion (so no operation of ours names the
+ * descriptor when the kernel frees its number for reuse), and the slot is given up at its CQE; a
+ * half-close is an {@code IORING_OP_SHUTDOWN}, which counts as in flight, so a close right after
+ * it waits for it. Both leave in the turn's one enter: no system call of their own. Loop thread only.
  */
 final class UringSocketIo implements SocketIo, Completion {
     /** Direct chunks gathered per send at most. */
@@ -98,6 +102,10 @@ final class UringSocketIo implements SocketIo, Completion {
     private final long recvTag;
     private final long sendTag;
     private final long pollTag;
+    private final long closeTag;
+    private final long shutdownTag;
+    /** A ring SHUTDOWN's failure (not ENOTCONN), for the task to report. */
+    private IOException shutdownError;
     private IoSink sink;
     private boolean reading;
     private boolean closed;
@@ -183,6 +191,8 @@ final class UringSocketIo implements SocketIo, Completion {
         this.recvTag = driver.userData(slot, UringDriver.OP_RECV);
         this.sendTag = driver.userData(slot, UringDriver.OP_SEND);
         this.pollTag = driver.userData(slot, UringDriver.OP_POLL);
+        this.closeTag = driver.userData(slot, UringDriver.OP_CLOSE_FD);
+        this.shutdownTag = driver.userData(slot, UringDriver.OP_SHUTDOWN);
     }
 
     @Override
@@ -320,6 +330,11 @@ final class UringSocketIo implements SocketIo, Completion {
             received(res, flags);
         } else if (op == UringDriver.OP_POLL) {
             polled(res);
+        } else if (op == UringDriver.OP_CLOSE_FD) {
+            driver.release(slot); // the descriptor is gone (EINTR or not: never retried, as close(2))
+            return;
+        } else if (op == UringDriver.OP_SHUTDOWN) {
+            shutDown(res);
         } else {
             sent(res);
         }
@@ -418,6 +433,12 @@ final class UringSocketIo implements SocketIo, Completion {
             // came first, as a readiness backend's recv reports it (see sendSawEof).
             sendDone = false;
             sendCompleted(sendRes);
+            return;
+        }
+        if (shutdownError != null) {
+            IOException e = shutdownError;
+            shutdownError = null;
+            sink.onIoError(e);
             return;
         }
         if (hangupHeard) {
@@ -810,11 +831,22 @@ final class UringSocketIo implements SocketIo, Completion {
         return r < 0 ? -1 : cs.intResult(0) & 0xFF;
     }
 
+    /**
+     * Sends FIN. The transport asks only once its queue is empty, so no send of ours is in the
+     * kernel and the SHUTDOWN cannot overtake one; if one were, the system call keeps the order
+     * the readiness backends have (the bytes taken go before the FIN).
+     */
     @Override
     public void shutdownOutput() throws IOException {
         if (closed) {
             return;
         }
+        if (driver.ringCloses && !sendArmed && !flushQueued) {
+            ring.prep(driver.sqe(), UringLayout.OP_SHUTDOWN, fd, 0, SocketConstants.SHUT_WR, 0, shutdownTag);
+            inflight++;
+            return;
+        }
+        driver.closeCalls++;
         int r = Sockets.shutdown(cs, fd, SocketConstants.SHUT_WR);
         if (r < 0 && r != -Errno.ENOTCONN) {
             throw SysErrors.exception("shutdown", -r);
@@ -855,9 +887,29 @@ final class UringSocketIo implements SocketIo, Completion {
         maybeRelease();
     }
 
+    /** A ring SHUTDOWN's CQE: ENOTCONN (the peer reset first) is no news, as with the system call. */
+    private void shutDown(int res) {
+        inflight--;
+        if (res < 0 && res != -Errno.ENOTCONN && !closed) {
+            shutdownError = SysErrors.exception("shutdown", -res);
+            queueTask();
+        }
+    }
+
+    /**
+     * Closes the descriptor once nothing of ours in the kernel names it. Through the ring, the
+     * CLOSE is queued now, after every other CQE of this socket, so the number the kernel frees is
+     * named by nothing in flight; the slot stays taken until the CLOSE's CQE, so the loop's close
+     * drains it too.
+     */
     private void maybeRelease() {
         if (closed && inflight == 0 && !released) {
             released = true;
+            if (driver.ringCloses) {
+                ring.prep(driver.sqe(), UringLayout.OP_CLOSE, fd, 0, 0, 0, closeTag);
+                return;
+            }
+            driver.closeCalls++;
             Fd.close(cs, fd); // EINTR or not, released: never retried
             driver.release(slot);
         }
@@ -937,6 +989,14 @@ final class UringSocketIo implements SocketIo, Completion {
             remote = SockAddr.decode(cs.sockaddr(), cs.sockaddrLength());
         }
         return remote;
+    }
+
+    @Override
+    public void ringGone() {
+        if (!released) {
+            released = true;
+            Fd.close(cs, fd);
+        }
     }
 
     @Override
