@@ -4,6 +4,7 @@
 #   c          src/main/c/sendfile_server.c: blocking sendfile(2) until done (the goal's peer)
 #   weft       SendFileServer on the epoll loop: Transport.sendFile, zero copy (sendfile(2))
 #   weft-nio   the same on the NIO loop (FileChannel.transferTo)
+#   weft-uring the same on the io_uring loop (IORING_OP_SPLICE rounds, file -> pipe -> socket)
 #   weft-copy  the same through the copy loop (AsyncFile reads written to the transport)
 #   nginx      nginx with sendfile on, one worker, serving the file from a world-readable dir
 # The client (src/main/c/drain_client.c, compiled here with gcc) is the same for all: it asks for
@@ -73,7 +74,7 @@ run() {
 echo "# $(date -u +%FT%TZ) $((bytes >> 20)) MiB cached, $rounds rounds, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 "$work/sendfile_server" "$port" "$big" & pids+=($!)
 run c $!
-for v in "weft epoll zero" "weft-nio nio zero" "weft-copy epoll copy"; do
+for v in "weft epoll zero" "weft-nio nio zero" "weft-uring io_uring zero" "weft-copy epoll copy"; do
   read -r name poller mode <<<"$v"
   "$java" "${weft_flags[@]}" -Xms256m -Xmx256m -cp "$jar" io.weft.bench.sendfile.SendFileServer "$port" "$big" "$poller" "$mode" \
     >"$work/$name.log" 2>&1 & pids+=($!)
@@ -88,3 +89,5 @@ else
   echo "nginx is not installed: skipped (apt-get install nginx-light)"
 fi
 awk -v w="$(cat "$work/rate.weft")" -v c="$(cat "$work/rate.c")" 'BEGIN { printf "weft / c sendfile: %.2fx (goal >= 0.9x)\n", w / c }'
+awk -v w="$(cat "$work/rate.weft-uring")" -v c="$(cat "$work/rate.c")" -v e="$(cat "$work/rate.weft")" \
+  'BEGIN { printf "weft-uring / c sendfile: %.2fx, / weft epoll: %.2fx\n", w / c, w / e }'

@@ -9,7 +9,8 @@
 #   PROXY_CPU=1 LOAD_CPU=0 ...                         the cores (default: the last one for the
 #                                                      proxy, the first for the load); PIN=0: no pinning
 #   PEERS="weft haproxy" ...                           only these (direct is always run); the
-#                                                      default is all but haproxy-splice-auto
+#                                                      default is all but haproxy-splice-auto and
+#                                                      weft-uring-copy-unbounded
 #   SOURCE=vmsplice ...                                the bulk source vmsplices instead of send(2)
 #   PORT_BASE=29000 ...                                the loopback ports used, from PORT_BASE+1 to
 #                                                      +32 (default 19000): two runs at once must differ
@@ -18,7 +19,8 @@
 # (`weft proxy tcp`, epoll: bulk moves by splice(2), small messages copy); weft-copy
 # (-Dweft.relay.splice=false: the copying relay); weft-uring (--poller io_uring: bulk by the ring's
 # splice, small messages copy); weft-uring-copy (--poller io_uring --no-zero-copy: the copying relay
-# on the ring); haproxy (mode tcp); haproxy-splice (the same on its splice(2)
+# on the ring); weft-uring-copy-unbounded (only when asked for in PEERS: the same without the 64 KiB
+# total per arming of the multishot receive, -Dweft.uring.recvLimit=false); haproxy (mode tcp); haproxy-splice (the same on its splice(2)
 # path, forced with splice-request and splice-response); haproxy-splice-auto (`option splice-auto`,
 # only when asked for in PEERS: it copied here, see below); nginx (stream, which has no splice).
 #
@@ -114,6 +116,8 @@ wanted weft && weft_peer weft $((port_base + 11))
 wanted weft-copy && weft_peer weft-copy $((port_base + 13)) -Dweft.relay.splice=false
 wanted weft-uring && weft_peer weft-uring $((port_base + 15)) --poller io_uring
 wanted weft-uring-copy && weft_peer weft-uring-copy $((port_base + 17)) --poller io_uring --no-zero-copy
+wanted weft-uring-copy-unbounded && weft_peer weft-uring-copy-unbounded $((port_base + 19)) --poller io_uring \
+  --no-zero-copy -Dweft.uring.recvLimit=false
 
 if command -v haproxy >/dev/null; then
   cat > "$work/haproxy.cfg" <<CFG

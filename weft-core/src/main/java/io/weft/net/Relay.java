@@ -23,8 +23,9 @@ import java.util.Objects;
  *       mark. So the bytes a relay holds are at most each side's high-water mark plus one read
  *       (the loop's read buffer, 64 KiB), however slow either peer is; {@link #peakBufferedBytes()}
  *       shows it. On io_uring "one read" is what the socket's multishot receive had brought when
- *       the pause took effect (at most the loop's 4 MiB of provided buffers), which the backend
- *       holds and delivers first on resume.</li>
+ *       the pause took effect, which the backend holds and delivers first on resume (or hands
+ *       over at the switch to splicing); each arming of that receive takes 64 KiB at most, so this
+ *       too is 64 KiB per side.</li>
  *   <li><b>Half-close.</b> A FIN from one peer is forwarded to the other ({@link Transport#writeEof()})
  *       once what was received before it has gone out; the other direction goes on. When both
  *       directions have ended, both transports close by themselves.</li>
@@ -51,7 +52,8 @@ import java.util.Objects;
  *       neither has timeouts of its own, and {@link Options#zeroCopy()} is on (the system
  *       property {@code weft.relay.splice=false} turns it off for every relay, for measuring): a
  *       direction switches to it once it carries bulk ({@value #SPLICE_AFTER} bytes one way in a
- *       row; small messages cost less copied) and then moves its bytes from the socket into a
+ *       row; small messages cost less copied; on epoll it goes back to copying after a few small
+ *       reads in a row, {@code SplicePump.BACK_AFTER}, and may switch again) and then moves its bytes from the socket into a
  *       kernel pipe and from the pipe to the other socket, never through this process:
  *       {@code splice(2)} on readiness ({@link SplicePump}) on epoll, the ring's splice in linked
  *       rounds ({@link RingSplicePump}) on io_uring. The rules above hold with the pipe in the
@@ -205,6 +207,12 @@ public final class Relay {
      */
     private void startSplicing(Side s) {
         StreamTransport src = (StreamTransport) s.t;
+        if (s.pump != null) { // back to bulk after an interactive spell: the same pump and pipe
+            s.splicing = true;
+            src.pauseReading();
+            loop.callSoon(s.pump::start);
+            return;
+        }
         StreamTransport dst = (StreamTransport) s.other.t;
         int size = pipeSize(options.writeBufferHigh());
         try {
@@ -224,9 +232,29 @@ public final class Relay {
             s.spliceRefused = true;
             return;
         }
+        s.splicing = true;
         src.pauseReading();
         ZeroCopyPump p = s.pump;
         loop.callSoon(p::start);
+    }
+
+    /**
+     * For {@link SplicePump}: its direction turned interactive (small reads, the pipe empty), so
+     * it goes back to copying, where one recv and one send per message cost less. The pump waits
+     * on nothing now and keeps its (empty) pipe for the next switch; the direction's transport
+     * reads again unless the other side's buffer is above its mark. It splices again after
+     * {@value #SPLICE_AFTER} bytes one way in a row, as before its first switch.
+     */
+    void backToCopying(ZeroCopyPump p) {
+        Side s = a.pump == p ? a : b;
+        if (!s.splicing || s.lost || s.t.isClosing()) {
+            return;
+        }
+        s.splicing = false;
+        s.run = 0;
+        if (!s.other.writePaused) {
+            s.t.resumeReading();
+        }
     }
 
     /**
@@ -242,7 +270,7 @@ public final class Relay {
         return Math.clamp(high, 64 * 1024, 1 << 20);
     }
 
-    /** Whether either direction has switched to splice(2) between the sockets; see the class comment. */
+    /** Whether either direction has ever switched to splice(2) between the sockets (it may copy again now); see the class comment. */
     public boolean isZeroCopy() {
         return a.pump != null || b.pump != null;
     }
@@ -379,8 +407,10 @@ public final class Relay {
         long received;
         /** This side's write buffer is above its high-water mark: {@code other} is not reading. */
         boolean writePaused;
-        /** The zero-copy pump from this side to {@code other}, once switched; null while copying. */
+        /** The zero-copy pump from this side to {@code other}, from the first switch on; null before. */
         ZeroCopyPump pump;
+        /** Whether {@link #pump} moves this direction now (else this side's transport reads, copying). */
+        boolean splicing;
         /** Bytes received from this side since {@code other} last received any (see {@link #SPLICE_AFTER}). */
         long run;
         /** A switch to splicing failed (no descriptor): copy for good. */
@@ -409,7 +439,7 @@ public final class Relay {
             }
             other.t.write(data);
             other.noteBuffered();
-            if (run >= SPLICE_AFTER && spliceable && pump == null && !spliceRefused && !t.isClosing()) {
+            if (run >= SPLICE_AFTER && spliceable && !splicing && !spliceRefused && !t.isClosing()) {
                 startSplicing(this);
             }
         }
@@ -436,7 +466,7 @@ public final class Relay {
         @Override
         public void resumeWriting() {
             writePaused = false;
-            if (!other.lost && other.pump == null) { // a pump reads a spliced direction's source
+            if (!other.lost && !other.splicing) { // a pump reads a spliced direction's source
                 other.t.resumeReading();
             }
         }

@@ -17,6 +17,8 @@ import java.io.IOException;
  *         pipe empty        -&gt; wait for src to be readable
  *         pipe empty, src at EOF -&gt; DRAINED: src's transport hears its end of stream now, which
  *                              the relay forwards as dst's FIN; nothing more to move
+ *         pipe empty, the last {@value #BACK_AFTER} reads small -&gt; back to copying: src's
+ *                              transport reads again; the pump waits on nothing, pipe kept
  * </pre>
  * At most one pipe's capacity is ever buffered here (the backpressure bound, counted in
  * {@link Relay#bufferedBytes()} and, as dst's, in the server-wide outbound cap): src is read only into the pipe's free room, and not at all while
@@ -35,11 +37,24 @@ import java.io.IOException;
  */
 final class SplicePump extends ZeroCopyPump {
     static final int ROUNDS = 4;
+    /** A callback whose splices into the pipe brought less than this in all is a small read. */
+    static final int SMALL = 4 * 1024;
+    /**
+     * This many small reads in a row with the pipe emptied after each: the direction carries
+     * messages, not bulk, and goes back to copying ({@link Relay#backToCopying}). Splicing a
+     * 64-byte message costs a splice in, a splice out and the waits' re-arming against one recv
+     * and one send (1.3x the CPU per round trip on the ping-pong benchmark, stop 19). More than
+     * one, so that the end of a bulk stream or one slow moment does not flip it; a stream of
+     * small reads that then adds up to the switch's 32 KiB again splices again, with this pipe.
+     */
+    static final int BACK_AFTER = 4;
 
     private final Splicer in;
     private final Splicer out;
     private final Splicer.Pipe pipe;
     private final Runnable step = this::pump;
+    /** Callbacks in a row that brought a small read (see {@link #BACK_AFTER}). */
+    private int smallReads;
 
     private SplicePump(Relay relay, StreamTransport src, StreamTransport dst, Splicer in, Splicer out, Splicer.Pipe pipe) {
         super(relay, src, dst);
@@ -59,6 +74,7 @@ final class SplicePump extends ZeroCopyPump {
 
     @Override
     void start() {
+        smallReads = 0;
         pump();
     }
 
@@ -78,6 +94,7 @@ final class SplicePump extends ZeroCopyPump {
         }
         int cap = pipe.capacity();
         boolean srcDrained = false;
+        long took = 0;
         for (int i = 0; i < ROUNDS; i++) {
             boolean progress = false;
             // what dst's transport holds goes first; the write waiter runs once it has left
@@ -113,6 +130,7 @@ final class SplicePump extends ZeroCopyPump {
                     // Less than asked: src is (very likely) empty now, so no call to hear EAGAIN
                     // say so; readiness tells if more came (as the copying path's reads do).
                     srcDrained = n < room;
+                    took += n;
                     level += n;
                     moved += n;
                     progress = true;
@@ -125,6 +143,15 @@ final class SplicePump extends ZeroCopyPump {
             }
         }
         dst.setSpliceHeld(level);
+        if (took > 0) {
+            smallReads = took < SMALL ? smallReads + 1 : 0;
+        }
+        if (level == 0 && !eof && smallReads >= BACK_AFTER) {
+            in.whenReadable(null);
+            out.whenWritable(null);
+            relay.backToCopying(this); // its transport reads from here on
+            return;
+        }
         if (level > 0) {
             in.whenReadable(null);
             out.whenWritable(step);

@@ -56,10 +56,12 @@ public interface Transport {
      * refuse it with {@link IllegalStateException}; others would interleave the bytes. One
      * sendFile at a time. The file must stay open until the promise settles. Loop thread.
      *
-     * <p>On a plain TCP or Unix socket of the epoll and NIO backends this is zero copy:
-     * {@code sendfile(2)} from the page cache to the socket, paced by the socket's writability, so
-     * the socket's own send buffer is the only buffer; the file is opened again by its path for
-     * it. Elsewhere (TLS, a backend without it) it is this default: a copy loop over
+     * <p>On a plain TCP or Unix socket this is zero copy: {@code sendfile(2)} from the page cache
+     * to the socket on the epoll and NIO backends, paced by the socket's writability, so the
+     * socket's own send buffer is the only buffer; on io_uring, splices through a kernel pipe
+     * ({@code IORING_OP_SPLICE}, file to pipe to socket), one pipe's worth at a time. The file is
+     * opened again by its path for it. Elsewhere (TLS, an io_uring kernel without SPLICE) it is
+     * this default: a copy loop over
      * {@link AsyncFile} reads, a chunk read only while the write buffer is below its high-water
      * mark, during which the transport's protocol is a stand-in that passes every event on to this
      * one ({@link #protocol()} returns the stand-in).

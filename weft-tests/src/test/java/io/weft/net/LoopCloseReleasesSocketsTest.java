@@ -5,11 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.weft.loop.EventLoop;
 import io.weft.loop.LoopClosedException;
 import io.weft.loop.LoopConfig;
+import io.weft.loop.PollerKind;
 import io.weft.testkit.FileDescriptors;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -60,6 +65,76 @@ class LoopCloseReleasesSocketsTest extends NetTestSupport {
     }
 
     @Test
+    void closingALoopFromAThreadOtherThanTheOneThatRanItGivesEveryDescriptorBack() throws Exception {
+        // Thread A runs the loop (on io_uring that binds the ring to A: SINGLE_ISSUER) and leaves
+        // it with live connections, each with a receive in the kernel, and stays alive meanwhile;
+        // thread B closes it.
+        FileDescriptors.Snapshot before = ioFds();
+        CountDownLatch ready = new CountDownLatch(1);
+        CountDownLatch closedIt = new CountDownLatch(1);
+        List<Throwable> reported = new CopyOnWriteArrayList<>();
+        AtomicReference<EventLoop> made = new AtomicReference<>();
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        List<Recorder> accepted = new CopyOnWriteArrayList<>();
+        List<Recorder> clients = new CopyOnWriteArrayList<>();
+        Thread runner = Thread.ofPlatform().name("runs-the-loop").start(() -> {
+            try {
+                made.set(openAndUse(accepted, clients, reported));
+            } catch (Throwable e) {
+                failed.set(e);
+            }
+            ready.countDown();
+            try {
+                closedIt.await(20, TimeUnit.SECONDS); // alive, elsewhere, while B closes
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertThat(ready.await(20, TimeUnit.SECONDS)).as("the runner did its part").isTrue();
+        assertThat(failed.get()).as("the runner's failure").isNull();
+        EventLoop own = made.get();
+        assertThat(before.openedSince()).as("a listener and 8 connections' two ends").hasSizeGreaterThanOrEqualTo(17);
+
+        try {
+            own.close(); // on this thread, not the runner's
+        } finally {
+            closedIt.countDown();
+            runner.join(20_000);
+        }
+
+        assertThat(clients).allSatisfy(c -> assertThat(c.lost.isDone()).as("a client heard").isTrue());
+        assertThat(accepted).allSatisfy(r -> assertThat(r.lost.isDone()).as("an accepted one heard").isTrue());
+        assertNoLeak(before);
+        // io_uring cannot free what the kernel may still write without entering the ring, which
+        // only the runner may do: it says so, once; no other backend reports anything.
+        assertThat(reported).as("reports to the loop's handler").allSatisfy(e -> assertThat(e.getMessage())
+                .as("io_uring's one report").contains("SINGLE_ISSUER", "descriptors are closed"));
+        assertThat(reported).hasSizeLessThanOrEqualTo(backend == PollerKind.IO_URING ? 1 : 0);
+    }
+
+    /** A loop run by the calling thread: a server, 8 connections to it, "hello" through each. */
+    private EventLoop openAndUse(List<Recorder> accepted, List<Recorder> clients, List<Throwable> reported) {
+        EventLoop own = EventLoop.create(LoopConfig.builder().poller(backend)
+                .exceptionHandler((l, context, error) -> reported.add(error)).build());
+        Server server = own.runUntilComplete(Net.createServer(own, () -> {
+            Recorder r = new Recorder(own);
+            accepted.add(r);
+            return r;
+        }, new InetSocketAddress("127.0.0.1", 0), ServerOptions.defaults()));
+        InetSocketAddress at = (InetSocketAddress) server.addresses().getFirst();
+        for (int i = 0; i < 8; i++) {
+            Recorder c = own.runUntilComplete(Net.createConnection(own, () -> new Recorder(own), at,
+                    ConnectOptions.defaults()));
+            c.t.write(ByteBuffer.wrap("hello".getBytes()));
+            clients.add(c);
+        }
+        while (accepted.size() < 8 || accepted.stream().anyMatch(r -> r.received.size() < 5)) {
+            own.runUntilComplete(own.submit(() -> null));
+        }
+        return own;
+    }
+
+    @Test
     void closingALoopWithConnectsInFlightGivesTheirSocketsBack() throws Exception {
         // A listener whose backlog takes the connections (the kernel completes the handshake), so
         // each connect is done in the kernel but not yet heard by the loop when it closes.
@@ -87,7 +162,7 @@ class LoopCloseReleasesSocketsTest extends NetTestSupport {
             FileDescriptors.Snapshot before = ioFds();
             for (int round = 0; round < 40; round++) {
                 EventLoop own = EventLoop.start(LoopConfig.builder().poller(backend).threadName("closing-" + round).build());
-                java.util.concurrent.CountDownLatch asked = new java.util.concurrent.CountDownLatch(1);
+                CountDownLatch asked = new CountDownLatch(1);
                 int delay = round % 4;
                 own.execute(() -> {
                     for (int i = 0; i < 4; i++) {
@@ -113,7 +188,7 @@ class LoopCloseReleasesSocketsTest extends NetTestSupport {
             InetSocketAddress at = new InetSocketAddress(listener.getInetAddress(), listener.getLocalPort());
             FileDescriptors.Snapshot before = ioFds();
             EventLoop own = EventLoop.create(LoopConfig.builder().poller(backend).build());
-            java.util.concurrent.atomic.AtomicInteger connects = new java.util.concurrent.atomic.AtomicInteger();
+            AtomicInteger connects = new AtomicInteger();
             class Reconnecting implements Protocol {
                 @Override
                 public void connectionMade(Transport t) {

@@ -533,6 +533,58 @@ class SpliceRelayTest extends NetTestSupport {
         assertThat(relay().isZeroCopy()).isFalse();
     }
 
+    /**
+     * Bulk both ways (64 KiB reads: both directions splice), then 100 round trips of 100 bytes on
+     * the same tunnel: on epoll each direction goes back to copying after a few small reads, so
+     * at most those few messages per direction go through a pipe; then bulk again splices again.
+     * Every byte arrives in order on every backend.
+     */
+    @Test
+    void aTunnelThatTurnsInteractiveAfterBulkCopiesAgain() {
+        Server back = server(EchoTest.HalfCloseEcho::new, ServerOptions.defaults());
+        Server front = front(back);
+        Recorder c = await(Net.createConnection(loop, () -> new Recorder(loop), address(front), ConnectOptions.defaults()));
+        byte[] bulk = pattern(2 * MIB, 21);
+        c.t.write(bulk);
+        await(until(() -> c.received.size() == bulk.length));
+        Relay r = relay();
+        assertPath(r);
+        long splicedAfterBulk = r.bytesSpliced();
+        int trips = 100;
+        int size = 100;
+        for (int i = 0; i < trips; i++) {
+            int want = bulk.length + (i + 1) * size;
+            c.t.write(pattern(size, 100 + i));
+            await(until(() -> c.received.size() == want));
+        }
+        byte[] got = c.received.toByteArray();
+        assertThat(Arrays.copyOf(got, bulk.length)).isEqualTo(bulk);
+        for (int i = 0; i < trips; i++) {
+            int at = bulk.length + i * size;
+            assertThat(Arrays.copyOfRange(got, at, at + size)).as("message " + i).isEqualTo(pattern(size, 100 + i));
+        }
+        long splicedSmall = r.bytesSpliced() - splicedAfterBulk;
+        if (backend == PollerKind.EPOLL) {
+            assertThat(splicedSmall).as("small messages spliced before going back to copying")
+                    .isLessThanOrEqualTo(2L * SplicePump.BACK_AFTER * size);
+        }
+        // Bulk again: it splices again, through the pipe the first switch opened.
+        long splicedBefore = r.bytesSpliced();
+        byte[] more = pattern(MIB, 22);
+        int had = c.received.size();
+        c.t.write(more);
+        await(until(() -> c.received.size() == had + more.length));
+        assertThat(Arrays.copyOfRange(c.received.toByteArray(), had, had + more.length)).isEqualTo(more);
+        if (splices()) {
+            assertThat(r.bytesSpliced() - splicedBefore).as("the second bulk spliced").isGreaterThan(MIB / 2);
+        }
+        long total = 3L * MIB + (long) trips * size;
+        assertThat(r.bytesAToB()).isEqualTo(total);
+        assertThat(r.bytesBToA()).isEqualTo(total);
+        c.t.close();
+        await(until(() -> r.closed().isDone()));
+    }
+
     @Test
     void zeroCopyOffCopiesOnEveryBackend() {
         options = Relay.Options.defaults().withZeroCopy(false);

@@ -15,10 +15,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
- * {@code SendFileServer PORT FILE [epoll|nio] [zero|copy]}: on one loop, answers each connection's
+ * {@code SendFileServer PORT FILE [epoll|nio|io_uring] [zero|copy]}: on one loop, answers each connection's
  * request (read up to the blank line, whatever it asks) with {@code HTTP/1.0 200 OK}, a
  * Content-Length and the whole file through {@link Transport#sendFile} ({@code zero}: the
- * transport's own path, zero copy on epoll and NIO) or the copy loop ({@code copy}: AsyncFile
+ * transport's own path, zero copy on every backend: sendfile(2) on epoll,
+ * transferTo on NIO, splice rounds through a pipe on io_uring) or the copy loop ({@code copy}: AsyncFile
  * reads written to the transport), then closes. The same exchange as the C peer
  * ({@code src/main/c/sendfile_server.c}). Runs until killed.
  */
@@ -28,12 +29,12 @@ public final class SendFileServer {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: SendFileServer PORT FILE [epoll|nio] [zero|copy]");
+            System.err.println("usage: SendFileServer PORT FILE [epoll|nio|io_uring] [zero|copy]");
             System.exit(2);
         }
         int port = Integer.parseInt(args[0]);
         Path file = Path.of(args[1]);
-        PollerKind poller = args.length > 2 && args[2].equals("nio") ? PollerKind.NIO : PollerKind.EPOLL;
+        PollerKind poller = args.length > 2 ? PollerKind.parse(args[2]) : PollerKind.EPOLL;
         boolean copy = args.length > 3 && args[3].equals("copy");
         EventLoop loop = EventLoop.create(LoopConfig.builder().poller(poller).build());
         AsyncFile f = loop.runUntilComplete(AsyncFile.open(loop, file));

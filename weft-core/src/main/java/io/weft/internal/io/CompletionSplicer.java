@@ -28,7 +28,11 @@ import java.nio.ByteBuffer;
  *       closed and reused under a linked operation would be the wrong file).</li>
  *   <li><b>After close</b> of the pipe or either socket no listener call follows.</li>
  * </ul>
- * Loop thread only; both sockets of a splice belong to the same driver.
+ * <p>The same rounds also carry a file to this socket ({@link #openFilePipe}, for
+ * {@code Transport.sendFile}): a fill reads the file at a position into the pipe and moves what it
+ * can on; the rules on writing, pipes and close are the same, with the file in the source's place.
+ *
+ * <p>Loop thread only; both sockets of a splice belong to the same driver.
  */
 public interface CompletionSplicer {
 
@@ -72,6 +76,42 @@ public interface CompletionSplicer {
         /** Stops: what is in the kernel is cancelled, the listener hears nothing more; what the pipe holds is dropped. Idempotent. */
         void close();
     }
+
+    /**
+     * A pipe from a file to this socket. Its listener hears {@code in} as the bytes read from the
+     * file (-1 when the file ended at the position asked for), and {@code atSource} for a failure
+     * to read the file. Loop thread only.
+     */
+    interface FilePipe {
+        /** What the pipe holds at most, in bytes, as the kernel set it. */
+        int capacity();
+
+        /**
+         * One round with an empty pipe: up to {@code max} bytes (at most {@link #capacity()}) of the
+         * file from {@code position} into the pipe, then as much of them as this socket takes now.
+         * A file read that waits for the disk waits in the kernel, not on the loop.
+         */
+        void fill(long position, int max);
+
+        /** One round with bytes in the pipe: when this socket is writable, up to {@code max} of them out. */
+        void drain(long max);
+
+        /**
+         * Stops: what is in the kernel is cancelled, the listener hears nothing more; what the pipe
+         * holds is dropped, and the file is closed once no operation names it. Idempotent.
+         */
+        void close();
+    }
+
+    /**
+     * A new pipe of about {@code size} bytes from {@code file} to this socket, owned by this socket
+     * (closed with it at the latest). The pipe owns {@code file} from this call on, failed or not:
+     * it closes it once the kernel is done with it (the kernel looks its descriptor number up when
+     * it runs a splice, so it must not be closed and reused under one).
+     *
+     * @throws IOException no descriptor left (EMFILE/ENFILE, typed as the backend types them)
+     */
+    FilePipe openFilePipe(int size, SendableFile file, Listener listener) throws IOException;
 
     /**
      * Runs {@code then}, in a later run phase, once no receive of the transport's is in the

@@ -6,8 +6,9 @@ import java.io.IOException;
  * An optional capability of a {@link SocketIo} ({@link SocketIo#fileSender()}): sending a byte
  * range of a file straight from the page cache to the socket, with no copy through this process
  * ({@code sendfile(2)} on native epoll, {@code FileChannel.transferTo} on NIO). A backend without
- * it (a completion backend, for now) returns null there, and the transport falls back to its copy
- * loop.
+ * it returns null there: io_uring sends files through {@link CompletionSplicer#openFilePipe}
+ * instead, and a backend with neither (poll, or io_uring without SPLICE) falls back to the
+ * transport's copy loop.
  *
  * <p>Driven by writability: {@link #send} takes what the kernel takes now and never waits;
  * when the socket is full the caller asks {@link #whenWritable} to be called back, through the

@@ -3,6 +3,7 @@ package io.weft.internal.net;
 import io.weft.file.AsyncFile;
 import io.weft.future.Promise;
 import io.weft.internal.file.FileErrors;
+import io.weft.internal.io.CompletionSplicer;
 import io.weft.internal.io.FileSender;
 import io.weft.internal.io.SendableFile;
 import io.weft.internal.loop.Loop;
@@ -14,8 +15,9 @@ import java.util.concurrent.CancellationException;
 
 /**
  * One zero-copy {@code sendFile} of a {@link StreamTransport}: the file's range goes from the
- * page cache to the socket through the backend's {@link FileSender}, never through a buffer of
- * this process, driven by writability.
+ * page cache to the socket through the backend's {@link FileSender}, driven by writability, or
+ * through a completion backend's splice rounds ({@link CompletionSplicer#openFilePipe}), driven
+ * by their completions; never through a buffer of this process.
  *
  * <h2>Steps</h2>
  * <pre>
@@ -29,6 +31,11 @@ import java.util.concurrent.CancellationException;
  *   WARMING  a window that is not cached: its first {@link #WARM} bytes are read once through the
  *            AsyncFile (the offload pool) into a scratch buffer, which brings them into the page
  *            cache; then they are sent as above without asking again
+ *   ROUNDS   (a completion backend, instead of SENDING and WARMING) while the write queue is
+ *            empty, one round at a time through a kernel pipe: pipe empty -&gt; fill (the file at
+ *            the next position into the pipe, then on to the socket); pipe holds bytes -&gt; drain
+ *            (when the socket is writable). A file read that waits for the disk waits in the
+ *            kernel's worker, not on the loop, so no window is asked of the page cache or warmed.
  *   DONE     the promise completes with the count (every byte handed to the kernel), or fails:
  *            the connection's loss or reset (typed by the backend), close() or cancel() of the
  *            promise (the rest is not sent), a file shorter than the range (EOFException before
@@ -41,8 +48,9 @@ import java.util.concurrent.CancellationException;
  * DONE came first, to the open's completion) and closed on the loop (closing a regular file does
  * not block).
  *
- * <p>Memory: nothing per byte; the socket's send buffer is the only buffer, so a slow reader holds
- * the send at the kernel's limit with no growth here. A scratch buffer of {@link #WARM} bytes
+ * <p>Memory: nothing per byte; the socket's send buffer (and in ROUNDS one pipe of {@link #PIPE}
+ * bytes, in the kernel) is the only buffer, so a slow reader holds the send at the kernel's
+ * limit with no growth here. A scratch buffer of {@link #WARM} bytes
  * exists only for a send that had to warm a window. Loop thread only.
  */
 final class FileSend {
@@ -55,10 +63,21 @@ final class FileSend {
     static final int WARM = 1 << 20;
     /** Sends per callback before yielding to the rest of the loop until the next writable event. */
     static final int SENDS_PER_CALLBACK = 8;
+    /**
+     * The pipe ROUNDS ask for: fs.pipe-max-size's default (1 MiB), the most the kernel gives an
+     * unprivileged process; a round then moves up to this much per pair of splices.
+     */
+    static final int PIPE = 1 << 20;
 
     private final StreamTransport transport;
     private final Loop loop;
     private final FileSender sender;
+    /** The completion backend's splicer (ROUNDS), when {@link #sender} is null. */
+    private final CompletionSplicer splicer;
+    private CompletionSplicer.FilePipe pipe;
+    /** Bytes in the pipe: read from the file, not yet taken by the socket. */
+    private long level;
+    private boolean inRound;
     private final AsyncFile file;
     private final long start;
     private final long end;
@@ -71,10 +90,13 @@ final class FileSend {
     private long cachedUntil;
     private boolean done;
 
-    FileSend(StreamTransport transport, Loop loop, FileSender sender, AsyncFile file, long position, long count) {
+    /** A send through {@code sender} (readiness), or else through {@code splicer}'s file pipe (completion). */
+    FileSend(StreamTransport transport, Loop loop, FileSender sender, CompletionSplicer splicer, AsyncFile file,
+            long position, long count) {
         this.transport = transport;
         this.loop = loop;
         this.sender = sender;
+        this.splicer = splicer;
         this.file = file;
         this.start = position;
         this.position = position;
@@ -123,6 +145,15 @@ final class FileSend {
                         + (end - start) + " bytes asked for from " + start + " (nothing was sent)"));
                 return;
             }
+            if (sender == null) {
+                try {
+                    pipe = splicer.openFilePipe(PIPE, src, this.rounds());
+                } catch (IOException ex) {
+                    source = null; // the pipe owned it, and closed it
+                    fail(ex);
+                    return;
+                }
+            }
             pump();
         });
     }
@@ -131,6 +162,10 @@ final class FileSend {
     void pump() {
         if (done || source == null || warming || !transport.queueEmpty()) {
             return; // the transport calls again once the queue is empty (onFlushed)
+        }
+        if (pipe != null) {
+            nextRound();
+            return;
         }
         for (int i = 0; i < SENDS_PER_CALLBACK; i++) {
             if (position >= end) {
@@ -170,6 +205,54 @@ final class FileSend {
         } else {
             sender.whenWritable(this::pump); // yield: back on the next writable event
         }
+    }
+
+    /** ROUNDS: the next round, or DONE once the socket took every byte. */
+    private void nextRound() {
+        if (inRound) {
+            return;
+        }
+        if (position >= end) {
+            succeed();
+        } else if (level > 0) {
+            inRound = true;
+            pipe.drain(level);
+        } else {
+            inRound = true;
+            pipe.fill(position, (int) Math.min(end - position, PIPE));
+        }
+    }
+
+    /** ROUNDS: what each round moved; on the loop, in the run phase. */
+    private CompletionSplicer.Listener rounds() {
+        return new CompletionSplicer.Listener() {
+            @Override
+            public void roundEnded(long in, long out) {
+                inRound = false;
+                if (done) {
+                    return;
+                }
+                if (in < 0) {
+                    fail(new EOFException("sendFile " + file.path() + ": the file ended at byte " + (position + level)
+                            + ", before the " + (end - start) + " bytes asked for from " + start + " (it shrank)"));
+                    return;
+                }
+                level += in - out;
+                position += out;
+                if (out > 0) {
+                    transport.fileProgress();
+                }
+                pump();
+            }
+
+            @Override
+            public void failed(IOException error, boolean atFile) {
+                inRound = false;
+                if (!done) {
+                    transport.fileSendFailed(error); // as a failed sendfile(2): lost(e) follows from there
+                }
+            }
+        };
     }
 
     /** WARMING: one read of the window through the AsyncFile, off the loop, brings it into the page cache. */
@@ -241,11 +324,16 @@ final class FileSend {
             return;
         }
         done = true;
-        sender.whenWritable(null);
-        if (source != null) {
+        if (pipe != null) {
+            pipe.close(); // cancels its round; it closes the file once the kernel is done with it
+            pipe = null;
+        } else if (source != null) {
             source.close();
-            source = null;
         }
+        if (sender != null) {
+            sender.whenWritable(null);
+        }
+        source = null;
         scratch = null;
         transport.fileSendEnded(this);
     }

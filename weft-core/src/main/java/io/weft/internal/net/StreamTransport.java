@@ -3,8 +3,10 @@ package io.weft.internal.net;
 import io.weft.file.AsyncFile;
 import io.weft.future.Promise;
 import io.weft.internal.file.FileToTransport;
+import io.weft.internal.io.CompletionSplicer;
 import io.weft.internal.io.FileSender;
 import io.weft.internal.io.IoSink;
+import io.weft.internal.io.SendableFile;
 import io.weft.internal.io.SocketIo;
 import io.weft.internal.io.WriteQueue;
 import io.weft.internal.loop.Loop;
@@ -46,8 +48,9 @@ import java.util.function.Consumer;
  * of the loop, so closing the loop ends it. Abort, errors and timeouts never linger.
  *
  * <h2>Files</h2>
- * {@link #sendFile} is zero copy where the backend has a {@link FileSender} ({@link FileSend}),
- * and the copy loop ({@link FileToTransport}) elsewhere. Either way one runs at a time, its
+ * {@link #sendFile} is zero copy where the backend has a {@link FileSender} or, on a completion
+ * backend, splice rounds through a pipe ({@code CompletionSplicer.openFilePipe}); both are
+ * {@link FileSend}. The copy loop ({@link FileToTransport}) runs elsewhere. Either way one runs at a time, its
  * bytes follow everything written before the call, {@link #write} while it runs is refused (the
  * bytes would land inside the file's), and {@code close()}, {@code abort()} or the connection's
  * loss stop it and fail its promise.
@@ -303,7 +306,10 @@ public final class StreamTransport implements Transport, IoSink, LoopResource {
             throw new IllegalStateException("sendFile after writeEof() on " + this + ": the write side is shut");
         }
         FileSender sender = io.fileSender();
-        if (sender == null) {
+        // A completion backend's splice rounds, where it has them and the file's descriptor is known.
+        CompletionSplicer ring = sender != null || !SendableFile.descriptorsKnown()
+                ? null : io.completionSplicer();
+        if (sender == null && ring == null) {
             copyingFile = true;
             Promise<Long> p = FileToTransport.start(this, this::writeFromFile, file, position, count);
             if (p.isDone()) {
@@ -313,7 +319,7 @@ public final class StreamTransport implements Transport, IoSink, LoopResource {
             }
             return p;
         }
-        FileSend send = new FileSend(this, loop, sender, file, position, count);
+        FileSend send = new FileSend(this, loop, sender, ring, file, position, count);
         fileSend = send;
         if (timeouts != null) {
             timeouts.writeStalledSince = loop.time();
@@ -335,7 +341,7 @@ public final class StreamTransport implements Transport, IoSink, LoopResource {
      * The socket's zero-copy path to another socket in a completion backend's shape; null as for
      * {@link #splicer()}.
      */
-    public io.weft.internal.io.CompletionSplicer completionSplicer() {
+    public CompletionSplicer completionSplicer() {
         return closing || timeouts != null || fileSend != null || copyingFile ? null : io.completionSplicer();
     }
 

@@ -53,6 +53,8 @@ public final class UringLayout {
     public static final int OP_CLOSE = 19;        // IORING_OP_CLOSE
     public static final int OP_STATX = 21;        // IORING_OP_STATX
     public static final int OP_WRITE = 23;        // IORING_OP_WRITE
+    // a connection's half-close and close (io.weft.internal.io.completion.uring.UringSocketIo; OP_CLOSE above too)
+    public static final int OP_SHUTDOWN = 34;     // IORING_OP_SHUTDOWN (Linux 5.11): sqe->len is shutdown(2)'s how
 
     // ---- sqe->flags (IOSQE_*, from enum IOSQE_*_BIT) ----
     public static final int IOSQE_BUFFER_SELECT = 1 << 5;   // IOSQE_BUFFER_SELECT_BIT = 5
@@ -129,6 +131,11 @@ public final class UringLayout {
     static final int SQE_USER_DATA = 32;    // __u64 user_data
     static final int SQE_BUF_GROUP = 40;    // __u16 buf_index / buf_group (packed union)
     static final int SQE_SPLICE_FD_IN = 44; // __s32 splice_fd_in (after __u16 personality at 42); SPLICE's off_in is addr's union (splice_off_in), off_out is off
+    // __u32 optlen, the same union as splice_fd_in / file_index (the header here names only those two;
+    // newer ones name optlen too). A multishot RECV with it non-zero ends, without CQE_F_MORE, once it
+    // has received that many bytes (io_uring/net.c io_recv_prep, IORING_RECV_MSHOT_LIM, Linux 6.16+);
+    // older kernels refuse a non-zero file_index on RECV with EINVAL.
+    static final int SQE_OPTLEN = 44;
 
     // ---- struct io_uring_cqe (16 bytes) ----
     static final int CQE_SIZE = 16;

@@ -321,13 +321,45 @@ public final class UringRing implements AutoCloseable {
      * none, the kernel says ESPIPE to any other), {@code flags} the splice(2) flags.
      */
     public void prepSplice(long at, int fdIn, int fdOut, int len, int flags, long userData) {
-        prep(at, UringLayout.OP_SPLICE, fdOut, -1L, len, -1L, userData);
+        prepSplice(at, fdIn, -1L, fdOut, len, flags, userData);
+    }
+
+    /**
+     * As {@link #prepSplice(long, int, int, int, int, long)}, reading {@code fdIn} (a regular file)
+     * at {@code offIn}: {@code splice_off_in}, the union with {@code addr} in io_uring.h's
+     * {@code struct io_uring_sqe}. The kernel reads at that offset and leaves the file's own
+     * position alone, as pread(2) does.
+     */
+    public void prepSplice(long at, int fdIn, long offIn, int fdOut, int len, int flags, long userData) {
+        prep(at, UringLayout.OP_SPLICE, fdOut, offIn, len, -1L, userData);
         sqes.set(ValueLayout.JAVA_INT, at + SQE_OP_FLAGS, flags);
         sqes.set(ValueLayout.JAVA_INT, at + SQE_SPLICE_FD_IN, fdIn);
     }
 
+    /** A multishot RECV's total: it ends once it has received {@code bytes} (see {@link UringLayout#SQE_OPTLEN}). */
+    public void sqeRecvLimit(long at, int bytes) {
+        sqes.set(ValueLayout.JAVA_INT, at + SQE_OPTLEN, bytes);
+    }
+
     public void sqeBufGroup(long at, int group) {
         sqes.set(ValueLayout.JAVA_SHORT, at + SQE_BUF_GROUP, (short) group);
+    }
+
+    /**
+     * The descriptors named by SQEs of {@code opcode} that the kernel has not consumed: for a ring
+     * closed without draining, whose unsubmitted SQEs will never run. Before {@link #close}.
+     */
+    public int[] unsubmittedFds(int opcode) {
+        int head = (int) INT.getAcquire(rings, sqHead);
+        int[] out = new int[Math.max(0, tail - head)];
+        int n = 0;
+        for (int i = head; i != tail; i++) {
+            long at = (long) (i & sqMask) * SQE_SIZE;
+            if (sqes.get(ValueLayout.JAVA_BYTE, at + SQE_OPCODE) == opcode) {
+                out[n++] = sqes.get(ValueLayout.JAVA_INT, at + SQE_FD);
+            }
+        }
+        return java.util.Arrays.copyOf(out, n);
     }
 
     /** SQEs written but not yet consumed by the kernel. */

@@ -140,6 +140,14 @@ final class UringConnectIo implements ConnectIo, Completion {
     }
 
     @Override
+    public void ringGone() {
+        if (!released) {
+            released = true;
+            Fd.close(driver.cs, fd);
+        }
+    }
+
+    @Override
     public String toString() {
         return "io_uring connect to " + remote;
     }

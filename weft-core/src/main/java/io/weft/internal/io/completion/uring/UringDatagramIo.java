@@ -325,6 +325,14 @@ final class UringDatagramIo implements DatagramIo, Completion {
     }
 
     @Override
+    public void ringGone() {
+        if (!released) {
+            released = true;
+            Fd.close(driver.cs, fd);
+        }
+    }
+
+    @Override
     public SocketAddress localAddress() {
         return local;
     }

@@ -68,6 +68,9 @@ public final class UringDriver implements IoDriver {
     static final int OP_SPLICE_POLL = 12;
     static final int OP_SPLICE_IN = 13;
     static final int OP_SPLICE_OUT = 14;
+    /** A connection's IORING_OP_CLOSE and IORING_OP_SHUTDOWN ({@link UringSocketIo}); kinds 15-17 are the file sender's. */
+    static final int OP_CLOSE_FD = 18;
+    static final int OP_SHUTDOWN = 19;
 
     /** The opcodes this backend submits: probed by {@link UringProbe} and at open. */
     static final int[] OPCODES = {UringLayout.OP_NOP, UringLayout.OP_READ, UringLayout.OP_RECV, UringLayout.OP_SEND,
@@ -89,6 +92,25 @@ public final class UringDriver implements IoDriver {
 
     /** Whether sockets offer {@link UringSplicer} (POLL_ADD and {@link #SPLICE_OPCODES} supported). */
     final boolean splices;
+
+    /**
+     * A connection's close and half-close as SQEs, when the ring has them (CLOSE Linux 5.6,
+     * SHUTDOWN 5.11; a filtered ring may lack them): then they leave in the turn's one enter and
+     * cost no system call of their own. Without them, {@code close(2)} and {@code shutdown(2)}.
+     */
+    static final int[] CLOSE_OPCODES = {UringLayout.OP_CLOSE, UringLayout.OP_SHUTDOWN};
+
+    /** Whether {@link #CLOSE_OPCODES} are all supported. */
+    final boolean ringCloses;
+
+    /**
+     * Whether a socket's multishot receive is armed with a total ({@code UringSocketIo.RECV_LIMIT}).
+     * Not probed at open: no opcode says so, only a receive can. True until a limited receive is
+     * refused with EINVAL (a kernel older than 6.16), then false for the driver's life: its
+     * sockets receive without a total, as before, and a paused socket may hold what one enter
+     * brought. Loop thread only.
+     */
+    boolean recvLimits = !"false".equals(System.getProperty("weft.uring.recvLimit"));
 
     /** iovecs in the per-submit area: writev arrays live until the enter that consumes them (FEAT_SUBMIT_STABLE). */
     private static final int IOV_AREA = 4096;
@@ -140,6 +162,13 @@ public final class UringDriver implements IoDriver {
     /** Send operations submitted to the ring so far, and direct sends made by writeNow, for tests and stats. */
     long sendOps;
     long directSends;
+    /** close(2) and shutdown(2) calls made for connections (none while {@link #ringCloses}), for tests and stats. */
+    long closeCalls;
+
+    /** System calls a connection's close or half-close made of its own: 0 when they go through the ring. */
+    public long closeCalls() {
+        return closeCalls;
+    }
     /** Turns ended so far; a socket compares it with the turn of its last direct send. */
     private long turn;
 
@@ -180,6 +209,7 @@ public final class UringDriver implements IoDriver {
         int wfd = -1;
         boolean polls;
         boolean spl;
+        boolean closes;
         try {
             java.util.List<String> missing = r.unsupported(cs, OPCODES);
             if (!missing.isEmpty()) {
@@ -187,6 +217,7 @@ public final class UringDriver implements IoDriver {
             }
             polls = r.unsupported(cs, OPTIONAL_OPCODES).isEmpty();
             spl = polls && r.unsupported(cs, SPLICE_OPCODES).isEmpty();
+            closes = r.unsupported(cs, CLOSE_OPCODES).isEmpty();
             if ((r.flags() & UringLayout.SETUP_R_DISABLED) == 0) {
                 // Enabled already: bound (with SINGLE_ISSUER) to this thread from now on.
                 enabled = true;
@@ -208,6 +239,8 @@ public final class UringDriver implements IoDriver {
         }
         this.hangupPolls = polls;
         this.splices = spl;
+        // -Dweft.uring.ringClose=false: the system calls instead (a measuring and testing switch).
+        this.ringCloses = closes && !"false".equals(System.getProperty("weft.uring.ringClose"));
         this.wakeFd = wfd;
         this.wakeCounter = arena.allocate(8, 8);
         this.iovArea = arena.allocate(IoVec.SIZE * IOV_AREA, 8);
@@ -538,6 +571,9 @@ public final class UringDriver implements IoDriver {
             long deadline = System.nanoTime() + 2_000_000_000L;
             while ((live > 0 || wakeArmed) && System.nanoTime() - deadline < 0) {
                 int r = ring.submitAndWait(cs, 1, 50_000_000L);
+                if (r == -UringLayout.EEXIST) {
+                    break; // another thread's ring (SINGLE_ISSUER): said once, below
+                }
                 if (r < 0 && r != -UringLayout.ETIME && r != -Errno.EINTR && r != -UringLayout.EBUSY) {
                     report("draining the io_uring ring", enterFailed(r));
                     break;
@@ -548,10 +584,27 @@ public final class UringDriver implements IoDriver {
             drained = live == 0 && !wakeArmed;
         }
         if (!drained) {
-            report("closing the io_uring ring", new IllegalStateException(live + " operations' owners and "
+            String why = Thread.currentThread() != issuer ? "the loop was closed on thread '"
+                    + Thread.currentThread().getName() + "' but its ring is bound (SINGLE_ISSUER) to '"
+                    + (issuer == null ? "?" : issuer.getName()) + "', which alone may enter it, so "
+                    : "";
+            report("closing the io_uring ring", new IllegalStateException(why + live + " operations' owners and "
                     + (wakeArmed ? "the waker" : "no waker") + " still had operations in the kernel; their"
-                    + " memory is left allocated rather than freed under the kernel"));
+                    + " descriptors are closed, the kernel cancels the operations as the ring goes, and their"
+                    + " memory is left allocated rather than freed under the kernel (close an io_uring loop on"
+                    + " the thread that ran it, or start it with EventLoop.start, to free it)"));
+            // CLOSEs queued but never entered will not run: their descriptors are closed here,
+            // as are those of owners still waiting for CQEs (ringGone). Memory stays allocated.
+            int[] neverClosed = ring.unsubmittedFds(UringLayout.OP_CLOSE);
             ring.close(); // the kernel cancels what is left as the ring goes
+            for (Completion c : slots) {
+                if (c != null) {
+                    c.ringGone();
+                }
+            }
+            for (int fd : neverClosed) {
+                Fd.close(cs, fd);
+            }
             Fd.close(cs, wakeFd);
             return;
         }

@@ -202,6 +202,14 @@ final class UringListenIo implements ListenIo, Completion {
     }
 
     @Override
+    public void ringGone() {
+        if (!released) {
+            released = true;
+            Fd.close(driver.cs, fd);
+        }
+    }
+
+    @Override
     public String toString() {
         return "io_uring listener " + local;
     }

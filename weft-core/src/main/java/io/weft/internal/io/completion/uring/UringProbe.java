@@ -19,11 +19,17 @@ import java.nio.file.Path;
  * default profile) by reading the sysctl. Any thread. Asked by {@code Drivers} alone.
  */
 public final class UringProbe {
-    /** The outcome: ok with what the kernel took, or the reason it cannot run. */
-    public record Result(boolean ok, String reason, int flags, int features) {
+    /**
+     * The outcome: ok with what the kernel took, or the reason it cannot run. {@code ringCloses}:
+     * whether a connection's close and half-close go through the ring ({@link UringDriver#CLOSE_OPCODES});
+     * without them the driver falls back to {@code close(2)} and {@code shutdown(2)}.
+     */
+    public record Result(boolean ok, String reason, int flags, int features, boolean ringCloses) {
         /** {@code "flags SINGLE_ISSUER|..., features ..."}, for {@code weft info}. */
         public String describe() {
             return ok ? "setup flags " + UringRing.flagNames(flags) + "; features " + UringRing.featureNames(features)
+                    + (ringCloses ? "; close and shutdown through the ring" : "; close and shutdown by system call"
+                    + " (the ring lacks IORING_OP_CLOSE or IORING_OP_SHUTDOWN)")
                     : reason;
         }
     }
@@ -74,7 +80,8 @@ public final class UringProbe {
                             + ")");
                 }
                 ring.cqAdvance(1);
-                return new Result(true, null, ring.flags(), ring.features());
+                boolean closes = ring.unsupported(cs, UringDriver.CLOSE_OPCODES).isEmpty();
+                return new Result(true, null, ring.flags(), ring.features(), closes);
             } catch (IOException e) {
                 return no(e.getMessage());
             } finally {
@@ -86,7 +93,7 @@ public final class UringProbe {
     }
 
     private static Result no(String reason) {
-        return new Result(false, reason, 0, 0);
+        return new Result(false, reason, 0, 0, false);
     }
 
     /** Adds why a setup failed, from the sysctl and the errno. */

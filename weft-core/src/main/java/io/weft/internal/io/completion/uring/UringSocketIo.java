@@ -39,7 +39,10 @@ import java.nio.ByteBuffer;
  * most, within the ring's budget); only bytes beyond that are copied out into a heap buffer
  * ({@link #held}). On resume the held bytes come first, then the parked buffers, then the receive
  * armed again: in order. Copying every such buffer out (the design before) cost the io_uring
- * copy relay, which pauses and resumes all the time, a fresh heap array per pause.
+ * copy relay, which pauses and resumes all the time, a fresh heap array per pause. How much the
+ * receive can have brought is bounded per socket, not by the ring: each arming takes
+ * {@link #RECV_LIMIT} bytes at most and ends by itself, and is armed again only once all it
+ * brought was delivered.
  *
  * <p><b>Resets while paused.</b> With the receive cancelled nothing of the socket would be in the
  * kernel, so a reset would go unheard until reading resumes. So while reading is paused (and no
@@ -65,7 +68,11 @@ import java.nio.ByteBuffer;
  * transport hears it at once.
  *
  * <p><b>Close</b> cancels what is in flight and frees nothing until every CQE is back: then the
- * descriptor is closed and the slot given up. Loop thread only.
+ * descriptor is closed and the slot given up. With {@link UringDriver#ringCloses} the close is an
+ * {@code IORING_OP_CLOSE} queued after the last completion (so no operation of ours names the
+ * descriptor when the kernel frees its number for reuse), and the slot is given up at its CQE; a
+ * half-close is an {@code IORING_OP_SHUTDOWN}, which counts as in flight, so a close right after
+ * it waits for it. Both leave in the turn's one enter: no system call of their own. Loop thread only.
  */
 final class UringSocketIo implements SocketIo, Completion {
     /** Direct chunks gathered per send at most. */
@@ -74,6 +81,17 @@ final class UringSocketIo implements SocketIo, Completion {
     private static final int PARK = 8;
     /** Held bytes per sink call at most: the loop's read buffer size on the readiness backends. */
     private static final int HELD_SLICE = 64 * 1024;
+    /**
+     * The most one arming of the multishot receive takes before it ends by itself (the kernel's
+     * total, {@code sqe->optlen}); it is armed again at the end of the turn that delivered it all.
+     * This is what bounds the bytes a paused socket holds, or hands over at a relay's switch to
+     * splicing: a pause cancels the receive, but the cancel reaches the kernel with the next
+     * enter, and without a total one enter's task work took up to the loop's 4 MiB of provided
+     * buffers from a socket whose buffer had filled (TransferTest saw 741 KiB). With it a socket
+     * holds at most this, as a readiness backend's pause costs at most one read of the loop's
+     * 64 KiB buffer. Ping-pong never reaches it (one re-arm per 1,024 messages of 64 bytes).
+     */
+    static final int RECV_LIMIT = 64 * 1024;
 
     private final UringDriver driver;
     private final UringRing ring;
@@ -84,6 +102,10 @@ final class UringSocketIo implements SocketIo, Completion {
     private final long recvTag;
     private final long sendTag;
     private final long pollTag;
+    private final long closeTag;
+    private final long shutdownTag;
+    /** A ring SHUTDOWN's failure (not ENOTCONN), for the task to report. */
+    private IOException shutdownError;
     private IoSink sink;
     private boolean reading;
     private boolean closed;
@@ -92,6 +114,8 @@ final class UringSocketIo implements SocketIo, Completion {
     private int inflight;
 
     private boolean recvArmed;
+    /** Whether the receive in the kernel was armed with {@link #RECV_LIMIT}. */
+    private boolean recvLimited;
     private boolean cancelRequested;
     private boolean rearmQueued;
     private final Runnable rearm = this::rearmRecv;
@@ -167,6 +191,8 @@ final class UringSocketIo implements SocketIo, Completion {
         this.recvTag = driver.userData(slot, UringDriver.OP_RECV);
         this.sendTag = driver.userData(slot, UringDriver.OP_SEND);
         this.pollTag = driver.userData(slot, UringDriver.OP_POLL);
+        this.closeTag = driver.userData(slot, UringDriver.OP_CLOSE_FD);
+        this.shutdownTag = driver.userData(slot, UringDriver.OP_SHUTDOWN);
     }
 
     @Override
@@ -266,6 +292,10 @@ final class UringSocketIo implements SocketIo, Completion {
         ring.sqeIoprio(at, UringLayout.RECV_MULTISHOT);
         ring.sqeFlags(at, UringLayout.IOSQE_BUFFER_SELECT);
         ring.sqeBufGroup(at, BufferRing.GROUP);
+        recvLimited = driver.recvLimits;
+        if (recvLimited) {
+            ring.sqeRecvLimit(at, RECV_LIMIT);
+        }
         recvArmed = true;
         inflight++;
     }
@@ -300,6 +330,11 @@ final class UringSocketIo implements SocketIo, Completion {
             received(res, flags);
         } else if (op == UringDriver.OP_POLL) {
             polled(res);
+        } else if (op == UringDriver.OP_CLOSE_FD) {
+            driver.release(slot); // the descriptor is gone (EINTR or not: never retried, as close(2))
+            return;
+        } else if (op == UringDriver.OP_SHUTDOWN) {
+            shutDown(res);
         } else {
             sent(res);
         }
@@ -343,6 +378,9 @@ final class UringSocketIo implements SocketIo, Completion {
                 eof = true;
                 queueTask();
             }
+        } else if (res == -Errno.EINVAL && recvLimited && !more) {
+            driver.recvLimits = false; // a kernel without the total: armed again without it
+            rearmLater();
         } else if (res == -UringLayout.ENOBUFS || res == -UringLayout.ECANCELED || res == -Errno.EINTR) {
             if (res == -UringLayout.ENOBUFS) {
                 driver.buffers.grow(driver.turn());
@@ -395,6 +433,12 @@ final class UringSocketIo implements SocketIo, Completion {
             // came first, as a readiness backend's recv reports it (see sendSawEof).
             sendDone = false;
             sendCompleted(sendRes);
+            return;
+        }
+        if (shutdownError != null) {
+            IOException e = shutdownError;
+            shutdownError = null;
+            sink.onIoError(e);
             return;
         }
         if (hangupHeard) {
@@ -787,11 +831,22 @@ final class UringSocketIo implements SocketIo, Completion {
         return r < 0 ? -1 : cs.intResult(0) & 0xFF;
     }
 
+    /**
+     * Sends FIN. The transport asks only once its queue is empty, so no send of ours is in the
+     * kernel and the SHUTDOWN cannot overtake one; if one were, the system call keeps the order
+     * the readiness backends have (the bytes taken go before the FIN).
+     */
     @Override
     public void shutdownOutput() throws IOException {
         if (closed) {
             return;
         }
+        if (driver.ringCloses && !sendArmed && !flushQueued) {
+            ring.prep(driver.sqe(), UringLayout.OP_SHUTDOWN, fd, 0, SocketConstants.SHUT_WR, 0, shutdownTag);
+            inflight++;
+            return;
+        }
+        driver.closeCalls++;
         int r = Sockets.shutdown(cs, fd, SocketConstants.SHUT_WR);
         if (r < 0 && r != -Errno.ENOTCONN) {
             throw SysErrors.exception("shutdown", -r);
@@ -832,9 +887,29 @@ final class UringSocketIo implements SocketIo, Completion {
         maybeRelease();
     }
 
+    /** A ring SHUTDOWN's CQE: ENOTCONN (the peer reset first) is no news, as with the system call. */
+    private void shutDown(int res) {
+        inflight--;
+        if (res < 0 && res != -Errno.ENOTCONN && !closed) {
+            shutdownError = SysErrors.exception("shutdown", -res);
+            queueTask();
+        }
+    }
+
+    /**
+     * Closes the descriptor once nothing of ours in the kernel names it. Through the ring, the
+     * CLOSE is queued now, after every other CQE of this socket, so the number the kernel frees is
+     * named by nothing in flight; the slot stays taken until the CLOSE's CQE, so the loop's close
+     * drains it too.
+     */
     private void maybeRelease() {
         if (closed && inflight == 0 && !released) {
             released = true;
+            if (driver.ringCloses) {
+                ring.prep(driver.sqe(), UringLayout.OP_CLOSE, fd, 0, 0, 0, closeTag);
+                return;
+            }
+            driver.closeCalls++;
             Fd.close(cs, fd); // EINTR or not, released: never retried
             driver.release(slot);
         }
@@ -914,6 +989,14 @@ final class UringSocketIo implements SocketIo, Completion {
             remote = SockAddr.decode(cs.sockaddr(), cs.sockaddrLength());
         }
         return remote;
+    }
+
+    @Override
+    public void ringGone() {
+        if (!released) {
+            released = true;
+            Fd.close(cs, fd);
+        }
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.weft.internal.io.completion.uring;
 
 import io.weft.internal.dispatch.Task;
 import io.weft.internal.io.CompletionSplicer;
+import io.weft.internal.io.SendableFile;
 import io.weft.internal.sys.CallState;
 import io.weft.internal.sys.Errno;
 import io.weft.internal.sys.Fd;
@@ -22,6 +23,7 @@ import java.util.List;
  * <pre>
  *   fill  (pipe empty):  POLL_ADD(src, POLLIN) --IO_LINK--&gt; SPLICE src-&gt;pipe --IO_HARDLINK--&gt; SPLICE pipe-&gt;dst
  *   drain (pipe holds):  POLL_ADD(dst, POLLOUT) --IO_LINK--&gt; SPLICE pipe-&gt;dst
+ *   file  (pipe empty):  SPLICE file@position-&gt;pipe --IO_HARDLINK--&gt; SPLICE pipe-&gt;dst
  * </pre>
  * The kernel runs every SPLICE in an io-wq worker ({@code REQ_F_FORCE_ASYNC} in io_uring/splice.c),
  * never inline, so a blocking one would hold a worker until the socket moved: each carries
@@ -30,14 +32,17 @@ import java.util.List;
  * takes the rest of the chain with it ({@code -ECANCELED}). The first splice's is hard, since it is
  * almost always short (it asks for the pipe's capacity), and a short splice counts as failed for a
  * soft link: the second splice moves what the first brought (an empty pipe says {@code EAGAIN}).
+ * A file needs no poll in front: its splice reads the page cache, or waits for the disk in the
+ * worker (never on the loop), so a file pipe's fill is the last two SQEs of a socket's.
  * A round ends when its last CQE is back; the listener hears it in the run phase.
  *
  * <h2>Lifetimes</h2>
  * A pipe's two descriptors are owned by it from {@code pipe2} until every CQE of its rounds is
  * back after {@link RingPipe#close()}; while any operation of it is in the kernel it also holds
  * both sockets ({@link UringSocketIo#hold}), whose descriptors the kernel looks up only when it
- * runs a linked operation, so neither is closed (and its number reused) under it. Closing a
- * socket closes every pipe that names it ({@link #socketClosed}). Loop thread only.
+ * runs a linked operation, so neither is closed (and its number reused) under it. A file pipe
+ * owns its {@link SendableFile} the same way: closed with the pipe's descriptors, once every CQE
+ * is back. Closing a socket closes every pipe that names it ({@link #socketClosed}). Loop thread only.
  */
 final class UringSplicer implements CompletionSplicer {
     private static final int FLAGS = UringLayout.SPLICE_F_NONBLOCK | UringLayout.SPLICE_F_MOVE;
@@ -72,9 +77,26 @@ final class UringSplicer implements CompletionSplicer {
         // As EpollSplicer: a bigger pipe where the kernel allows it, else its default.
         Pipes.setSize(cs, write, size);
         int cap = Pipes.size(cs, write);
-        RingPipe p = new RingPipe(this, dst, read, write, cap > 0 ? cap : 4096, listener);
+        RingPipe p = new RingPipe(this, null, dst, read, write, cap > 0 ? cap : 4096, listener);
         pipes.add(p);
         dst.pipes.add(p);
+        return p;
+    }
+
+    @Override
+    public FilePipe openFilePipe(int size, SendableFile file, Listener listener) throws IOException {
+        CallState cs = driver.cs;
+        int r = Fd.pipe(cs);
+        if (r < 0) {
+            file.close(); // owned from the call on: nothing names it yet
+            throw SysErrors.exception("pipe2", -r);
+        }
+        int read = cs.intResult(0);
+        int write = cs.intResult(1);
+        Pipes.setSize(cs, write, size);
+        int cap = Pipes.size(cs, write);
+        RingPipe p = new RingPipe(null, file, this, read, write, cap > 0 ? cap : 4096, listener);
+        pipes.add(p);
         return p;
     }
 
@@ -85,9 +107,13 @@ final class UringSplicer implements CompletionSplicer {
         }
     }
 
-    /** One pipe from {@code src}'s socket to {@code dst}'s, and its rounds; a {@link Completion} of its own slot. */
-    private static final class RingPipe implements Pipe, Completion {
+    /**
+     * One pipe from {@code src}'s socket (or from {@code file}: exactly one of the two) to
+     * {@code dst}'s, and its rounds; a {@link Completion} of its own slot.
+     */
+    private static final class RingPipe implements Pipe, FilePipe, Completion {
         private final UringSplicer src;
+        private final SendableFile file;
         private final UringSplicer dst;
         private final UringDriver driver;
         private final UringRing ring;
@@ -110,10 +136,12 @@ final class UringSplicer implements CompletionSplicer {
         private boolean closed;
         private boolean released;
 
-        RingPipe(UringSplicer src, UringSplicer dst, int read, int write, int capacity, Listener listener) {
+        RingPipe(UringSplicer src, SendableFile file, UringSplicer dst, int read, int write, int capacity,
+                Listener listener) {
             this.src = src;
+            this.file = file;
             this.dst = dst;
-            this.driver = src.driver;
+            this.driver = dst.driver;
             this.ring = driver.ring;
             this.read = read;
             this.write = write;
@@ -132,6 +160,9 @@ final class UringSplicer implements CompletionSplicer {
 
         @Override
         public void fill() {
+            if (src == null) {
+                throw new IllegalStateException("fill() on a file pipe: say where, fill(position, max)");
+            }
             begin(3);
             filling = true;
             long at = driver.sqe();
@@ -143,6 +174,21 @@ final class UringSplicer implements CompletionSplicer {
             ring.sqeFlags(at, UringLayout.IOSQE_IO_HARDLINK);
             at = driver.sqe();
             ring.prepSplice(at, read, dst.fd, capacity, FLAGS, outTag);
+        }
+
+        @Override
+        public void fill(long position, int max) {
+            if (file == null) {
+                throw new IllegalStateException("fill(position, max) on a socket's pipe: fill()");
+            }
+            begin(2);
+            filling = true;
+            pollDone = true; // no poll in this round
+            long at = driver.sqe();
+            ring.prepSplice(at, file.descriptor(), position, write, Math.min(max, capacity), FLAGS, inTag);
+            ring.sqeFlags(at, UringLayout.IOSQE_IO_HARDLINK);
+            at = driver.sqe();
+            ring.prepSplice(at, read, dst.fd, Math.min(max, capacity), FLAGS, outTag);
         }
 
         @Override
@@ -169,7 +215,9 @@ final class UringSplicer implements CompletionSplicer {
             inDone = false;
             inRes = -Errno.EAGAIN;
             outRes = -Errno.EAGAIN;
-            src.io.hold();
+            if (src != null) {
+                src.io.hold();
+            }
             dst.io.hold();
         }
 
@@ -186,7 +234,9 @@ final class UringSplicer implements CompletionSplicer {
             if (--pending > 0) {
                 return;
             }
-            src.io.unhold();
+            if (src != null) {
+                src.io.unhold();
+            }
             dst.io.unhold();
             if (closed) {
                 release();
@@ -201,7 +251,8 @@ final class UringSplicer implements CompletionSplicer {
                 return;
             }
             if (failed(inRes)) {
-                listener.failed(SysErrors.exception("splice from socket", -inRes), true);
+                listener.failed(SysErrors.exception(src != null ? "splice from socket" : "splice from file " + file.path(),
+                        -inRes), true);
                 return;
             }
             if (failed(outRes)) {
@@ -224,7 +275,9 @@ final class UringSplicer implements CompletionSplicer {
                 return;
             }
             closed = true;
-            src.pipes.remove(this);
+            if (src != null) {
+                src.pipes.remove(this);
+            }
             dst.pipes.remove(this);
             if (pending == 0) {
                 release();
@@ -250,6 +303,9 @@ final class UringSplicer implements CompletionSplicer {
             CallState cs = driver.cs;
             Fd.close(cs, read); // never retried on EINTR (see Fd.close)
             Fd.close(cs, write);
+            if (file != null) {
+                file.close();
+            }
             driver.release(slot);
         }
 

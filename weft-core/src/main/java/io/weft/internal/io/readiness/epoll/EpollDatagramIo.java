@@ -3,6 +3,7 @@ package io.weft.internal.io.readiness.epoll;
 import io.weft.internal.io.DatagramIo;
 import io.weft.internal.io.NativeSockets;
 import io.weft.internal.io.DatagramQueue;
+import io.weft.internal.io.WaitingDatagrams;
 import io.weft.internal.io.DatagramSink;
 import io.weft.internal.sys.CallState;
 import io.weft.internal.sys.Errno;
@@ -47,7 +48,7 @@ final class EpollDatagramIo implements DatagramIo, DatagramQueue.Sender {
     private SocketAddress lastFromAddress;
     private EpollDriver.Registration watch;
     private DatagramSink sink;
-    private DatagramQueue pending;
+    private final WaitingDatagrams waiting = new WaitingDatagrams();
     private boolean reading;
     private boolean closed;
 
@@ -96,7 +97,7 @@ final class EpollDatagramIo implements DatagramIo, DatagramQueue.Sender {
     }
 
     private void arm() {
-        watch.arm((reading ? EpollDriver.READ : 0) | (pending != null ? EpollDriver.WRITE : 0));
+        watch.arm((reading ? EpollDriver.READ : 0) | (waiting.waiting() ? EpollDriver.WRITE : 0));
     }
 
     private void onReadable() {
@@ -136,31 +137,13 @@ final class EpollDatagramIo implements DatagramIo, DatagramQueue.Sender {
 
     @Override
     public void flush(DatagramQueue queue) {
-        if (closed || pending != null || queue.isEmpty()) {
-            return;
+        if (!closed && waiting.hold(queue)) {
+            arm();
         }
-        // The endpoint queues only after sendNow found no room (or behind datagrams already
-        // queued), so the socket is full now: wait for writability instead of trying again.
-        pending = queue;
-        arm();
     }
 
     private void onWritable() {
-        if (pending == null || closed) {
-            return;
-        }
-        DatagramQueue q = pending;
-        boolean progress = q.drain(this, sink, () -> !closed);
-        if (closed) {
-            return;
-        }
-        if (q.isEmpty()) {
-            pending = null;
-        }
-        arm();
-        if (progress) {
-            sink.onFlushed();
-        }
+        waiting.onWritable(this, sink, () -> !closed, this::arm);
     }
 
     @Override
@@ -206,7 +189,7 @@ final class EpollDatagramIo implements DatagramIo, DatagramQueue.Sender {
             return;
         }
         closed = true;
-        pending = null;
+        waiting.clear();
         if (watch != null) {
             watch.close();
         }

@@ -2,6 +2,7 @@ package io.weft.internal.io.readiness.nio;
 
 import io.weft.internal.io.DatagramIo;
 import io.weft.internal.io.DatagramQueue;
+import io.weft.internal.io.WaitingDatagrams;
 import io.weft.internal.io.DatagramSink;
 import io.weft.internal.io.Errors;
 import io.weft.net.DatagramOptions;
@@ -42,8 +43,7 @@ final class NioDatagramIo implements DatagramIo, DatagramQueue.Sender {
     private NioDriver.Registration watch;
     private DatagramSink sink;
     private boolean reading;
-    /** The queue being drained in the background, or null. */
-    private DatagramQueue pending;
+    private final WaitingDatagrams waiting = new WaitingDatagrams();
     private boolean closed;
 
     /**
@@ -145,7 +145,7 @@ final class NioDatagramIo implements DatagramIo, DatagramQueue.Sender {
     }
 
     private void arm() {
-        watch.arm((reading ? NioDriver.READ : 0) | (pending != null ? NioDriver.WRITE : 0));
+        watch.arm((reading ? NioDriver.READ : 0) | (waiting.waiting() ? NioDriver.WRITE : 0));
     }
 
     private void onReadable() {
@@ -171,36 +171,13 @@ final class NioDatagramIo implements DatagramIo, DatagramQueue.Sender {
 
     @Override
     public void flush(DatagramQueue queue) {
-        if (closed || pending != null || queue.isEmpty()) {
-            return;
+        if (!closed && waiting.hold(queue)) {
+            arm();
         }
-        // The endpoint queues only after sendNow found no room (or behind datagrams already
-        // queued), so the socket is full now: wait for writability instead of trying again.
-        // This also keeps sink calls out of the endpoint's own sendTo.
-        pending = queue;
-        arm();
     }
 
     private void onWritable() {
-        if (pending != null && !closed) {
-            drain();
-        }
-    }
-
-    /** Sends from the queue's front until it is empty or the socket has no room. */
-    private void drain() {
-        DatagramQueue q = pending;
-        boolean progress = q.drain(this, sink, () -> !closed);
-        if (closed) {
-            return;
-        }
-        if (q.isEmpty()) {
-            pending = null;
-        }
-        arm();
-        if (progress) {
-            sink.onFlushed();
-        }
+        waiting.onWritable(this, sink, () -> !closed, this::arm);
     }
 
     @Override
@@ -230,7 +207,7 @@ final class NioDatagramIo implements DatagramIo, DatagramQueue.Sender {
             return;
         }
         closed = true;
-        pending = null;
+        waiting.clear();
         if (watch != null) {
             watch.close();
         }
