@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Cost: this thread's CPU once per process, whether or not the program ever touches a file
  * (measured by weft-bench/files/run-first-use.sh; docs/benchmarks.md, "Cold listStats lag, stop
- * 21"), a private loop's descriptors while it runs, and the pool's idle threads, which exit after
+ * 22"), a private loop's descriptors while it runs, and the pool's idle threads, which exit after
  * {@value OffloadPool#KEEP_ALIVE_SECONDS} s without work. {@code -Dweft.firstUse=false} turns
  * it off ({@code -Dweft.firstUse.rehearse=false} only the rehearsal). A loop under a simulation ({@code LoopHost}) does not start it.
  *
@@ -102,7 +102,7 @@ public final class FirstUse {
      * {@code invokeExact} site links at its first call (Io.read of the waker's eventfd, say).
      * Call sites are per class, not per loop, so doing it here once links them for every loop.
      * Measured with a stack sampler on the loop thread (docs/benchmarks.md, "Cold listStats lag,
-     * stop 21"): without it a cold listStats held its loop in that linking for 10 to 145 ms.
+     * stop 22"): without it a cold listStats held its loop in that linking for 10 to 145 ms.
      */
     private static void rehearse(LoopConfig asked) {
         LoopConfig config = LoopConfig.builder().poller(asked.poller()).offloadThreads(asked.offloadThreads())
