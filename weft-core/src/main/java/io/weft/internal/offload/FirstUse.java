@@ -1,9 +1,12 @@
 package io.weft.internal.offload;
 
+import io.weft.file.AsyncFile;
 import io.weft.internal.file.FileIos;
 import io.weft.internal.file.uring.UringFileIo;
 import io.weft.loop.EventLoop;
+import io.weft.loop.LoopConfig;
 import io.weft.loop.PollerKind;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -12,9 +15,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * What a process's first file operation would otherwise do on its loop's thread, done ahead of
  * it on a thread of its own when the first loop that runs itself opens: create the offload pool
- * and start one of its threads, link {@code io.weft.internal.sys.Io}'s downcall handles (native
- * loops only: epoll's waker reads its eventfd through them), and load and initialise the
- * classes of the loop's file backend.
+ * and start its threads, link {@code io.weft.internal.sys.Io}'s downcall handles (native
+ * loops only: epoll's waker reads its eventfd through them), load and initialise the
+ * classes of the loop's file backend, and run one small {@code listStats} on a private loop of
+ * the same backend so that the path's call sites are linked ({@link #rehearse}).
  *
  * <p>Why: measured with {@code -Xlog:class+load} and thread ids, the first
  * {@code AsyncFile.listStats} of a cold process held its loop for 50 to 65 ms linking
@@ -25,10 +29,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * and without.
  *
  * <p>Cost: this thread's CPU once per process, whether or not the program ever touches a file
- * (measured median 36 ms on epoll, 10 ms on NIO, by weft-bench/files/run-first-use.sh), and one
- * idle pool thread, which exits after
+ * (measured by weft-bench/files/run-first-use.sh; docs/benchmarks.md, "Cold listStats lag, stop
+ * 22"), a private loop's descriptors while it runs, and the pool's idle threads, which exit after
  * {@value OffloadPool#KEEP_ALIVE_SECONDS} s without work. {@code -Dweft.firstUse=false} turns
- * it off. A loop under a simulation ({@code LoopHost}) does not start it.
+ * it off ({@code -Dweft.firstUse.rehearse=false} only the rehearsal). A loop under a simulation ({@code LoopHost}) does not start it.
  *
  * <p>Threads: {@link #loopOpened} from any thread; the work runs once, on a daemon thread.
  */
@@ -76,7 +80,7 @@ public final class FirstUse {
     }
 
     private static void prepare(EventLoop loop) {
-        OffloadPool.forLoop(loop).startThread();
+        OffloadPool.forLoop(loop).startThreads();
         PollerKind kind = loop.config().poller();
         if (kind == PollerKind.EPOLL || kind == PollerKind.IO_URING) {
             initialise(IO);
@@ -84,6 +88,32 @@ public final class FirstUse {
         initialise(POOL_CLASSES);
         if (FileIos.forLoop(loop) instanceof UringFileIo) {
             initialise(URING_CLASSES);
+        }
+        if (!"false".equals(System.getProperty("weft.firstUse.rehearse"))) {
+            rehearse(loop.config());
+        }
+    }
+
+    /**
+     * Runs a {@code listStats} and a {@code stat} once on a private loop of the same backend, of
+     * the JDK's home directory (a handful of entries that every process can read, and nothing is
+     * written). Loading a class is not enough: each lambda and method reference in the path links
+     * its call site (spinning a hidden class) the first time it runs, and each downcall's
+     * {@code invokeExact} site links at its first call (Io.read of the waker's eventfd, say).
+     * Call sites are per class, not per loop, so doing it here once links them for every loop.
+     * Measured with a stack sampler on the loop thread (docs/benchmarks.md, "Cold listStats lag,
+     * stop 22"): without it a cold listStats held its loop in that linking for 10 to 145 ms.
+     */
+    private static void rehearse(LoopConfig asked) {
+        LoopConfig config = LoopConfig.builder().poller(asked.poller()).offloadThreads(asked.offloadThreads())
+                .threadName("weft-first-use").build();
+        Path home = Path.of(System.getProperty("java.home"));
+        try (EventLoop own = EventLoop.create(config)) {
+            own.runUntilComplete(AsyncFile.listStats(own, home));
+            own.runUntilComplete(AsyncFile.stat(own, home));
+        } catch (RuntimeException | LinkageError e) {
+            // Not fatal: the program's own first call links the same sites (or fails, and says why).
+            MISSING.add("rehearsal on " + asked.poller() + ": " + e);
         }
     }
 

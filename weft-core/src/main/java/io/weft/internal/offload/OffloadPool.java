@@ -134,12 +134,14 @@ public final class OffloadPool {
     }
 
     /**
-     * Starts one pool thread now if none runs, so that the first task does not pay for creating
-     * one ({@link FirstUse}). It exits after {@value #KEEP_ALIVE_SECONDS} s without work, like
-     * any other.
+     * Starts every pool thread now ({@link FirstUse}). Why: the executor makes a new thread on
+     * each submit while it has fewer than its core size, whether or not one is idle, and it makes
+     * it on the submitting thread; a cold listStats (a listing, then a batch after batch) started
+     * seven of them on its loop's thread, up to a few ms each on a loaded machine. They exit after
+     * {@value #KEEP_ALIVE_SECONDS} s without work, like any other.
      */
-    void startThread() {
-        executor.prestartCoreThread();
+    void startThreads() {
+        executor.prestartAllCoreThreads();
     }
 
     /** The process's pool if a loop has made it, else null; for tests. */
