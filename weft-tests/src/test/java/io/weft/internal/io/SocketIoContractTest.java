@@ -124,6 +124,7 @@ class SocketIoContractTest {
         });
         io = loop.runUntilComplete(connected);
         peer = accepted.get(10, TimeUnit.SECONDS);
+        peer.setSoTimeout(20_000); // a blocking read that never gets its bytes fails rather than hangs the suite
         loop.runUntilComplete(loop.submit(() -> {
             io.start(events);
             return null;
@@ -268,6 +269,9 @@ class SocketIoContractTest {
                 throw new AssertionError(e);
             }
         });
+        // A completion backend's SHUTDOWN, like its sends, leaves at the turn's enter: let the loop
+        // run before the peer reads.
+        runFor(20);
         assertThat(peer.getInputStream().read()).as("the peer sees our FIN").isEqualTo(-1);
     }
 
