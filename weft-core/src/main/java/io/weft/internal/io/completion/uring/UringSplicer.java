@@ -67,17 +67,7 @@ final class UringSplicer implements CompletionSplicer {
     @Override
     public Pipe openPipe(int size, CompletionSplicer to, Listener listener) throws IOException {
         UringSplicer dst = (UringSplicer) to;
-        CallState cs = driver.cs;
-        int r = Fd.pipe(cs);
-        if (r < 0) {
-            throw SysErrors.exception("pipe2", -r);
-        }
-        int read = cs.intResult(0);
-        int write = cs.intResult(1);
-        // As EpollSplicer: a bigger pipe where the kernel allows it, else its default.
-        Pipes.setSize(cs, write, size);
-        int cap = Pipes.size(cs, write);
-        RingPipe p = new RingPipe(this, null, dst, read, write, cap > 0 ? cap : 4096, listener);
+        RingPipe p = newPipe(this, null, dst, size, listener);
         pipes.add(p);
         dst.pipes.add(p);
         return p;
@@ -85,19 +75,30 @@ final class UringSplicer implements CompletionSplicer {
 
     @Override
     public FilePipe openFilePipe(int size, SendableFile file, Listener listener) throws IOException {
+        RingPipe p;
+        try {
+            p = newPipe(null, file, this, size, listener);
+        } catch (IOException e) {
+            file.close(); // owned from the call on: nothing names it yet
+            throw e;
+        }
+        pipes.add(p);
+        return p;
+    }
+
+    /** A pipe of {@code size} bytes where the kernel allows it (else its default), as EpollSplicer's. */
+    private RingPipe newPipe(UringSplicer src, SendableFile file, UringSplicer dst, int size, Listener listener)
+            throws IOException {
         CallState cs = driver.cs;
         int r = Fd.pipe(cs);
         if (r < 0) {
-            file.close(); // owned from the call on: nothing names it yet
             throw SysErrors.exception("pipe2", -r);
         }
         int read = cs.intResult(0);
         int write = cs.intResult(1);
         Pipes.setSize(cs, write, size);
         int cap = Pipes.size(cs, write);
-        RingPipe p = new RingPipe(null, file, this, read, write, cap > 0 ? cap : 4096, listener);
-        pipes.add(p);
-        return p;
+        return new RingPipe(src, file, dst, read, write, cap > 0 ? cap : 4096, listener);
     }
 
     /** The socket is closing: every pipe that names it stops (its descriptors go once the kernel is done). */
