@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.util.function.BooleanSupplier;
 
 /**
  * {@link DatagramIo} over a non-blocking UDP descriptor: {@code recvfrom} into the loop's read
@@ -49,6 +50,9 @@ final class EpollDatagramIo implements DatagramIo, DatagramQueue.Sender {
     private EpollDriver.Registration watch;
     private DatagramSink sink;
     private final WaitingDatagrams waiting = new WaitingDatagrams();
+    /** Made once, not per writable event. */
+    private final BooleanSupplier stillOpen = () -> !this.closed;
+    private final Runnable rearm = this::arm;
     private boolean reading;
     private boolean closed;
 
@@ -143,7 +147,7 @@ final class EpollDatagramIo implements DatagramIo, DatagramQueue.Sender {
     }
 
     private void onWritable() {
-        waiting.onWritable(this, sink, () -> !closed, this::arm);
+        waiting.onWritable(this, sink, stillOpen, rearm);
     }
 
     @Override

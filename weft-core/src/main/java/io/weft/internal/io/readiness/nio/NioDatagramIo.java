@@ -18,6 +18,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.channels.UnsupportedAddressTypeException;
+import java.util.function.BooleanSupplier;
 
 /**
  * {@link DatagramIo} over a non-blocking {@link DatagramChannel}: receives when the poller says
@@ -44,6 +45,9 @@ final class NioDatagramIo implements DatagramIo, DatagramQueue.Sender {
     private DatagramSink sink;
     private boolean reading;
     private final WaitingDatagrams waiting = new WaitingDatagrams();
+    /** Made once, not per writable event. */
+    private final BooleanSupplier stillOpen = () -> !this.closed;
+    private final Runnable rearm = this::arm;
     private boolean closed;
 
     /**
@@ -177,7 +181,7 @@ final class NioDatagramIo implements DatagramIo, DatagramQueue.Sender {
     }
 
     private void onWritable() {
-        waiting.onWritable(this, sink, () -> !closed, this::arm);
+        waiting.onWritable(this, sink, stillOpen, rearm);
     }
 
     @Override
